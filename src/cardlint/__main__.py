@@ -1,0 +1,5 @@
+"""``python -m cardlint``."""
+
+from cardlint.cli import entry
+
+entry()

@@ -1,0 +1,161 @@
+"""The command line: ``main(argv) -> int`` wrapped by click; every failure is one line and exit 2."""
+
+from __future__ import annotations
+
+import difflib
+import os
+import sys
+from collections import Counter
+from collections.abc import Sequence
+
+import click
+
+from cardlint import __version__
+from cardlint.config import Config, config_for
+from cardlint.decide import enabled_rules
+from cardlint.diagnostic import Diagnostic, Severity
+from cardlint.errors import UsageError
+from cardlint.report import render_json, render_statistics, render_text
+
+EXIT_OK, EXIT_FOUND, EXIT_ERROR = 0, 1, 2
+FORMATS = ("text", "json")
+
+
+def _split(values: Sequence[str]) -> list[str]:
+    return [part.strip() for value in values for part in value.split(",") if part.strip()]
+
+
+@click.command(context_settings={"help_option_names": ["-h", "--help"]})
+@click.argument("paths", nargs=-1, type=click.Path(dir_okay=True, file_okay=True, path_type=str))
+@click.option("--output-format", type=click.Choice(FORMATS), default="text", show_default=True)
+@click.option("--select", multiple=True, help="Rule codes, prefixes or names to run (replaces the config's).")
+@click.option("--extend-select", multiple=True, help="Rules to run in addition to the selected ones.")
+@click.option("--ignore", multiple=True, help="Rule codes, prefixes or names to skip.")
+@click.option("--config", "config_path", type=str, help="Use this config file instead of searching for one.")
+@click.option("--fix", is_flag=True, help="Apply safe fixes and write the files.")
+@click.option("--unsafe-fixes", is_flag=True, help="With --fix or --diff, apply unsafe fixes too.")
+@click.option("--diff", is_flag=True, help="Print the fixes as a unified diff; write nothing.")
+@click.option("--statistics", is_flag=True, help="Print a count per rule instead of each diagnostic.")
+@click.option("--list-rules", is_flag=True, help="List every rule and exit.")
+@click.option("--explain", metavar="CODE", help="Print a rule's documentation and exit.")
+@click.version_option(__version__, prog_name="cardlint")
+def command(**options: object) -> None:
+    """Check paper cards in review READMEs against their template."""
+    raise SystemExit(run(**options))  # type: ignore[arg-type]
+
+
+def run(
+    paths: tuple[str, ...],
+    output_format: str,
+    select: tuple[str, ...],
+    extend_select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    config_path: str | None,
+    fix: bool,
+    unsafe_fixes: bool,
+    diff: bool,
+    statistics: bool,
+    list_rules: bool,
+    explain: str | None,
+) -> int:
+    from cardlint.rules import all_rules
+
+    rules = all_rules()
+    if list_rules:
+        for rule in rules:
+            fixable = " [*]" if rule.fix_availability.value != "never" else ""
+            click.echo(f"{rule.code}  {rule.name:<24} {rule.severity.value:<8} {rule.summary}{fixable}")
+        return EXIT_OK
+    if explain is not None:
+        from cardlint.docs import rule_page
+
+        match = [r for r in rules if explain in (r.code, r.name)]
+        if not match:
+            raise UsageError(f"unknown rule '{explain}' (--explain)")
+        click.echo(rule_page(match[0]), nl=False)
+        return EXIT_OK
+    if not paths:
+        raise UsageError("no file given (usage: cardlint [OPTIONS] PATH...)")
+    configs: dict[str, Config] = {}
+    reports: list[Diagnostic] = []
+    fixed_total: Counter[str] = Counter()
+    changed_any = False
+    for path in paths:
+        from cardlint.source import Source
+
+        source = Source.read(path)
+        folder = os.path.dirname(os.path.abspath(path))
+        key = config_path or folder
+        if key not in configs:
+            configs[key] = config_for(path, config_path)
+        config = configs[key]
+        chosen = enabled_rules(
+            config, rules, _split(select) or None, _split(ignore), _split(extend_select)
+        )
+        if fix or diff:
+            from cardlint.fix import FixRefused, fix_source, write_atomically
+
+            try:
+                outcome = fix_source(source, config, chosen, unsafe=unsafe_fixes)
+            except FixRefused as exc:
+                raise UsageError(f"refusing to fix: {exc}; nothing written ({path})") from None
+            assert outcome.result is not None
+            if outcome.changed:
+                changed_any = True
+                if diff:
+                    click.echo(_unified_diff(path, source.text, outcome.text), nl=False)
+                else:
+                    original = source.encode()
+                    write_atomically(path, outcome.encoded(), original)
+                    fixed_total += outcome.fixed
+            reports.extend(outcome.result.diagnostics)
+        else:
+            from cardlint.linter import lint_source
+
+            reports.extend(lint_source(source, config, chosen).diagnostics)
+    if diff:
+        return EXIT_FOUND if changed_any else EXIT_OK
+    if fix and fixed_total:
+        details = ", ".join(f"{code} ×{count}" for code, count in sorted(fixed_total.items()))
+        click.echo(f"Fixed {sum(fixed_total.values())} problem{'s' if sum(fixed_total.values()) != 1 else ''} ({details}).")
+    if output_format == "json":
+        click.echo(render_json(reports), nl=False)
+    elif statistics:
+        click.echo(render_statistics(reports), nl=False)
+    else:
+        click.echo(render_text(reports, unsafe_fixes), nl=False)
+    return EXIT_FOUND if any(d.severity is Severity.ERROR for d in reports) else EXIT_OK
+
+
+def _unified_diff(path: str, before: str, after: str) -> str:
+    lines = difflib.unified_diff(
+        before.splitlines(keepends=True), after.splitlines(keepends=True), f"a/{path}", f"b/{path}"
+    )
+    return "".join(line if line.endswith(("\n", "\r")) else line + "\n" for line in lines)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run cardlint as a command; returns the exit code instead of exiting."""
+    try:
+        command.main(args=list(argv) if argv is not None else None, prog_name="cardlint", standalone_mode=False)
+    except SystemExit as exc:
+        return int(exc.code or 0)
+    except click.exceptions.Exit as exc:
+        return exc.exit_code
+    except click.ClickException as exc:
+        click.echo(f"Error: {exc.format_message()}", err=True)
+        return EXIT_ERROR
+    except UsageError as exc:
+        click.echo(f"Error: {exc}", err=True)
+        return EXIT_ERROR
+    except click.Abort:
+        click.echo("Error: aborted", err=True)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        click.echo("Error: interrupted", err=True)
+        return EXIT_ERROR
+    return EXIT_OK
+
+
+def entry() -> None:
+    sys.exit(main())

@@ -1,0 +1,81 @@
+"""One reported problem, and the fix that mends it as data."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from enum import Enum
+
+
+class Severity(str, Enum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+class Applicability(str, Enum):
+    """Safe fixes run with ``--fix``; unsafe ones also need ``--unsafe-fixes``."""
+
+    SAFE = "safe"
+    UNSAFE = "unsafe"
+
+
+@dataclass(slots=True, frozen=True)
+class Edit:
+    """Replace ``text[start:end]`` (character offsets into the source without BOM) with ``content``."""
+
+    start: int
+    end: int
+    content: str
+
+
+@dataclass(slots=True, frozen=True)
+class Fix:
+    title: str
+    edits: tuple[Edit, ...]
+    applicability: Applicability = Applicability.SAFE
+
+
+@dataclass(slots=True, frozen=True)
+class Diagnostic:
+    path: str
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    code: str
+    name: str
+    severity: Severity
+    message: str
+    fix: Fix | None = None
+
+    @property
+    def fixable(self) -> bool:
+        return self.fix is not None
+
+    def with_severity(self, severity: Severity) -> Diagnostic:
+        return replace(self, severity=severity)
+
+    def sort_key(self) -> tuple:
+        return (self.path, self.line, self.column, self.code, self.message)
+
+    def to_json(self) -> dict:
+        return {
+            "path": self.path,
+            "line": self.line,
+            "column": self.column,
+            "end_line": self.end_line,
+            "end_column": self.end_column,
+            "code": self.code,
+            "name": self.name,
+            "severity": self.severity.value,
+            "message": self.message,
+            "fixable": self.fixable,
+            "fix": None
+            if self.fix is None
+            else {
+                "title": self.fix.title,
+                "applicability": self.fix.applicability.value,
+                "edits": [
+                    {"start": e.start, "end": e.end, "content": e.content} for e in self.fix.edits
+                ],
+            },
+        }

@@ -1,0 +1,160 @@
+"""Apply fixes: non-overlapping edits in passes, verified to lose nothing, written atomically."""
+
+from __future__ import annotations
+
+import os
+import re
+import stat
+import tempfile
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from cardlint.config import Config
+from cardlint.diagnostic import Applicability, Diagnostic, Edit
+from cardlint.errors import UsageError
+from cardlint.linter import LintResult, lint_source
+from cardlint.model import Document
+from cardlint.parser import parse
+from cardlint.rules import Rule
+from cardlint.source import Source
+
+MAX_PASSES = 10
+_WORD = re.compile(r"\w+")
+
+
+class FixRefused(Exception):
+    """A fix that would lose content or break a card: nothing is written."""
+
+
+@dataclass(slots=True)
+class FixOutcome:
+    original: Source
+    text: str  # the fixed text, without BOM
+    fixed: Counter[str] = field(default_factory=Counter)  # code -> diagnostics fixed
+    result: LintResult | None = None  # the lint of the fixed text
+
+    @property
+    def changed(self) -> bool:
+        return self.text != self.original.text
+
+    def encoded(self) -> bytes:
+        return self.original.encode(self.text)
+
+
+def _overlaps(edit: Edit, taken: list[Edit]) -> bool:
+    for other in taken:
+        if edit.start < other.end and other.start < edit.end:
+            return True
+        if edit.start == other.start:  # two edits at one offset: their order would be a guess
+            return True
+        if edit.start == edit.end and other.start < edit.start < other.end:
+            return True
+    return False
+
+
+def apply_edits(text: str, edits: Sequence[Edit]) -> str:
+    out = []
+    cursor = 0
+    for edit in sorted(edits, key=lambda e: (e.start, e.end)):
+        out.append(text[cursor : edit.start])
+        out.append(edit.content)
+        cursor = edit.end
+    out.append(text[cursor:])
+    return "".join(out)
+
+
+def choose_fixes(diagnostics: Sequence[Diagnostic], unsafe: bool) -> tuple[list[Edit], Counter[str]]:
+    """Take fixes in source order, skipping any that overlaps one already taken (the next pass gets it)."""
+    taken: list[Edit] = []
+    taken_fixes: list[tuple[Edit, ...]] = []
+    counts: Counter[str] = Counter()
+    for diagnostic in diagnostics:
+        fix = diagnostic.fix
+        if fix is None or (fix.applicability is Applicability.UNSAFE and not unsafe):
+            continue
+        if fix.edits in taken_fixes:  # one fix shared by several diagnostics (a whole-table reorder)
+            counts[diagnostic.code] += 1
+            continue
+        if any(_overlaps(edit, taken) for edit in fix.edits):
+            continue
+        taken.extend(fix.edits)
+        taken_fixes.append(fix.edits)
+        counts[diagnostic.code] += 1
+    return taken, counts
+
+
+def _words(text: str) -> Counter[str]:
+    return Counter(_WORD.findall(text))
+
+
+def _verify(before: str, after: str, edits: Sequence[Edit], old_doc: Document, new_doc: Document) -> None:
+    allowed: Counter[str] = Counter()
+    for edit in edits:
+        allowed += _words(before[edit.start : edit.end]) - _words(edit.content)
+    lost = _words(before) - _words(after) - allowed
+    if lost:
+        raise FixRefused(f"the fix would lose the word '{next(iter(lost))}'")
+    old_cards = [c.title for c in old_doc.cards]
+    new_cards = [c.title for c in new_doc.cards]
+    if sorted(old_cards) != sorted(new_cards):
+        raise FixRefused("the fix would change which cards the document has")
+    for old, new in zip(
+        sorted(old_doc.cards, key=lambda c: c.title), sorted(new_doc.cards, key=lambda c: c.title)
+    ):
+        if old.table is not None and new.table is None:
+            raise FixRefused(f"the fix would break the table of card '{old.title}'")
+        if len(new.fields) < len(old.fields):
+            raise FixRefused(f"the fix would drop a field of card '{old.title}'")
+
+
+def fix_source(source: Source, config: Config, rules: Sequence[type[Rule]], unsafe: bool = False) -> FixOutcome:
+    outcome = FixOutcome(source, source.text)
+    current = source
+    result = lint_source(current, config, rules)
+    for _ in range(MAX_PASSES):
+        edits, counts = choose_fixes(result.diagnostics, unsafe)
+        if not edits:
+            break
+        text = apply_edits(current.text, edits)
+        following = Source.from_text(text, source.path)
+        following.bom, following.newline = source.bom, source.newline
+        _verify(current.text, text, edits, result.document, parse(following, config.tiers, config.template_heading))
+        outcome.fixed += counts
+        current = following
+        result = lint_source(current, config, rules)
+    outcome.text = current.text
+    outcome.result = result
+    return outcome
+
+
+def write_atomically(path: str, data: bytes, expected: bytes) -> None:
+    """Replace the file's content with ``data``, keeping its mode; refuse if it changed since read.
+
+    A symlink is followed: the target is rewritten and the link kept.
+    """
+    target = os.path.realpath(path)
+    try:
+        status = os.stat(target)
+    except OSError as exc:
+        raise UsageError(f"cannot write: {exc.strerror or exc} ({path})") from None
+    if not status.st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH) or not os.access(target, os.W_OK):
+        raise UsageError(f"file is read-only; nothing written ({path})")
+    with open(target, "rb") as handle:
+        if handle.read() != expected:
+            raise UsageError(f"file changed on disk while cardlint ran; nothing written ({path})")
+    folder = os.path.dirname(target)
+    descriptor, temporary = tempfile.mkstemp(prefix=".cardlint-", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(temporary, stat.S_IMODE(status.st_mode))
+        os.replace(temporary, target)
+    except BaseException as exc:
+        if os.path.exists(temporary):
+            os.unlink(temporary)
+        if isinstance(exc, OSError):
+            raise UsageError(f"cannot write: {exc.strerror or exc} ({path})") from None
+        raise

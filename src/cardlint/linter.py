@@ -1,0 +1,37 @@
+"""Lint one source: parse, read the template, run the rules, decide what is reported."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from cardlint.config import Config
+from cardlint.decide import decide
+from cardlint.diagnostic import Diagnostic
+from cardlint.model import Document
+from cardlint.parser import parse
+from cardlint.rules import Rule
+from cardlint.rules.base import Context
+from cardlint.source import Source
+from cardlint.template import Template
+
+
+@dataclass(slots=True)
+class LintResult:
+    document: Document
+    template: Template
+    diagnostics: list[Diagnostic]
+
+
+def lint_source(source: Source, config: Config, rules: Sequence[type[Rule]]) -> LintResult:
+    document = parse(source, config.tiers, config.template_heading)
+    template = Template.for_document(document)
+    ctx = Context(source.path, source, document, template, config)
+    instances = [rule() for rule in rules]
+    found: list[Diagnostic] = []
+    for rule in instances:
+        found.extend(rule.check_document(ctx))
+    for card in document.paper_cards:
+        for rule in instances:
+            found.extend(rule.check_card(card, ctx))
+    return LintResult(document, template, decide(found, document, config))

@@ -1,0 +1,188 @@
+"""The document model: tiers, cards and card parts, each with its exact span in the source."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from cardlint.source import Source
+
+
+@dataclass(slots=True, frozen=True)
+class Span:
+    """1-based inclusive start, exclusive end column; ``end_line`` is the line the span ends on."""
+
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+
+    @classmethod
+    def of_line(cls, source: Source, line: int, start: int = 0, end: int | None = None) -> Span:
+        """Span of characters ``start:end`` (0-based) of one line; whole line by default."""
+        text = source.lines[line - 1]
+        stop = len(text) if end is None else end
+        return cls(line, start + 1, line, stop + 1)
+
+
+@dataclass(slots=True)
+class Heading:
+    level: int
+    text: str
+    line: int
+    span: Span
+    text_column: int  # 1-based column where the heading text starts
+
+
+@dataclass(slots=True)
+class TableCell:
+    text: str  # raw text between pipes, unstripped
+    start: int  # 0-based column of the first character of ``text`` in the line
+    end: int
+
+
+@dataclass(slots=True)
+class TableLine:
+    line: int
+    span: Span
+    cells: list[TableCell]
+    leading_pipe: bool
+    trailing_pipe: bool
+
+
+@dataclass(slots=True)
+class TableRow:
+    """A ``|Key|Value|`` line; ``key``/``value`` are stripped, spans point at the stripped text."""
+
+    table_line: TableLine
+    key: str
+    key_span: Span
+    value: str
+    value_span: Span
+
+    @property
+    def line(self) -> int:
+        return self.table_line.line
+
+    @property
+    def span(self) -> Span:
+        return self.table_line.span
+
+
+@dataclass(slots=True)
+class Table:
+    span: Span
+    header: TableLine | None
+    delimiter: TableLine | None
+    rows: list[TableRow]
+
+
+@dataclass(slots=True)
+class Image:
+    alt: str
+    url: str
+    span: Span
+    url_span: Span
+    html: bool = False
+
+
+@dataclass(slots=True)
+class Field:
+    """A numbered field ``N. **Label**`` with its tab-indented body lines."""
+
+    number: int
+    number_span: Span
+    label: str
+    label_span: Span  # the label as written, markup included
+    bold: bool
+    line: int  # the field's first line
+    end_line: int  # last line of its body (trailing blank lines excluded)
+    body: str
+
+    @property
+    def span(self) -> Span:
+        return Span(self.line, 1, self.line, self.label_span.end_column)
+
+
+@dataclass(slots=True)
+class Details:
+    span: Span
+    closed: bool
+    summary: str | None
+    summary_span: Span | None
+    abstract: str
+    bibtex: str | None
+    bibtex_line: int | None
+    open_tags: dict[str, int] = field(default_factory=dict)  # tag -> (opened - closed)
+
+
+@dataclass(slots=True)
+class Block:
+    """Card content that is none of the typed parts (a paragraph, a comment, code)."""
+
+    span: Span
+    kind: str
+
+
+@dataclass(slots=True)
+class Card:
+    heading: Heading
+    end_line: int  # last line of the card (before the next heading that ends it)
+    tier: Tier | None = None
+    table: Table | None = None
+    images: list[Image] = field(default_factory=list)
+    fields: list[Field] = field(default_factory=list)
+    details: Details | None = None
+    other: list[Block] = field(default_factory=list)
+    is_template: bool = False
+
+    @property
+    def title(self) -> str:
+        return self.heading.text
+
+    @property
+    def line(self) -> int:
+        return self.heading.line
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.table or self.images or self.fields or self.details or self.other)
+
+    def row(self, key: str) -> TableRow | None:
+        """The first row whose key equals ``key`` exactly."""
+        if self.table is None:
+            return None
+        for row in self.table.rows:
+            if row.key == key:
+                return row
+        return None
+
+
+@dataclass(slots=True)
+class Tier:
+    heading: Heading
+    cards: list[Card] = field(default_factory=list)
+
+    @property
+    def name(self) -> str:
+        return self.heading.text
+
+
+@dataclass(slots=True)
+class Document:
+    source: Source
+    title: Heading | None
+    tiers: list[Tier]
+    cards: list[Card]  # every card in order, the template card included
+    headings: list[Heading]  # every heading outside code and HTML, in order
+    code_lines: frozenset[int]  # lines inside fenced code (directives there are not read)
+
+    @property
+    def template_card(self) -> Card | None:
+        for card in self.cards:
+            if card.is_template:
+                return card
+        return None
+
+    @property
+    def paper_cards(self) -> list[Card]:
+        return [card for card in self.cards if not card.is_template]

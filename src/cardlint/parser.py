@@ -1,0 +1,532 @@
+"""Turn a source into the document model, line by line, the way GitHub shows the README.
+
+mistune has no source positions and drops table rows that GitHub renders (rows without a trailing pipe),
+so the block structure is scanned here with CommonMark's rules for what hides a heading (fenced code and
+HTML blocks). mistune's inline parser is used where inline syntax matters: field labels and images.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+import mistune
+from mistune.core import InlineState
+
+from cardlint.model import (
+    Block,
+    Card,
+    Details,
+    Document,
+    Field,
+    Heading,
+    Image,
+    Span,
+    Table,
+    TableCell,
+    TableLine,
+    TableRow,
+    Tier,
+)
+from cardlint.source import Source
+
+_HEADING = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+|$)(.*?)(?:[ \t]+#+)?[ \t]*$")
+_FENCE_OPEN = re.compile(r"^( {0,3})(`{3,}|~{3,})(.*)$")
+_HTML_1 = re.compile(r"^ {0,3}<(script|pre|style|textarea)(?:\s|>|$)", re.IGNORECASE)
+_HTML_1_END = re.compile(r"</(?:script|pre|style|textarea)>", re.IGNORECASE)
+_HTML_6_TAGS = (
+    "address|article|aside|base|basefont|blockquote|body|caption|center|col|colgroup|dd|details|dialog|"
+    "dir|div|dl|dt|fieldset|figcaption|figure|footer|form|frame|frameset|h1|h2|h3|h4|h5|h6|head|header|hr|"
+    "html|iframe|legend|li|link|main|menu|menuitem|nav|noframes|ol|optgroup|option|p|param|search|section|"
+    "summary|table|tbody|td|tfoot|th|thead|title|tr|track|ul"
+)
+_HTML_6 = re.compile(rf"^ {{0,3}}</?(?:{_HTML_6_TAGS})(?:\s|/?>|$)", re.IGNORECASE)
+_HTML_7 = re.compile(
+    r"^ {0,3}(?:<[A-Za-z][A-Za-z0-9-]*(?:\s+[A-Za-z_:][\w.:-]*(?:\s*=\s*(?:[^\s\"'=<>`]+|'[^']*'|\"[^\"]*\"))?)*"
+    r"\s*/?>|</[A-Za-z][A-Za-z0-9-]*\s*>)\s*$"
+)
+_HTML_OTHER = (
+    (re.compile(r"^ {0,3}<!--"), "-->"),
+    (re.compile(r"^ {0,3}<\?"), "?>"),
+    (re.compile(r"^ {0,3}<![A-Za-z]"), ">"),
+    (re.compile(r"^ {0,3}<!\[CDATA\["), "]]>"),
+)
+_FIELD = re.compile(r"^( {0,3})(\d{1,9})([.)])(?:[ \t]+(.*?))?[ \t]*$")
+_DELIMITER = re.compile(r"^ {0,3}\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*$")
+_DETAILS_OPEN = re.compile(r"<details\b[^>]*>", re.IGNORECASE)
+_DETAILS_CLOSE = re.compile(r"</details\s*>", re.IGNORECASE)
+_SUMMARY = re.compile(r"<summary\b[^>]*>(.*?)</summary\s*>", re.IGNORECASE)
+_P_OPEN = re.compile(r"<p\b[^>]*>", re.IGNORECASE)
+_P_CLOSE = re.compile(r"</p\s*>", re.IGNORECASE)
+_CODE_TAGS = re.compile(r"</?(?:pre|code)\b[^>]*>", re.IGNORECASE)
+_HTML_IMG = re.compile(r"<img\b[^>]*?\bsrc\s*=\s*([\"'])(.*?)\1[^>]*>", re.IGNORECASE)
+_HTML_ALT = re.compile(r"\balt\s*=\s*([\"'])(.*?)\1", re.IGNORECASE)
+
+_inline_md = mistune.create_markdown(renderer=None)
+
+
+def inline_tokens(text: str) -> list[dict]:
+    """mistune's inline tokens for one line of text (no block parse: cheap and enough)."""
+    state = InlineState({})
+    state.src = text
+    return _inline_md.inline.parse(state)
+
+
+def _plain(tokens: Iterable[dict]) -> str:
+    out = []
+    for token in tokens:
+        if "children" in token:
+            out.append(_plain(token["children"]))
+        else:
+            out.append(token.get("raw", ""))
+    return "".join(out)
+
+
+def _is_blank(text: str) -> bool:
+    return not text.strip()
+
+
+class _BlockScan:
+    """Line classes for the whole document: headings, and lines hidden in code or HTML blocks."""
+
+    def __init__(self, lines: list[str]) -> None:
+        self.headings: dict[int, Heading] = {}
+        self.code: set[int] = set()
+        self.html: set[int] = set()
+        fence: tuple[str, int] | None = None
+        html_end: str | None = None  # closing marker, or "" for "ends at a blank line"
+        html_end_re: re.Pattern[str] | None = None
+        in_paragraph = False
+        for number, text in enumerate(lines, start=1):
+            if fence is not None:
+                self.code.add(number)
+                stripped = text.lstrip(" ")
+                if len(text) - len(stripped) <= 3 and stripped.startswith(fence[0] * fence[1]):
+                    rest = stripped.lstrip(fence[0])
+                    if not rest.strip():
+                        fence = None
+                continue
+            if html_end is not None:
+                if html_end == "" and _is_blank(text):
+                    html_end = None
+                    in_paragraph = False
+                    continue
+                self.html.add(number)
+                if html_end_re is not None and html_end_re.search(text):
+                    html_end, html_end_re = None, None
+                elif html_end and html_end in text:
+                    html_end = None
+                continue
+            if _is_blank(text):
+                in_paragraph = False
+                continue
+            match = _FENCE_OPEN.match(text)
+            if match and not (match.group(2)[0] == "`" and "`" in match.group(3)):
+                fence = (match.group(2)[0], len(match.group(2)))
+                self.code.add(number)
+                in_paragraph = False
+                continue
+            match = _HEADING.match(text)
+            if match:
+                level = len(match.group(1))
+                title = match.group(2).strip()
+                column = text.index(match.group(2)) + 1 if match.group(2) else len(text) + 1
+                self.headings[number] = Heading(
+                    level, title, number, Span(number, 1, number, len(text) + 1), column
+                )
+                in_paragraph = False
+                continue
+            ended = self._html_start(text, in_paragraph)
+            if ended is not None:
+                self.html.add(number)
+                end_marker, end_re = ended
+                if end_re is not None:
+                    if not end_re.search(text[text.index("<") + 1 :]):
+                        html_end, html_end_re = "x", end_re
+                elif end_marker and end_marker not in text[text.index("<") + 2 :]:
+                    html_end = end_marker
+                elif end_marker == "":
+                    html_end = ""
+                in_paragraph = False
+                continue
+            in_paragraph = not text.startswith(("    ", "\t")) or in_paragraph
+
+    @staticmethod
+    def _html_start(text: str, in_paragraph: bool) -> tuple[str, re.Pattern[str] | None] | None:
+        if _HTML_1.match(text):
+            return "", _HTML_1_END
+        for pattern, end in _HTML_OTHER:
+            if pattern.match(text):
+                return end, None
+        if _HTML_6.match(text):
+            return "", None
+        if not in_paragraph and _HTML_7.match(text):
+            return "", None
+        return None
+
+
+def split_cells(text: str) -> TableLine | None:
+    """Cells of a GFM table line, honouring ``\\|`` escapes; None when the line has no pipe."""
+    pipes = [i for i, ch in enumerate(text) if ch == "|" and (i == 0 or text[i - 1] != "\\")]
+    if not pipes:
+        return None
+    content_start = len(text) - len(text.lstrip())
+    content_end = len(text.rstrip())
+    leading = pipes[0] == content_start
+    trailing = pipes[-1] == content_end - 1 and (len(pipes) > 1 or not leading)
+    bounds = [content_start - 1 if not leading else pipes[0]]
+    bounds += [p for p in pipes if p != pipes[0] or not leading]
+    if trailing:
+        bounds = bounds[:-1]
+        last = pipes[-1]
+    else:
+        last = content_end
+    cells = []
+    edges = bounds + [last]
+    for left, right in zip(edges, edges[1:]):
+        cells.append(TableCell(text[left + 1 : right], left + 1, right))
+    return TableLine(0, Span(0, 1, 0, len(text) + 1), cells, leading, trailing)
+
+
+def _strip_span(cell: TableCell) -> tuple[str, int, int]:
+    raw = cell.text
+    stripped = raw.strip()
+    if not stripped:
+        return "", cell.start, cell.start
+    start = cell.start + (len(raw) - len(raw.lstrip()))
+    return stripped, start, start + len(stripped)
+
+
+def _table_line(source: Source, number: int) -> TableLine | None:
+    text = source.lines[number - 1]
+    parsed = split_cells(text)
+    if parsed is None:
+        return None
+    parsed.line = number
+    parsed.span = Span(number, 1, number, len(text) + 1)
+    return parsed
+
+
+def _row(table_line: TableLine) -> TableRow:
+    number = table_line.line
+    key, key_start, key_end = _strip_span(table_line.cells[0])
+    if len(table_line.cells) > 1:
+        first, last = table_line.cells[1], table_line.cells[-1]
+        merged = TableCell(
+            "|".join(cell.text for cell in table_line.cells[1:]), first.start, last.end
+        )
+        value, value_start, value_end = _strip_span(merged)
+    else:
+        value, value_start, value_end = "", table_line.cells[0].end, table_line.cells[0].end
+    return TableRow(
+        table_line,
+        key,
+        Span(number, key_start + 1, number, key_end + 1),
+        value,
+        Span(number, value_start + 1, number, value_end + 1),
+    )
+
+
+def find_images(text: str, number: int) -> list[Image]:
+    """Markdown and HTML images on one line, located by column."""
+    images: list[Image] = []
+    if "![" in text:
+        cursor = 0
+        for token in _walk_images(inline_tokens(text)):
+            bang = text.find("![", cursor)
+            if bang < 0:
+                break
+            url = token["attrs"].get("url", "")
+            at = text.find(url, bang) if url else -1
+            url_start, url_end = (at, at + len(url)) if at >= 0 else (bang, bang)
+            close = text.find(")", max(url_end, bang))
+            end = close + 1 if close >= 0 else len(text)
+            images.append(
+                Image(
+                    _plain(token.get("children", [])),
+                    url,
+                    Span(number, bang + 1, number, end + 1),
+                    Span(number, url_start + 1, number, url_end + 1),
+                )
+            )
+            cursor = end
+    if "<img" in text.lower():
+        for match in _HTML_IMG.finditer(text):
+            alt = _HTML_ALT.search(match.group(0))
+            images.append(
+                Image(
+                    alt.group(2) if alt else "",
+                    match.group(2),
+                    Span(number, match.start() + 1, number, match.end() + 1),
+                    Span(number, match.start(2) + 1, number, match.end(2) + 1),
+                    html=True,
+                )
+            )
+    return images
+
+
+def _walk_images(tokens: list[dict]) -> Iterable[dict]:
+    for token in tokens:
+        if token["type"] == "image":
+            yield token
+        elif "children" in token:
+            yield from _walk_images(token["children"])
+
+
+def parse_field_label(text: str) -> tuple[str, bool]:
+    """The label of a field line's text and whether it is bold (``**Task**``, ``__Task__``)."""
+    stripped = text.strip().rstrip(":").rstrip()
+    if not stripped:
+        return "", False
+    if "*" not in stripped and "_" not in stripped:
+        return stripped, False
+    tokens = [t for t in inline_tokens(stripped) if not (t["type"] == "text" and not t["raw"].strip())]
+    if len(tokens) == 1 and tokens[0]["type"] == "strong":
+        return _plain(tokens[0]["children"]).strip().rstrip(":").strip(), True
+    return _plain(tokens).strip(), False
+
+
+class Parser:
+    """Builds a :class:`Document`; ``tiers`` decide whether a first H1 is the title or a tier."""
+
+    def __init__(self, tiers: Iterable[str] = (), template_heading: str = "Template") -> None:
+        self.tiers = {name.strip().casefold() for name in tiers}
+        self.template_heading = template_heading.strip().casefold()
+
+    def parse(self, source: Source) -> Document:
+        scan = _BlockScan(source.lines)
+        lines = source.lines
+        headings = [scan.headings[n] for n in sorted(scan.headings)]
+        starts: list[tuple[Heading, str]] = []  # (heading, "title" | "tier" | "card")
+        for index, heading in enumerate(headings):
+            if heading.level == 2:
+                starts.append((heading, "card"))
+            elif self._looks_like_card(source, heading, scan):
+                starts.append((heading, "card"))
+            elif heading.level == 1:
+                is_first = index == 0
+                if is_first and heading.text.casefold() not in self.tiers:
+                    starts.append((heading, "title"))
+                else:
+                    starts.append((heading, "tier"))
+        title: Heading | None = None
+        tiers: list[Tier] = []
+        cards: list[Card] = []
+        current_tier: Tier | None = None
+        for index, (heading, kind) in enumerate(starts):
+            next_line = starts[index + 1][0].line if index + 1 < len(starts) else len(lines) + 1
+            if kind == "title":
+                title = heading
+            elif kind == "tier":
+                current_tier = Tier(heading)
+                tiers.append(current_tier)
+            else:
+                card = Card(heading, next_line - 1, tier=current_tier)
+                card.is_template = heading.text.casefold() == self.template_heading
+                self._fill_card(source, card, scan)
+                if current_tier is not None and not card.is_template:
+                    current_tier.cards.append(card)
+                cards.append(card)
+        return Document(source, title, tiers, cards, headings, frozenset(scan.code))
+
+    @staticmethod
+    def _looks_like_card(source: Source, heading: Heading, scan: _BlockScan) -> bool:
+        """A heading directly followed by a table is a card whatever its level."""
+        for number in range(heading.line + 1, min(heading.line + 4, len(source.lines) + 1)):
+            text = source.lines[number - 1]
+            if _is_blank(text):
+                continue
+            return number not in scan.code and text.lstrip().startswith("|")
+        return False
+
+    def _fill_card(self, source: Source, card: Card, scan: _BlockScan) -> None:
+        lines = source.lines
+        number = card.heading.line + 1
+        end = card.end_line
+        while number <= end:
+            text = lines[number - 1]
+            if _is_blank(text):
+                number += 1
+                continue
+            if number in scan.code:
+                start = number
+                while number + 1 <= end and number + 1 in scan.code:
+                    number += 1
+                card.other.append(Block(Span(start, 1, number, len(lines[number - 1]) + 1), "code"))
+                number += 1
+                continue
+            if card.details is None and _DETAILS_OPEN.search(text) and text.lstrip().startswith("<"):
+                number = self._details(source, card, number, end)
+                continue
+            if card.table is None and not card.fields and text.lstrip(" ").startswith("|"):
+                number = self._table(source, card, number, end)
+                continue
+            match = _FIELD.match(text)
+            if match and number not in scan.html:
+                number = self._field(source, card, number, end, match, scan)
+                continue
+            images = find_images(text, number)
+            if images:
+                card.images.extend(images)
+                number += 1
+                continue
+            start = number
+            kind = "html" if number in scan.html else "paragraph"
+            while number + 1 <= end and not _is_blank(lines[number]) and not _FIELD.match(lines[number]):
+                if _DETAILS_OPEN.search(lines[number]) and lines[number].lstrip().startswith("<"):
+                    break
+                number += 1
+                card.images.extend(find_images(lines[number - 1], number))
+            card.other.append(Block(Span(start, 1, number, len(lines[number - 1]) + 1), kind))
+            number += 1
+
+    @staticmethod
+    def _table(source: Source, card: Card, number: int, end: int) -> int:
+        lines = source.lines
+        start = number
+        header: TableLine | None = None
+        delimiter: TableLine | None = None
+        rows: list[TableRow] = []
+        while number <= end and not _is_blank(lines[number - 1]):
+            text = lines[number - 1]
+            table_line = _table_line(source, number)
+            if table_line is None:
+                break
+            if delimiter is None and not rows and _DELIMITER.match(text):
+                delimiter = table_line
+            elif header is None and delimiter is None and not rows and all(
+                not cell.text.strip() for cell in table_line.cells
+            ):
+                header = table_line
+            else:
+                rows.append(_row(table_line))
+            number += 1
+        last = number - 1
+        card.table = Table(Span(start, 1, last, len(lines[last - 1]) + 1), header, delimiter, rows)
+        return number
+
+    @staticmethod
+    def _field(source: Source, card: Card, number: int, end: int, match: re.Match[str], scan: _BlockScan) -> int:
+        lines = source.lines
+        text = lines[number - 1]
+        raw_label = match.group(4) or ""
+        label, bold = parse_field_label(raw_label)
+        label_start = match.start(4) if match.group(4) is not None else len(text)
+        label_end = match.end(4) if match.group(4) is not None else len(text)
+        first = number
+        body_lines: list[str] = []
+        last_content = number
+        previous_blank = False
+        number += 1
+        while number <= end:
+            line = lines[number - 1]
+            if _is_blank(line):
+                previous_blank = True
+                body_lines.append(line)
+                number += 1
+                continue
+            indented = line.startswith(("\t", " "))
+            lazy = not previous_blank and not indented and not _starts_block(line, number, scan)
+            if not (indented or lazy) or _FIELD.match(line):
+                break
+            if _DETAILS_OPEN.search(line) and line.lstrip().startswith("<"):
+                break
+            body_lines.append(line)
+            last_content = number
+            previous_blank = False
+            card.images.extend(find_images(line, number))
+            number += 1
+        body = "\n".join(body_lines[: last_content - first]).strip()
+        card.fields.append(
+            Field(
+                int(match.group(2)),
+                Span(first, match.start(2) + 1, first, match.end(3) + 1),
+                label,
+                Span(first, label_start + 1, first, label_end + 1),
+                bold,
+                first,
+                last_content,
+                body,
+            )
+        )
+        return last_content + 1
+
+    @staticmethod
+    def _details(source: Source, card: Card, number: int, end: int) -> int:
+        lines = source.lines
+        start = number
+        depth = 0
+        close_line: int | None = None
+        for current in range(number, end + 1):
+            text = lines[current - 1]
+            depth += len(_DETAILS_OPEN.findall(text)) - len(_DETAILS_CLOSE.findall(text))
+            if depth <= 0:
+                close_line = current
+                break
+        last = close_line if close_line is not None else _last_content_line(lines, number, end)
+        body = lines[start - 1 : last]
+        joined = "\n".join(body)
+        summary_match = _SUMMARY.search(joined)
+        summary = summary_span = None
+        if summary_match:
+            summary = summary_match.group(1).strip()
+            line_no = start + joined.count("\n", 0, summary_match.start())
+            line_text = lines[line_no - 1]
+            col = line_text.find(summary_match.group(0))
+            summary_span = Span(line_no, col + 1, line_no, col + len(summary_match.group(0)) + 1)
+        p_open = list(_P_OPEN.finditer(joined))
+        p_close = list(_P_CLOSE.finditer(joined))
+        abstract = ""
+        after_abstract = summary_match.end() if summary_match else 0
+        if p_open and p_close and p_close[0].start() > p_open[0].end():
+            abstract = joined[p_open[0].end() : p_close[0].start()].strip()
+            after_abstract = p_close[0].end()
+        tail = joined[after_abstract:]
+        bibtex = bibtex_line = None
+        at = re.search(r"^[ \t]*@", tail, re.MULTILINE) or re.search(r"@\w+\s*\{", tail)
+        if at:
+            bibtex_text = tail[at.start() :]
+            close = _DETAILS_CLOSE.search(bibtex_text)
+            if close:
+                bibtex_text = bibtex_text[: close.start()]
+            bibtex = _CODE_TAGS.sub("", bibtex_text).strip()
+            bibtex_line = start + joined.count("\n", 0, after_abstract + at.start() + (len(at.group()) - len(at.group().lstrip())))
+            if tail[at.start()] == "\n":
+                bibtex_line += 1
+        card.details = Details(
+            Span(start, 1, last, len(lines[last - 1]) + 1),
+            close_line is not None,
+            summary,
+            summary_span,
+            abstract,
+            bibtex,
+            bibtex_line,
+            {
+                "details": 1 - (1 if close_line is not None else 0),
+                "p": len(p_open) - len(p_close),
+            },
+        )
+        return last + 1
+
+
+def _starts_block(text: str, number: int, scan: _BlockScan) -> bool:
+    stripped = text.lstrip()
+    return (
+        number in scan.headings
+        or number in scan.code
+        or number in scan.html
+        or stripped.startswith(("|", "<", "![", "- ", "* ", "+ ", ">"))
+        or bool(_FIELD.match(text))
+    )
+
+
+def _last_content_line(lines: list[str], start: int, end: int) -> int:
+    last = start
+    for number in range(start, end + 1):
+        if not _is_blank(lines[number - 1]):
+            last = number
+    return last
+
+
+def parse(source: Source, tiers: Iterable[str] = (), template_heading: str = "Template") -> Document:
+    return Parser(tiers, template_heading).parse(source)

@@ -1,0 +1,109 @@
+"""The rule registry: built-ins in an explicit order, plus rules from the ``cardlint.rules`` entry points."""
+
+from __future__ import annotations
+
+import inspect
+from importlib.metadata import entry_points
+
+from cardlint.diagnostic import Applicability, Severity
+from cardlint.errors import UsageError
+from cardlint.rules import details, document, fields, images, links, table
+from cardlint.rules.base import CODE_PATTERN, NAME_PATTERN, Context, FixAvailability, Rule
+
+# Codes are stable: a retired rule keeps its line here as a comment so its code is never reused.
+BUILTIN_RULES: tuple[type[Rule], ...] = (
+    document.UnknownTier,  # CL101
+    document.CardOutsideTier,  # CL102
+    document.CardHeadingLevel,  # CL103
+    document.EmptyCard,  # CL104
+    document.DuplicateCard,  # CL105
+    table.MissingTable,  # CL201
+    table.MissingDelimiterRow,  # CL202
+    table.MissingRow,  # CL203
+    table.UnknownRow,  # CL204
+    table.DuplicateRow,  # CL205
+    table.RowOrder,  # CL206
+    table.RowKeySpelling,  # CL207
+    table.RowPipes,  # CL208
+    table.EmptyValue,  # CL209
+    fields.MissingField,  # CL301
+    fields.FieldNumber,  # CL302
+    fields.FieldOrder,  # CL303
+    fields.FieldLabelNotBold,  # CL304
+    fields.FieldLabelSpelling,  # CL305
+    fields.EmptyFieldBody,  # CL306
+    fields.UnknownField,  # CL307
+    links.LinkNotUrl,  # CL401
+    links.LinkScheme,  # CL402
+    links.PaperLink,  # CL403
+    links.OpenReviewLink,  # CL404
+    links.ArxivLink,  # CL405
+    links.GithubLink,  # CL406
+    links.ArxivBibtexMismatch,  # CL407
+    images.ImageMissing,  # CL501
+    images.ImageOutsideRepo,  # CL502
+    images.ImageCase,  # CL503
+    images.ImageAlt,  # CL504
+    details.MissingDetails,  # CL601
+    details.DetailsSummary,  # CL602
+    details.DetailsUnbalanced,  # CL603
+    details.BibtexSyntax,  # CL604
+    details.BibtexTitle,  # CL605
+)
+
+ENTRY_POINT_GROUP = "cardlint.rules"
+
+__all__ = ["BUILTIN_RULES", "Context", "FixAvailability", "Rule", "all_rules", "validate_rule"]
+
+
+def validate_rule(rule: object, origin: str) -> type[Rule]:
+    """Check a rule class against the contract; a broken one is a usage error naming where it came from."""
+
+    def bad(problem: str) -> UsageError:
+        return UsageError(f"invalid rule: {problem} ({origin})")
+
+    if not (inspect.isclass(rule) and issubclass(rule, Rule)):
+        raise bad("not a subclass of cardlint.rules.Rule")
+    for attribute in ("code", "name", "summary"):
+        if not isinstance(getattr(rule, attribute, None), str):
+            raise bad(f"missing class attribute '{attribute}'")
+    if not CODE_PATTERN.match(rule.code):
+        raise bad(f"code '{rule.code}' is not letters followed by digits, like CL201")
+    if not NAME_PATTERN.match(rule.name):
+        raise bad(f"name '{rule.name}' is not kebab-case")
+    if not isinstance(rule.severity, Severity):
+        raise bad("severity is not a cardlint Severity")
+    if not isinstance(rule.fix_availability, FixAvailability):
+        raise bad("fix_availability is not a FixAvailability")
+    if rule.fix_availability is not FixAvailability.NEVER and not isinstance(rule.fix_applicability, Applicability):
+        raise bad("a rule that fixes must set fix_applicability")
+    if rule.check_card is Rule.check_card and rule.check_document is Rule.check_document:
+        raise bad("overrides neither check_card nor check_document")
+    return rule
+
+
+def plugin_rules() -> list[type[Rule]]:
+    found: list[type[Rule]] = []
+    for entry in entry_points(group=ENTRY_POINT_GROUP):
+        origin = f"entry point '{entry.name}' of {entry.dist.name if entry.dist else entry.value}"
+        try:
+            loaded = entry.load()
+        except Exception as exc:  # a plugin can fail in any way on import
+            raise UsageError(f"cannot load rule plugin: {exc} ({origin})") from None
+        found.append(validate_rule(loaded, origin))
+    return found
+
+
+def all_rules() -> list[type[Rule]]:
+    """Built-ins then plugins; codes and names must be unique across both."""
+    rules = [*BUILTIN_RULES, *plugin_rules()]
+    seen: dict[str, type[Rule]] = {}
+    for rule in rules:
+        for key in (rule.code, rule.name):
+            if key in seen and seen[key] is not rule:
+                raise UsageError(
+                    f"invalid rule: '{key}' is used by both {seen[key].__module__}.{seen[key].__name__} "
+                    f"and {rule.__module__}.{rule.__name__} (rule registry)"
+                )
+            seen[key] = rule
+    return rules

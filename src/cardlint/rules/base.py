@@ -1,0 +1,234 @@
+"""The rule contract and the context a rule reads: document, template, config, shared lookups."""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import ClassVar
+
+from cardlint.config import Config
+from cardlint.diagnostic import Applicability, Diagnostic, Edit, Fix, Severity
+from cardlint.model import Card, Document, Field, Span, TableRow
+from cardlint.source import Source
+from cardlint.template import Match, Template
+
+CODE_PATTERN = re.compile(r"^[A-Z]{1,4}[0-9]{3,4}$")
+NAME_PATTERN = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
+
+
+class FixAvailability(str, Enum):
+    NEVER = "never"
+    SOMETIMES = "sometimes"
+    ALWAYS = "always"
+
+
+class Rule:
+    """One check. Subclasses set the class attributes and override one or both ``check_*`` hooks.
+
+    A rule only returns diagnostics: it never prints, reads config files or writes.
+    """
+
+    # Stable code such as ``CL201``; never reused once published.
+    code: ClassVar[str]
+    # kebab-case alias, usable wherever a code is.
+    name: ClassVar[str]
+    # One line for ``--list-rules`` and the rule page title.
+    summary: ClassVar[str]
+    severity: ClassVar[Severity] = Severity.ERROR
+    fix_availability: ClassVar[FixAvailability] = FixAvailability.NEVER
+    # Safety of the fixes this rule emits, when it emits any.
+    fix_applicability: ClassVar[Applicability | None] = None
+
+    def check_document(self, ctx: Context) -> Iterable[Diagnostic]:
+        return ()
+
+    def check_card(self, card: Card, ctx: Context) -> Iterable[Diagnostic]:
+        return ()
+
+    def report(self, ctx: Context, span: Span, message: str, fix: Fix | None = None) -> Diagnostic:
+        return Diagnostic(
+            ctx.path,
+            span.line,
+            span.column,
+            span.end_line,
+            span.end_column,
+            self.code,
+            self.name,
+            self.severity,
+            message,
+            fix,
+        )
+
+    def fix(self, title: str, *edits: Edit) -> Fix:
+        return Fix(title, tuple(edits), self.fix_applicability or Applicability.SAFE)
+
+
+@dataclass
+class Context:
+    """What every rule may read. Lookups shared by several rules are computed once per card."""
+
+    path: str
+    source: Source
+    document: Document
+    template: Template
+    config: Config
+    _rows: dict[int, list[tuple[TableRow, Match]]] = field(default_factory=dict)
+    _fields: dict[int, list[tuple[Field, Match]]] = field(default_factory=dict)
+    _bibtex: dict[int, tuple[dict[str, str] | None, str | None]] = field(default_factory=dict)
+    _listings: dict[str, list[str] | None] = field(default_factory=dict)
+    _repo_root: str | None = None
+
+    def rows(self, card: Card) -> list[tuple[TableRow, Match]]:
+        cached = self._rows.get(id(card))
+        if cached is None:
+            rows = card.table.rows if card.table else []
+            cached = [(row, self.template.match_key(row.key)) for row in rows]
+            self._rows[id(card)] = cached
+        return cached
+
+    def row(self, card: Card, key: str) -> TableRow | None:
+        """The first row that means the template's ``key`` (exact, re-cased or misspelled)."""
+        for row, match in self.rows(card):
+            if match.canonical == key:
+                return row
+        return None
+
+    def role_row(self, card: Card, role: str) -> TableRow | None:
+        key = self.config.link_rows.get(role)  # type: ignore[call-overload]
+        return self.row(card, key) if key else None
+
+    def fields(self, card: Card) -> list[tuple[Field, Match]]:
+        cached = self._fields.get(id(card))
+        if cached is None:
+            cached = [(f, self.template.match_label(f.label)) for f in card.fields]
+            self._fields[id(card)] = cached
+        return cached
+
+    def bibtex(self, card: Card) -> tuple[dict[str, str] | None, str | None]:
+        """The card's first BibTeX entry as lower-cased field names, or the parse problem."""
+        cached = self._bibtex.get(id(card))
+        if cached is None:
+            cached = _parse_bibtex(card.details.bibtex if card.details else None)
+            self._bibtex[id(card)] = cached
+        return cached
+
+    @property
+    def folder(self) -> str:
+        return os.path.dirname(os.path.abspath(self.path))
+
+    @property
+    def repo_root(self) -> str:
+        """The enclosing git work tree, else the README's folder: images may not leave it."""
+        if self._repo_root is None:
+            folder = self.folder
+            root = folder
+            probe = folder
+            while True:
+                if os.path.exists(os.path.join(probe, ".git")):
+                    root = probe
+                    break
+                parent = os.path.dirname(probe)
+                if parent == probe:
+                    break
+                probe = parent
+            self._repo_root = root
+        return self._repo_root
+
+    def listing(self, folder: str) -> list[str] | None:
+        if folder not in self._listings:
+            try:
+                self._listings[folder] = os.listdir(folder)
+            except OSError:
+                self._listings[folder] = None
+        return self._listings[folder]
+
+    # Edits -------------------------------------------------------------------------------
+
+    def replace(self, span: Span, content: str) -> Edit:
+        return Edit(
+            self.source.offset(span.line, span.column),
+            self.source.offset(span.end_line, span.end_column),
+            content,
+        )
+
+    def insert_before_line(self, line: int, lines: list[str]) -> Edit:
+        offset = self.source.line_starts[line - 1]
+        nl = self.source.newline
+        return Edit(offset, offset, "".join(text + nl for text in lines))
+
+    def insert_after_line(self, line: int, lines: list[str]) -> Edit:
+        nl = self.source.newline
+        if line < len(self.source.lines):
+            offset = self.source.line_starts[line]
+            return Edit(offset, offset, "".join(text + nl for text in lines))
+        # The last line may lack a newline: put one before the new lines instead of after.
+        offset = self.source.line_end_offset(line)
+        text = "".join(nl + t for t in lines)
+        if self.source.text.endswith(("\n", "\r")):
+            offset = len(self.source.text)
+            text = "".join(t + nl for t in lines)
+        return Edit(offset, offset, text)
+
+    def lines_text(self, first: int, last: int) -> list[str]:
+        return self.source.lines[first - 1 : last]
+
+    def replace_lines(self, first: int, last: int, lines: list[str]) -> Edit:
+        """Replace the content of lines ``first..last`` (their final line ending kept)."""
+        start = self.source.line_starts[first - 1]
+        end = self.source.line_end_offset(last)
+        text = self.source.text[start:end]
+        nl = _line_ending_between(text) or self.source.newline
+        return Edit(start, end, nl.join(lines))
+
+
+def _line_ending_between(text: str) -> str | None:
+    match = re.search(r"\r\n|\r|\n", text)
+    return match.group() if match else None
+
+
+_bibtex_logger = logging.getLogger("bibtexparser")
+
+
+class _Collect(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+def _parse_bibtex(text: str | None) -> tuple[dict[str, str] | None, str | None]:
+    if not text:
+        return None, None
+    import bibtexparser
+
+    # bibtexparser logs why a block failed; collect it for the message instead of printing it.
+    collector = _Collect()
+    propagate = _bibtex_logger.propagate
+    _bibtex_logger.addHandler(collector)
+    _bibtex_logger.propagate = False
+    try:
+        library = bibtexparser.parse_string(text)
+    except Exception as exc:  # the library raises assorted errors on hostile input
+        return None, f"BibTeX does not parse: {exc}"
+    finally:
+        _bibtex_logger.removeHandler(collector)
+        _bibtex_logger.propagate = propagate
+    if library.failed_blocks:
+        block = library.failed_blocks[0]
+        detail = str(block.error).split(". Note")[0].strip()
+        if not detail and collector.messages:
+            detail = collector.messages[0].strip().splitlines()[-1].strip()
+        return None, f"BibTeX does not parse: {detail or 'syntax error'}"
+    if not library.entries:
+        return None, "BibTeX does not parse: no entry found"
+    entry = library.entries[0]
+    fields = {f.key.lower(): str(f.value) for f in entry.fields}
+    fields["ENTRYTYPE"] = entry.entry_type
+    fields["ID"] = entry.key
+    return fields, None

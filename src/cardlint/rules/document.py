@@ -1,0 +1,220 @@
+"""CL1xx: document and tier structure."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from cardlint.diagnostic import Applicability, Diagnostic
+from cardlint.model import Card, Span
+from cardlint.rules.base import Context, FixAvailability, Rule
+from cardlint.rules.links import arxiv_id, openreview_id
+from cardlint.template import suggest
+
+
+def normalize_title(text: str) -> str:
+    """Case-, brace- and punctuation-insensitive form of a title, for comparisons."""
+    return " ".join(re.sub(r"[\W_]+", " ", text.replace("{", "").replace("}", "").casefold()).split())
+
+
+class UnknownTier(Rule):
+    """## What it does
+    Checks that every tier heading (an H1 after the title) is one of the configured tiers.
+
+    ## Why is this bad?
+    Tiers mirror the venue's decision tiers. A misspelled tier splits the list and breaks the ordering
+    check, which compares tiers by their configured order.
+
+    ## Example
+    ```markdown
+    # Notable top 5 %
+    ```
+
+    ## Use instead
+    ```markdown
+    # Notable Top 5%
+    ```
+
+    ## Fix safety
+    When a near match exists the fix renames the heading to it. It is unsafe: a new tier may be intended.
+
+    ## Options
+    `tiers`: the list of tier headings, in order (default: Notable Top 5%, Notable Top 25%, Poster).
+    """
+
+    code = "CL101"
+    name = "unknown-tier"
+    summary = "Tier heading is not one of the configured tiers"
+    fix_availability = FixAvailability.SOMETIMES
+    fix_applicability = Applicability.UNSAFE
+
+    def check_document(self, ctx: Context) -> Iterable[Diagnostic]:
+        tiers = tuple(ctx.config.tiers)
+        for tier in ctx.document.tiers:
+            heading = tier.heading
+            if heading.text in tiers:
+                continue
+            span = Span(heading.line, heading.text_column, heading.line, heading.text_column + len(heading.text))
+            guess = suggest(heading.text, tiers)
+            if guess is None:
+                yield self.report(
+                    ctx, span, f"Unknown tier '{heading.text}'; expected one of: {', '.join(tiers)}"
+                )
+            else:
+                yield self.report(
+                    ctx,
+                    span,
+                    f"Unknown tier '{heading.text}'; did you mean '{guess}'?",
+                    self.fix(f"Rename the tier to '{guess}'", ctx.replace(span, guess)),
+                )
+
+
+class CardOutsideTier(Rule):
+    """## What it does
+    Checks that every card sits under a tier heading.
+
+    ## Why is this bad?
+    A card above the first tier has no decision tier, so readers and the ordering check cannot place it.
+
+    ## Example
+    ```markdown
+    # ICLR 2023 Review
+    ## DreamFusion
+    ```
+
+    ## Use instead
+    ```markdown
+    # ICLR 2023 Review
+    # Notable Top 5%
+    ## DreamFusion
+    ```
+
+    ## Options
+    `tiers`: when empty, the list has no tiers and this rule is silent.
+    """
+
+    code = "CL102"
+    name = "card-outside-tier"
+    summary = "Card is not under any tier heading"
+
+    def check_card(self, card: Card, ctx: Context) -> Iterable[Diagnostic]:
+        if card.tier is None and ctx.config.tiers:
+            yield self.report(ctx, card.heading.span, f"Card '{card.title}' is not under any tier heading")
+
+
+class CardHeadingLevel(Rule):
+    """## What it does
+    Checks that a card heading (a heading followed by the card's table) is a level-2 heading.
+
+    ## Why is this bad?
+    Cards are `##` headings inside `#` tiers. A `###` card nests under the previous card in the
+    outline, and a `#` card reads as a tier.
+
+    ## Example
+    ```markdown
+    ### DreamFusion
+    | | |
+    ```
+
+    ## Use instead
+    ```markdown
+    ## DreamFusion
+    | | |
+    ```
+
+    ## Fix safety
+    The fix rewrites the heading markers only; it is safe.
+    """
+
+    code = "CL103"
+    name = "card-heading-level"
+    summary = "Card heading is not a level-2 heading"
+    fix_availability = FixAvailability.ALWAYS
+    fix_applicability = Applicability.SAFE
+
+    def check_card(self, card: Card, ctx: Context) -> Iterable[Diagnostic]:
+        heading = card.heading
+        if heading.level == 2:
+            return
+        text = ctx.source.lines[heading.line - 1]
+        start = text.index("#")
+        span = Span(heading.line, start + 1, heading.line, start + heading.level + 1)
+        yield self.report(
+            ctx,
+            span,
+            f"Card heading '{card.title}' is level {heading.level}; cards are level 2 (##)",
+            self.fix("Make it a level-2 heading", ctx.replace(span, "##")),
+        )
+
+
+class EmptyCard(Rule):
+    """## What it does
+    Checks that a card has content under its heading.
+
+    ## Why is this bad?
+    An empty card is a placeholder someone forgot: it lists a paper with nothing about it.
+
+    ## Example
+    ```markdown
+    ## DreamFusion
+
+    ## DiffEdit
+    ```
+
+    ## Use instead
+    Copy the template card under the heading and fill it in, or remove the heading.
+    """
+
+    code = "CL104"
+    name = "empty-card"
+    summary = "Card has no content"
+
+    def check_card(self, card: Card, ctx: Context) -> Iterable[Diagnostic]:
+        if card.is_empty:
+            yield self.report(ctx, card.heading.span, f"Card '{card.title}' is empty")
+
+
+class DuplicateCard(Rule):
+    """## What it does
+    Checks that no two cards describe the same paper: the same OpenReview id, arXiv id or title.
+
+    ## Why is this bad?
+    Two contributors add the same paper under different headings; the list then disagrees with itself.
+
+    ## Example
+    Two cards whose `OpenReview` rows both link `forum?id=FjNys5c7VyY`.
+
+    ## Use instead
+    Keep one card and merge what the other adds.
+    """
+
+    code = "CL105"
+    name = "duplicate-card"
+    summary = "Two cards describe the same paper"
+
+    def check_document(self, ctx: Context) -> Iterable[Diagnostic]:
+        seen: dict[tuple[str, str], Card] = {}
+        for card in ctx.document.paper_cards:
+            reported = False
+            for kind, value in self._keys(card, ctx):
+                first = seen.setdefault((kind, value), card)
+                if first is not card and not reported:
+                    reported = True
+                    yield self.report(
+                        ctx,
+                        card.heading.span,
+                        f"Card '{card.title}' duplicates '{first.title}' on line {first.line} "
+                        f"(same {kind})",
+                    )
+
+    @staticmethod
+    def _keys(card: Card, ctx: Context) -> Iterable[tuple[str, str]]:
+        openreview = ctx.role_row(card, "openreview")
+        if openreview is not None and (found := openreview_id(openreview.value)):
+            yield "OpenReview id", found
+        paper = ctx.role_row(card, "paper")
+        if paper is not None and (found := arxiv_id(paper.value)):
+            yield "arXiv id", found.split("v")[0]
+        title = ctx.role_row(card, "title")
+        if title is not None and (normalized := normalize_title(title.value)):
+            yield "title", normalized

@@ -1,0 +1,361 @@
+"""CL3xx: the six numbered fields."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from cardlint.diagnostic import Applicability, Diagnostic, Edit, Fix
+from cardlint.model import Card, Span
+from cardlint.rules.base import Context, FixAvailability, Rule
+from cardlint.template import CASE, FUZZY
+
+
+def _field_block_lines(label: str, number: int) -> list[str]:
+    return [f"{number}. **{label}**", "\t"]
+
+
+class MissingField(Rule):
+    """## What it does
+    Checks that a card has every numbered field of the template.
+
+    ## Why is this bad?
+    The fields (Task, Problem, Method, Performance, Dataset, Model's information) are what make cards
+    comparable; a card without them is a link, not a review.
+
+    ## Example
+    ```markdown
+    1. **Task**
+    	Text-to-3D synthesis
+    2. **Problem**
+    	No 3D data
+    ```
+
+    ## Use instead
+    All six fields, numbered 1 to 6, each with its text indented under it.
+
+    ## Fix safety
+    The fix inserts the missing fields with empty bodies, at their template places. It is unsafe: a
+    person still has to write them, and CL306 then reports the empty bodies.
+    """
+
+    code = "CL301"
+    name = "missing-field"
+    summary = "Card lacks a numbered field of the template"
+    fix_availability = FixAvailability.ALWAYS
+    fix_applicability = Applicability.UNSAFE
+
+    def check_card(self, card: Card, ctx: Context) -> Iterable[Diagnostic]:
+        if card.is_empty:
+            return
+        fields = ctx.fields(card)
+        labels = ctx.template.field_labels
+        present = {match.canonical for _, match in fields if match.canonical}
+        missing = [(index, label) for index, label in enumerate(labels) if label not in present]
+        if not missing:
+            return
+        edits = []
+        anchor_line: int | None = None
+        for index, label in missing:
+            following = next(
+                (f for f, m in fields if m.canonical and labels.index(m.canonical) > index), None
+            )
+            block = _field_block_lines(label, index + 1)
+            if following is not None:
+                edits.append(ctx.insert_before_line(following.line, block))
+                line = following.line
+            elif fields:
+                edits.append(ctx.insert_after_line(fields[-1][0].end_line, block))
+                line = min(fields[-1][0].end_line + 1, len(ctx.source.lines))
+            elif card.details is not None:
+                edits.append(ctx.insert_before_line(card.details.span.line, [*block, ""]))
+                line = card.details.span.line
+            else:
+                edits.append(ctx.insert_after_line(card.end_line, block))
+                line = card.end_line
+            anchor_line = line if anchor_line is None else anchor_line
+        names = ", ".join(f"{index + 1}. {label}" for index, label in missing)
+        if not fields:
+            span = card.heading.span
+            message = f"Card '{card.title}' has none of the template's fields: {names}"
+        else:
+            assert anchor_line is not None
+            span = Span(anchor_line, 1, anchor_line, 1)
+            noun = "field" if len(missing) == 1 else "fields"
+            message = f"Card '{card.title}' lacks {noun}: {names}"
+        # Insertions at one offset must keep template order, so merge them into one edit per offset.
+        merged: dict[int, str] = {}
+        for edit in edits:
+            merged[edit.start] = merged.get(edit.start, "") + edit.content
+        fix = self.fix(
+            "Insert the missing fields with empty bodies",
+            *(Edit(offset, offset, text) for offset, text in sorted(merged.items())),
+        )
+        yield self.report(ctx, span, message, fix)
+
+
+class FieldNumber(Rule):
+    """## What it does
+    Checks that each field carries its template number (Task is 1, Problem 2, …).
+
+    ## Why is this bad?
+    The numbers are how readers refer to a field across cards ("see 5 of DiffEdit").
+
+    ## Example
+    ```markdown
+    1. **Task**
+    3. **Problem**
+    ```
+
+    ## Use instead
+    ```markdown
+    1. **Task**
+    2. **Problem**
+    ```
+
+    ## Fix safety
+    The fix rewrites the number only; it is safe.
+    """
+
+    code = "CL302"
+    name = "field-number"
+    summary = "Field number differs from the template's"
+    fix_availability = FixAvailability.ALWAYS
+    fix_applicability = Applicability.SAFE
+
+    def check_card(self, card: Card, ctx: Context) -> Iterable[Diagnostic]:
+        labels = ctx.template.field_labels
+        for field, match in ctx.fields(card):
+            if match.canonical is None:
+                continue
+            expected = labels.index(match.canonical) + 1
+            if field.number != expected:
+                text = ctx.source.lines[field.line - 1]
+                delimiter = text[field.number_span.end_column - 2]
+                yield self.report(
+                    ctx,
+                    field.number_span,
+                    f"Field '{match.canonical}' is numbered {field.number}; the template numbers it {expected}",
+                    self.fix(f"Renumber it {expected}", ctx.replace(field.number_span, f"{expected}{delimiter}")),
+                )
+
+
+class FieldOrder(Rule):
+    """## What it does
+    Checks that fields follow the template's order.
+
+    ## Why is this bad?
+    Readers compare cards field by field; a card whose Method comes before its Problem is read wrongly.
+
+    ## Example
+    ```markdown
+    1. **Task**
+    3. **Method**
+    2. **Problem**
+    ```
+
+    ## Use instead
+    ```markdown
+    1. **Task**
+    2. **Problem**
+    3. **Method**
+    ```
+
+    ## Fix safety
+    The fix moves whole field blocks (label and body), renumbering nothing; it is safe. It is offered only
+    when nothing but blank lines separates the fields.
+    """
+
+    code = "CL303"
+    name = "field-order"
+    summary = "Fields are out of template order"
+    fix_availability = FixAvailability.SOMETIMES
+    fix_applicability = Applicability.SAFE
+
+    def check_card(self, card: Card, ctx: Context) -> Iterable[Diagnostic]:
+        fields = ctx.fields(card)
+        labels = ctx.template.field_labels
+        highest: tuple[int, str] | None = None
+        problems = []
+        seen: set[str] = set()
+        for field, match in fields:
+            if match.canonical is None or match.canonical in seen:
+                continue
+            seen.add(match.canonical)
+            index = labels.index(match.canonical)
+            if highest is not None and index < highest[0]:
+                problems.append((field, match.canonical, highest[1]))
+            elif highest is None or index > highest[0]:
+                highest = (index, match.canonical)
+        if not problems:
+            return
+        fix = self._fix(card, ctx)
+        for field, label, after in problems:
+            yield self.report(ctx, field.label_span, f"Field '{label}' should come before field '{after}'", fix)
+
+    def _fix(self, card: Card, ctx: Context) -> Fix | None:
+        fields = ctx.fields(card)
+        if any(match.canonical is None for _, match in fields):
+            return None
+        lines = ctx.source.lines
+        first, last = fields[0][0].line, fields[-1][0].end_line
+        covered = set()
+        for field, _ in fields:
+            covered.update(range(field.line, field.end_line + 1))
+        if any(n not in covered and lines[n - 1].strip() for n in range(first, last + 1)):
+            return None  # something other than blank lines sits between fields: a person decides
+        labels = ctx.template.field_labels
+        blocks = [lines[f.line - 1 : f.end_line] for f, _ in fields]
+        gaps = [lines[a.end_line : b.line - 1] for (a, _), (b, _) in zip(fields, fields[1:])]
+        order = sorted(range(len(fields)), key=lambda i: (labels.index(fields[i][1].canonical), i))
+        out: list[str] = []
+        for position, index in enumerate(order):
+            out.extend(blocks[index])
+            if position < len(gaps):
+                out.extend(gaps[position])
+        return self.fix("Move the fields into template order", ctx.replace_lines(first, last, out))
+
+
+class FieldLabelNotBold(Rule):
+    """## What it does
+    Checks that each field label is bold, as in the template (`1. **Task**`).
+
+    ## Why is this bad?
+    The bold label is what separates a field from its text when the list is read on GitHub.
+
+    ## Example
+    ```markdown
+    1. Task
+    ```
+
+    ## Use instead
+    ```markdown
+    1. **Task**
+    ```
+
+    ## Fix safety
+    The fix wraps the label in `**`; it is safe.
+    """
+
+    code = "CL304"
+    name = "field-label-not-bold"
+    summary = "Field label is not bold"
+    fix_availability = FixAvailability.ALWAYS
+    fix_applicability = Applicability.SAFE
+
+    def check_card(self, card: Card, ctx: Context) -> Iterable[Diagnostic]:
+        for field, match in ctx.fields(card):
+            if field.bold or not field.label or match.canonical is None:
+                continue
+            yield self.report(
+                ctx,
+                field.label_span,
+                f"Field label '{field.label}' is not bold",
+                self.fix("Make the label bold", ctx.replace(field.label_span, f"**{field.label}**")),
+            )
+
+
+class FieldLabelSpelling(Rule):
+    """## What it does
+    Checks that each field label is written exactly as the template writes it.
+
+    ## Why is this bad?
+    `Perfomance` or `dataset` breaks searches across cards and every tool that reads fields by label.
+
+    ## Example
+    ```markdown
+    4. **Perfomance**
+    ```
+
+    ## Use instead
+    ```markdown
+    4. **Performance**
+    ```
+
+    ## Fix safety
+    The fix replaces the label with the template's; it is safe.
+    """
+
+    code = "CL305"
+    name = "field-label-spelling"
+    summary = "Field label is misspelled or wrongly cased"
+    fix_availability = FixAvailability.ALWAYS
+    fix_applicability = Applicability.SAFE
+
+    def check_card(self, card: Card, ctx: Context) -> Iterable[Diagnostic]:
+        for field, match in ctx.fields(card):
+            if match.kind not in (CASE, FUZZY):
+                continue
+            assert match.canonical is not None
+            written = f"**{match.canonical}**" if field.bold else match.canonical
+            what = "wrongly cased" if match.kind == CASE else "misspelled"
+            yield self.report(
+                ctx,
+                field.label_span,
+                f"Field label '{field.label}' is {what}; the template has '{match.canonical}'",
+                self.fix(f"Replace with '{match.canonical}'", ctx.replace(field.label_span, written)),
+            )
+
+
+class EmptyFieldBody(Rule):
+    """## What it does
+    Checks that every field has text under its label.
+
+    ## Why is this bad?
+    An empty field is a template copied and never filled in.
+
+    ## Example
+    ```markdown
+    5. **Dataset**
+
+    6. **Model's information**
+    ```
+
+    ## Use instead
+    ```markdown
+    5. **Dataset**
+    	ImageNet, COCO
+    6. **Model's information**
+    ```
+    """
+
+    code = "CL306"
+    name = "empty-field"
+    summary = "Field has no text"
+
+    def check_card(self, card: Card, ctx: Context) -> Iterable[Diagnostic]:
+        for field, match in ctx.fields(card):
+            if match.canonical is not None and not field.body:
+                yield self.report(ctx, field.label_span, f"Field '{match.canonical}' has no text")
+
+
+class UnknownField(Rule):
+    """## What it does
+    Checks that every numbered item at the top level of a card is one of the template's fields.
+
+    ## Why is this bad?
+    A field the template does not have is invisible to the other checks; often it is a field whose
+    label was mangled beyond recognition.
+
+    ## Example
+    ```markdown
+    7. **Notes**
+    ```
+
+    ## Use instead
+    Add the field to the `## Template` card so every card follows, or move the text into an existing
+    field's body (indented).
+    """
+
+    code = "CL307"
+    name = "unknown-field"
+    summary = "Numbered item is not a field of the template"
+
+    def check_card(self, card: Card, ctx: Context) -> Iterable[Diagnostic]:
+        for field, match in ctx.fields(card):
+            if match.canonical is None:
+                yield self.report(
+                    ctx,
+                    field.label_span if field.label else field.number_span,
+                    f"Unknown field '{field.label}'; the template's fields are: "
+                    f"{', '.join(ctx.template.field_labels)}",
+                )

@@ -1,0 +1,200 @@
+"""CL5xx: images, checked against the files on disk."""
+
+from __future__ import annotations
+
+import os
+import posixpath
+from collections.abc import Iterable
+from urllib.parse import unquote, urlsplit
+
+from cardlint.diagnostic import Applicability, Diagnostic, Severity
+from cardlint.model import Card, Image
+from cardlint.rules.base import Context, FixAvailability, Rule
+
+
+def local_path(url: str) -> str | None:
+    """The repository-relative path an image URL names, or None for a remote or data URL."""
+    if not url or url.startswith("//"):
+        return None
+    parts = urlsplit(url)
+    if parts.scheme or parts.netloc:
+        return None
+    return unquote(parts.path)
+
+
+def resolve(ctx: Context, image: Image) -> tuple[str, str] | None:
+    """(absolute path as written, its path relative to the repository root) for a local image."""
+    path = local_path(image.url)
+    if path is None:
+        return None
+    base = ctx.repo_root if path.startswith("/") else ctx.folder
+    absolute = os.path.normpath(os.path.join(base, path.lstrip("/")))
+    return absolute, os.path.relpath(absolute, ctx.repo_root)
+
+
+def inside(ctx: Context, absolute: str) -> bool:
+    root = ctx.repo_root
+    return absolute == root or absolute.startswith(root.rstrip(os.sep) + os.sep)
+
+
+def on_disk(ctx: Context, absolute: str) -> tuple[bool, str | None]:
+    """(exists exactly as written, the on-disk spelling when only the case differs)."""
+    root = ctx.repo_root
+    relative = os.path.relpath(absolute, root)
+    current = root
+    actual: list[str] = []
+    exact = True
+    for part in relative.split(os.sep):
+        names = ctx.listing(current)
+        if names is None:
+            return False, None
+        if part in names:
+            chosen = part
+        else:
+            folded = [n for n in names if n.casefold() == part.casefold()]
+            if not folded:
+                return False, None
+            chosen = folded[0]
+            exact = False
+        actual.append(chosen)
+        current = os.path.join(current, chosen)
+    if not os.path.isfile(current):
+        return False, None
+    return exact, None if exact else posixpath.join(*actual)
+
+
+class ImageMissing(Rule):
+    """## What it does
+    Checks that every local image a card shows exists in the repository.
+
+    ## Why is this bad?
+    A contributor forgets to commit `img/0005.png`; GitHub shows a broken image icon.
+
+    ## Example
+    ```markdown
+    ![DreamFusion pipeline](img/0005.png)
+    ```
+    with no `img/0005.png` next to the README.
+
+    ## Use instead
+    Commit the image, or fix the path.
+    """
+
+    code = "CL501"
+    name = "image-missing"
+    summary = "Local image file does not exist"
+
+    def check_card(self, card: Card, ctx: Context) -> Iterable[Diagnostic]:
+        for image in card.images:
+            resolved = resolve(ctx, image)
+            if resolved is None or not inside(ctx, resolved[0]):
+                continue
+            exact, other_case = on_disk(ctx, resolved[0])
+            if not exact and other_case is None:
+                yield self.report(ctx, image.url_span, f"Image file not found: {image.url}")
+
+
+class ImageOutsideRepo(Rule):
+    """## What it does
+    Checks that local image paths stay inside the repository.
+
+    ## Why is this bad?
+    `../../shared/fig.png` works on the contributor's disk and nowhere else: GitHub serves only files of
+    the repository.
+
+    ## Example
+    ```markdown
+    ![pipeline](../../figures/pipeline.png)
+    ```
+
+    ## Use instead
+    Copy the image into the repository's `img/` folder and link it there.
+    """
+
+    code = "CL502"
+    name = "image-outside-repo"
+    summary = "Image path leaves the repository"
+
+    def check_card(self, card: Card, ctx: Context) -> Iterable[Diagnostic]:
+        for image in card.images:
+            resolved = resolve(ctx, image)
+            if resolved is not None and not inside(ctx, resolved[0]):
+                yield self.report(ctx, image.url_span, f"Image path leaves the repository: {image.url}")
+
+
+class ImageCase(Rule):
+    """## What it does
+    Checks that an image path has the same letter case as the file on disk.
+
+    ## Why is this bad?
+    macOS and Windows find `img/0001.PNG` when the file is `img/0001.png`; GitHub does not, and the image
+    breaks only after the push.
+
+    ## Example
+    ```markdown
+    ![pipeline](img/Pipeline.png)
+    ```
+    with the file committed as `img/pipeline.png`.
+
+    ## Use instead
+    ```markdown
+    ![pipeline](img/pipeline.png)
+    ```
+
+    ## Fix safety
+    The fix rewrites the path to the file's spelling on disk; it is safe.
+    """
+
+    code = "CL503"
+    name = "image-case"
+    summary = "Image path differs in case from the file on disk"
+    fix_availability = FixAvailability.SOMETIMES
+    fix_applicability = Applicability.SAFE
+
+    def check_card(self, card: Card, ctx: Context) -> Iterable[Diagnostic]:
+        for image in card.images:
+            resolved = resolve(ctx, image)
+            if resolved is None or not inside(ctx, resolved[0]):
+                continue
+            exact, other_case = on_disk(ctx, resolved[0])
+            if exact or other_case is None:
+                continue
+            written = local_path(image.url) or ""
+            fix = None
+            if image.url == written and not written.startswith("/"):
+                folder = os.path.relpath(ctx.folder, ctx.repo_root)
+                target = posixpath.relpath(other_case, "" if folder == "." else folder.replace(os.sep, "/"))
+                fix = self.fix(f"Use '{target}'", ctx.replace(image.url_span, target))
+            yield self.report(
+                ctx, image.url_span, f"Image path '{image.url}' differs in case from the file '{other_case}'", fix
+            )
+
+
+class ImageAlt(Rule):
+    """## What it does
+    Checks that every image has alt text.
+
+    ## Why is this bad?
+    Screen readers announce an image without alt text as nothing at all, and the text is what shows
+    when the image fails to load.
+
+    ## Example
+    ```markdown
+    ![](img/0001.png)
+    ```
+
+    ## Use instead
+    ```markdown
+    ![DreamFusion: text-to-3D samples](img/0001.png)
+    ```
+    """
+
+    code = "CL504"
+    name = "image-alt"
+    summary = "Image has no alt text"
+    severity = Severity.WARNING
+
+    def check_card(self, card: Card, ctx: Context) -> Iterable[Diagnostic]:
+        for image in card.images:
+            if not image.alt.strip():
+                yield self.report(ctx, image.span, "Image has no alt text")

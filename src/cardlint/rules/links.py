@@ -1,0 +1,366 @@
+"""CL4xx: the link rows (Paper Link, OpenReview, Github), checked offline for form."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from urllib.parse import parse_qs, urlsplit
+
+from cardlint.diagnostic import Applicability, Diagnostic
+from cardlint.model import Card, Span, TableRow
+from cardlint.rules.base import Context, FixAvailability, Rule
+
+# New-style (2007+) and old-style arXiv identifiers, with an optional version.
+ARXIV_ID = r"(?:\d{4}\.\d{4,5}|[a-z][a-z.-]*(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?"
+_ARXIV_ID_RE = re.compile(rf"^{ARXIV_ID}$")
+_ARXIV_HOSTS = {"arxiv.org", "www.arxiv.org", "export.arxiv.org"}
+_ARXIV_PATH = re.compile(rf"^/(abs|pdf)/({ARXIV_ID})(\.pdf)?/?$")
+_ARXIV_IN_TEXT = re.compile(rf"arxiv(?:\.org/(?:abs|pdf)/|[.:/]\s*)({ARXIV_ID})", re.IGNORECASE)
+_OPENREVIEW_HOSTS = {"openreview.net", "www.openreview.net"}
+_GITHUB_HOSTS = {"github.com", "www.github.com"}
+
+
+def parse_url(value: str):
+    """The split URL when ``value`` is one absolute URL, else None."""
+    if not value or any(ch.isspace() for ch in value):
+        return None
+    try:
+        parts = urlsplit(value)
+    except ValueError:
+        return None
+    if not parts.scheme or not parts.netloc:
+        return None
+    return parts
+
+
+def arxiv_id(value: str) -> str | None:
+    """The arXiv id of an arXiv abs/pdf URL (``.pdf`` suffix dropped), or None."""
+    parts = parse_url(value)
+    if parts is None or parts.hostname not in _ARXIV_HOSTS:
+        return None
+    match = _ARXIV_PATH.match(parts.path)
+    return match.group(2) if match else None
+
+
+def openreview_id(value: str) -> str | None:
+    parts = parse_url(value)
+    if parts is None or parts.hostname not in _OPENREVIEW_HOSTS:
+        return None
+    ids = parse_qs(parts.query).get("id")
+    return ids[0] if ids else None
+
+
+def bibtex_arxiv_id(fields: dict[str, str]) -> str | None:
+    """The arXiv id a BibTeX entry names: eprint, an arXiv URL, the arXiv DOI, or the journal note."""
+    eprint = fields.get("eprint", "").strip()
+    if eprint and _ARXIV_ID_RE.match(eprint) and "arxiv" in fields.get("archiveprefix", "arxiv").lower():
+        return eprint
+    for key in ("url", "doi", "journal", "note", "howpublished"):
+        match = _ARXIV_IN_TEXT.search(fields.get(key, ""))
+        if match:
+            return match.group(1)
+    return None
+
+
+def _base(identifier: str) -> str:
+    return re.sub(r"v\d+$", "", identifier).lower()
+
+
+class _LinkRule(Rule):
+    roles: tuple[str, ...] = ()
+
+    def rows(self, card: Card, ctx: Context) -> Iterable[tuple[str, TableRow]]:
+        for role in self.roles:
+            row = ctx.role_row(card, role)
+            if row is not None and row.value:
+                yield role, row
+
+
+class LinkNotUrl(_LinkRule):
+    """## What it does
+    Checks that the Paper Link and OpenReview rows hold one absolute URL.
+
+    ## Why is this bad?
+    A row that reads `arxiv 2210.11427` or `see paper` cannot be clicked or checked.
+
+    ## Example
+    ```markdown
+    |Paper Link| arXiv 2210.11427 |
+    ```
+
+    ## Use instead
+    ```markdown
+    |Paper Link| https://arxiv.org/abs/2210.11427 |
+    ```
+
+    ## Options
+    `link-rows`: which row keys play the paper, openreview and github roles.
+    """
+
+    code = "CL401"
+    name = "link-not-url"
+    summary = "Link row value is not a URL"
+    roles = ("paper", "openreview")
+
+    def check_card(self, card: Card, ctx: Context) -> Iterable[Diagnostic]:
+        for _, row in self.rows(card, ctx):
+            if parse_url(row.value) is None:
+                yield self.report(ctx, row.value_span, f"{row.key} value is not a URL: '{row.value}'")
+
+
+class LinkScheme(_LinkRule):
+    """## What it does
+    Checks that link rows use `https`.
+
+    ## Why is this bad?
+    arXiv, OpenReview and GitHub all serve https; `http:` links are redirected or blocked, and other
+    schemes (`ftp:`, `javascript:`, `file:`) do not belong in a review list.
+
+    ## Example
+    ```markdown
+    |Paper Link| http://arxiv.org/abs/2210.11427 |
+    ```
+
+    ## Use instead
+    ```markdown
+    |Paper Link| https://arxiv.org/abs/2210.11427 |
+    ```
+    """
+
+    code = "CL402"
+    name = "link-scheme"
+    summary = "Link does not use https"
+    roles = ("paper", "openreview", "github")
+
+    def check_card(self, card: Card, ctx: Context) -> Iterable[Diagnostic]:
+        for _, row in self.rows(card, ctx):
+            parts = parse_url(row.value)
+            if parts is not None and parts.scheme.lower() != "https":
+                span = Span(row.line, row.value_span.column, row.line, row.value_span.column + len(parts.scheme))
+                yield self.report(ctx, span, f"{row.key} uses the '{parts.scheme}' scheme; use https")
+
+
+class PaperLink(_LinkRule):
+    """## What it does
+    Checks that the Paper Link is a recognised paper URL: an arXiv abs/pdf page, an OpenReview page,
+    or (by default) any https URL.
+
+    ## Why is this bad?
+    A Paper Link that points at a listing page, a search or a blog post does not identify the paper.
+
+    ## Example
+    ```markdown
+    |Paper Link| https://arxiv.org/list/cs.CV/recent |
+    ```
+
+    ## Use instead
+    ```markdown
+    |Paper Link| https://arxiv.org/abs/2210.11427 |
+    ```
+
+    ## Options
+    `paper-link-any-https` (default true): accept any https URL besides arXiv and OpenReview ones.
+    """
+
+    code = "CL403"
+    name = "paper-link"
+    summary = "Paper Link is not a recognised paper URL"
+    roles = ("paper",)
+
+    def check_card(self, card: Card, ctx: Context) -> Iterable[Diagnostic]:
+        for _, row in self.rows(card, ctx):
+            parts = parse_url(row.value)
+            if parts is None or parts.scheme.lower() not in ("http", "https"):
+                continue
+            host = parts.hostname or ""
+            if host in _ARXIV_HOSTS:
+                if not re.match(r"^/(abs|pdf)/", parts.path):
+                    yield self.report(ctx, row.value_span, "Paper Link is an arXiv URL but not an abs/ or pdf/ page")
+            elif host in _OPENREVIEW_HOSTS:
+                if openreview_id(row.value) is None:
+                    yield self.report(ctx, row.value_span, "Paper Link is an OpenReview URL without a paper id")
+            elif not ctx.config.paper_link_any_https:
+                yield self.report(ctx, row.value_span, "Paper Link is neither an arXiv nor an OpenReview URL")
+
+
+class OpenReviewLink(_LinkRule):
+    """## What it does
+    Checks that the OpenReview row links the paper's forum page, `https://openreview.net/forum?id=<id>`.
+
+    ## Why is this bad?
+    The forum page holds the reviews and scores this list is about; a `pdf?id=` link opens the PDF only.
+
+    ## Example
+    ```markdown
+    |OpenReview| https://openreview.net/pdf?id=j6zUzrapY3L |
+    ```
+
+    ## Use instead
+    ```markdown
+    |OpenReview| https://openreview.net/forum?id=j6zUzrapY3L |
+    ```
+
+    ## Fix safety
+    A `pdf?id=X` link is rewritten to `forum?id=X`, the same paper's forum page; the fix is safe.
+    """
+
+    code = "CL404"
+    name = "openreview-link"
+    summary = "OpenReview link is not a forum page"
+    fix_availability = FixAvailability.SOMETIMES
+    fix_applicability = Applicability.SAFE
+    roles = ("openreview",)
+
+    def check_card(self, card: Card, ctx: Context) -> Iterable[Diagnostic]:
+        for _, row in self.rows(card, ctx):
+            parts = parse_url(row.value)
+            if parts is None:
+                continue
+            identifier = openreview_id(row.value)
+            if parts.hostname in _OPENREVIEW_HOSTS and parts.path == "/forum" and identifier:
+                continue
+            if parts.hostname in _OPENREVIEW_HOSTS and parts.path == "/pdf" and identifier:
+                target = f"https://openreview.net/forum?id={identifier}"
+                yield self.report(
+                    ctx,
+                    row.value_span,
+                    "OpenReview link opens the PDF; link the forum page (forum?id=)",
+                    self.fix("Link the forum page", ctx.replace(row.value_span, target)),
+                )
+            else:
+                yield self.report(
+                    ctx, row.value_span, "OpenReview link is not https://openreview.net/forum?id=<id>"
+                )
+
+
+class ArxivLink(_LinkRule):
+    """## What it does
+    Checks that arXiv links are well formed: `https://arxiv.org/abs/<id>` or `https://arxiv.org/pdf/<id>`,
+    with a valid arXiv identifier.
+
+    ## Why is this bad?
+    `abs/2210.11427.pdf` mixes the two forms; arXiv answers it with an error page.
+
+    ## Example
+    ```markdown
+    |Paper Link| https://arxiv.org/abs/2210.11427.pdf |
+    ```
+
+    ## Use instead
+    ```markdown
+    |Paper Link| https://arxiv.org/abs/2210.11427 |
+    ```
+
+    ## Fix safety
+    `abs/<id>.pdf` becomes `abs/<id>`: the same paper's page. The fix is safe.
+    """
+
+    code = "CL405"
+    name = "arxiv-link"
+    summary = "arXiv link is malformed"
+    fix_availability = FixAvailability.SOMETIMES
+    fix_applicability = Applicability.SAFE
+    roles = ("paper",)
+
+    def check_card(self, card: Card, ctx: Context) -> Iterable[Diagnostic]:
+        for _, row in self.rows(card, ctx):
+            parts = parse_url(row.value)
+            if parts is None or parts.hostname not in _ARXIV_HOSTS:
+                continue
+            kind = re.match(r"^/(abs|pdf)/(.*?)/?$", parts.path)
+            if kind is None:
+                continue  # not a paper page at all: CL403 says so
+            match = _ARXIV_PATH.match(parts.path)
+            if match is None:
+                yield self.report(ctx, row.value_span, f"arXiv link has no valid arXiv id: '{kind.group(2)}'")
+            elif match.group(1) == "abs" and match.group(3):
+                target = f"{parts.scheme}://{parts.netloc}/abs/{match.group(2)}"
+                yield self.report(
+                    ctx,
+                    row.value_span,
+                    f"arXiv link mixes abs/ and .pdf; use abs/{match.group(2)}",
+                    self.fix(f"Link abs/{match.group(2)}", ctx.replace(row.value_span, target)),
+                )
+
+
+class GithubLink(_LinkRule):
+    """## What it does
+    Checks that the Github row is a github.com repository URL, or starts with an allowed phrase saying
+    there is no code (such as `Not found`).
+
+    ## Why is this bad?
+    A link to a profile, a gist or a personal site leaves readers hunting for the code.
+
+    ## Example
+    ```markdown
+    |Github| https://github.com/Xiang-cd |
+    ```
+
+    ## Use instead
+    ```markdown
+    |Github| https://github.com/Xiang-cd/DiffEdit-stable-diffusion |
+    ```
+
+    ## Options
+    `github-not-found`: phrases that may start the value instead of a URL (case-insensitive).
+    """
+
+    code = "CL406"
+    name = "github-link"
+    summary = "Github row is neither a repository URL nor a 'not found' phrase"
+    roles = ("github",)
+
+    def check_card(self, card: Card, ctx: Context) -> Iterable[Diagnostic]:
+        phrases = [p.casefold() for p in ctx.config.github_not_found]
+        for _, row in self.rows(card, ctx):
+            if row.value.casefold().startswith(tuple(phrases)):
+                continue
+            parts = parse_url(row.value)
+            if parts is not None and parts.hostname in _GITHUB_HOSTS:
+                segments = [s for s in parts.path.split("/") if s]
+                if len(segments) >= 2:
+                    continue
+            yield self.report(
+                ctx,
+                row.value_span,
+                f"Github is not a github.com repository URL nor one of: {', '.join(ctx.config.github_not_found)}",
+            )
+
+
+class ArxivBibtexMismatch(_LinkRule):
+    """## What it does
+    Checks that the arXiv id in the Paper Link is the one the card's BibTeX names (its eprint, url, or
+    arXiv DOI).
+
+    ## Why is this bad?
+    A card copied from another card keeps the old BibTeX: the link and the citation then name two papers.
+
+    ## Example
+    ```markdown
+    |Paper Link| https://arxiv.org/abs/2210.11427 |
+    ...
+    @misc{x, url = {https://arxiv.org/abs/2209.14988}, ...}
+    ```
+
+    ## Use instead
+    Make both name the same paper.
+    """
+
+    code = "CL407"
+    name = "arxiv-bibtex-mismatch"
+    summary = "arXiv id in Paper Link disagrees with the BibTeX"
+    roles = ("paper",)
+
+    def check_card(self, card: Card, ctx: Context) -> Iterable[Diagnostic]:
+        for _, row in self.rows(card, ctx):
+            linked = arxiv_id(row.value)
+            if linked is None:
+                continue
+            fields, _ = ctx.bibtex(card)
+            cited = bibtex_arxiv_id(fields) if fields else None
+            if cited is not None and _base(cited) != _base(linked):
+                yield self.report(
+                    ctx,
+                    row.value_span,
+                    f"Paper Link names arXiv {linked} but the BibTeX names arXiv {cited}",
+                )

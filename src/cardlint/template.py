@@ -1,0 +1,136 @@
+"""The card schema, read from the README's own ``## Template`` card or the built-in one."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from rapidfuzz import fuzz, process
+
+from cardlint.model import Card, Document
+from cardlint.source import Source
+
+# The seed review's template card: the schema when a README carries none.
+BUILTIN_TEMPLATE = """## Template
+| | |
+|--|--|
+|Title| |
+|Paper Link| |
+|OpenReview| |
+|Institute ||
+|Authors ||
+|Github||
+
+1. **Task**
+\t
+2. **Problem**
+\t
+3. **Method**
+\t
+4. **Performance**
+\t
+5. **Dataset**
+\t
+6. **Model's information**
+\t
+
+<details>
+\t<summary>Abstract and Bibtex</summary>
+\t<p>
+\t</p>
+
+</details>
+"""
+
+FUZZY_CUTOFF = 75.0
+
+EXACT = "exact"
+CASE = "case"
+FUZZY = "fuzzy"
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """How a written key or label relates to the template's: exact, by case only, or a near spelling."""
+
+    canonical: str | None
+    kind: str | None  # EXACT, CASE, FUZZY or None (unknown)
+
+
+@dataclass(frozen=True)
+class Template:
+    row_keys: tuple[str, ...]
+    field_labels: tuple[str, ...]
+    summary: str | None
+    header_line: str = "| | |"
+    delimiter_line: str = "|--|--|"
+    has_details: bool = True
+    row_lines: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
+
+    @classmethod
+    def from_card(cls, card: Card, source: Source) -> Template:
+        table = card.table
+        rows = table.rows if table else []
+        return cls(
+            row_keys=tuple(row.key for row in rows),
+            field_labels=tuple(f.label for f in card.fields),
+            summary=card.details.summary if card.details else None,
+            header_line=source.lines[table.header.line - 1].strip() if table and table.header else "| | |",
+            delimiter_line=source.lines[table.delimiter.line - 1].strip()
+            if table and table.delimiter
+            else "|--|--|",
+            has_details=card.details is not None,
+            row_lines={row.key: source.lines[row.line - 1].strip() for row in rows},
+        )
+
+    @classmethod
+    def for_document(cls, document: Document) -> Template:
+        card = document.template_card
+        if card is not None and (card.table or card.fields):
+            return cls.from_card(card, document.source)
+        return builtin_template()
+
+    def match_key(self, key: str) -> Match:
+        return _match(key, self.row_keys)
+
+    def match_label(self, label: str) -> Match:
+        return _match(label, self.field_labels)
+
+    def key_index(self, key: str) -> int:
+        return self.row_keys.index(key)
+
+    def label_index(self, label: str) -> int:
+        return self.field_labels.index(label)
+
+
+@lru_cache(maxsize=4096)
+def _match(written: str, choices: tuple[str, ...]) -> Match:
+    if written in choices:
+        return Match(written, EXACT)
+    folded = written.casefold()
+    for choice in choices:
+        if choice.casefold() == folded:
+            return Match(choice, CASE)
+    if not written:
+        return Match(None, None)
+    best = process.extractOne(
+        folded, [c.casefold() for c in choices], scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF
+    )
+    if best is None:
+        return Match(None, None)
+    return Match(choices[best[2]], FUZZY)
+
+
+def suggest(written: str, choices: tuple[str, ...]) -> str | None:
+    """The choice a near-miss most likely meant, or None."""
+    match = _match(written, choices)
+    return match.canonical if match.kind in (CASE, FUZZY) else None
+
+
+@lru_cache(maxsize=1)
+def builtin_template() -> Template:
+    from cardlint.parser import parse
+
+    source = Source.from_text(BUILTIN_TEMPLATE)
+    document = parse(source)
+    return Template.from_card(document.cards[0], source)

@@ -1,0 +1,53 @@
+"""Shared helpers: paths to the bundled data, and running the CLI as a user would."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from cardlint.cli import main
+
+TESTS = Path(__file__).parent
+DATA = TESTS / "data"
+FIXTURES = TESTS / "fixtures"
+RULE_FIXTURES = FIXTURES / "rules"
+
+# A fixture marks an expected diagnostic at the end of its line: `{CL208:66}` or `{CL207:2,CL404:13}`.
+MARKER = re.compile(r" \{(CL\d{3}(?::\d+)?(?:,CL\d{3}(?::\d+)?)*)\}$")
+
+
+@dataclass
+class Run:
+    code: int
+    out: str
+    err: str
+
+
+@pytest.fixture
+def cli(capsys):
+    """Run ``cardlint ARGS`` in-process; returns exit code and captured output."""
+
+    def run(*args: str) -> Run:
+        code = main([str(a) for a in args])
+        captured = capsys.readouterr()
+        return Run(code, captured.out, captured.err)
+
+    return run
+
+
+def strip_markers(text: str) -> tuple[str, set[tuple[int, int | None, str]]]:
+    """The fixture as a user would write it, and the (line, column, code) it expects."""
+    expected: set[tuple[int, int | None, str]] = set()
+    lines = text.split("\n")
+    for number, line in enumerate(lines, start=1):
+        match = MARKER.search(line)
+        if not match:
+            continue
+        for item in match.group(1).split(","):
+            code, _, column = item.partition(":")
+            expected.add((number, int(column) if column else None, code))
+        lines[number - 1] = line[: match.start()]
+    return "\n".join(lines), expected

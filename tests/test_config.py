@@ -1,0 +1,178 @@
+"""Config discovery and validation, selection, severities and inline suppression comments."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from conftest import RULE_FIXTURES
+
+BROKEN_ROW = "|Authors|Ben Poole, Ajay Jain, Jonathan T. Barron, Ben Mildenhall"
+
+
+@pytest.fixture
+def folder(tmp_path):
+    shutil.copytree(RULE_FIXTURES / "img", tmp_path / "review" / "img")
+    return tmp_path
+
+
+def write_card(folder, replace: dict[str, str] | None = None):
+    text = (RULE_FIXTURES / "clean.md").read_text(encoding="utf-8")
+    for old, new in (replace or {}).items():
+        assert old in text
+        text = text.replace(old, new)
+    path = folder / "review" / "README.md"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def broken(folder, **extra):
+    return write_card(folder, {BROKEN_ROW + "|": BROKEN_ROW, **extra})
+
+
+def codes(run):
+    return [line.split(": ", 1)[1].split()[0] for line in run.out.splitlines() if ": CL" in line]
+
+
+@pytest.mark.parametrize(
+    "name, body",
+    [
+        (".cardlint.toml", 'ignore = ["CL208"]\n'),
+        ("cardlint.toml", 'ignore = ["row-pipes"]\n'),
+        ("pyproject.toml", '[project]\nname = "x"\n\n[tool.cardlint]\nignore = ["CL2"]\n'),
+    ],
+)
+def test_config_found_upward(cli, folder, name, body):
+    path = broken(folder)
+    assert cli(path).code == 1
+    (folder / name).write_text(body)
+    run = cli(path)
+    assert (run.code, run.out) == (0, "All checks passed!\n")
+
+
+def test_pyproject_without_section_is_skipped_for_the_next_config(cli, folder):
+    path = broken(folder)
+    (folder / "review" / "pyproject.toml").write_text('[project]\nname = "x"\n')
+    (folder / ".cardlint.toml").write_text('ignore = ["CL208"]\n')
+    assert cli(path).code == 0
+
+
+def test_explicit_config(cli, folder):
+    path = broken(folder)
+    other = folder / "custom.toml"
+    other.write_text('ignore = ["CL208"]\n')
+    assert cli("--config", other, path).code == 0
+    run = cli("--config", folder / "absent.toml", path)
+    assert (run.code, run.err) == (2, f"Error: config file not found ({folder / 'absent.toml'})\n")
+
+
+@pytest.mark.parametrize(
+    "body, message",
+    [
+        ('selct = ["CL2"]\n', "config key 'selct': unknown key"),
+        ('tiers = "Poster"\n', "config key 'tiers': input should be a valid list"),
+        ('severity = { CL208 = "fatal" }\n', "config key 'severity.CL208': input should be 'error' or 'warning'"),
+        ('required-rows = [1]\n', "config key 'required-rows.0': input should be a valid string"),
+    ],
+)
+def test_bad_config_names_key(cli, folder, body, message):
+    path = broken(folder)
+    config = folder / ".cardlint.toml"
+    config.write_text(body)
+    run = cli(path)
+    assert (run.code, run.out, run.err) == (2, "", f"Error: {message} ({config})\n")
+
+
+def test_config_selector_must_exist(cli, folder):
+    path = broken(folder)
+    (folder / ".cardlint.toml").write_text('ignore = ["CL2O8"]\n')
+    run = cli(path)
+    assert (run.code, run.err) == (2, "Error: unknown rule selector 'CL2O8' (ignore)\n")
+
+
+def test_severity_override(cli, folder):
+    path = broken(folder)
+    (folder / ".cardlint.toml").write_text('[severity]\nrow-pipes = "warning"\n')
+    run = cli(path)
+    assert run.code == 0
+    assert run.out.splitlines()[0].endswith("Table row has no trailing pipe (warning)")
+
+
+def test_cli_select_replaces_config_select_and_ignore_adds(cli, folder):
+    path = broken(folder, **{"![DreamFusion samples]": "![]"})
+    (folder / ".cardlint.toml").write_text('select = ["CL5"]\n')
+    assert codes(cli(path)) == ["CL504"]
+    assert codes(cli("--select", "CL2", path)) == ["CL208"]
+    assert codes(cli("--ignore", "CL504", path)) == []
+    assert codes(cli("--extend-select", "CL208", path)) == ["CL208", "CL504"]
+
+
+def test_required_rows_and_not_found_phrases_configurable(cli, folder):
+    path = write_card(folder, {"|Institute|Google Research, UC Berkeley|": "|Institute| |", "|Github|Not found|": "|Github|Unreleased|"})
+    assert codes(cli(path)) == ["CL406"]
+    (folder / ".cardlint.toml").write_text('required-rows = ["Title", "Institute"]\ngithub-not-found = ["Unreleased"]\n')
+    assert codes(cli(path)) == ["CL209"]
+
+
+def test_tiers_configurable(cli, folder):
+    path = write_card(folder, {"# Notable Top 5%": "# Review\n# Oral"})
+    assert codes(cli(path)) == ["CL101"]
+    (folder / ".cardlint.toml").write_text('tiers = ["Oral", "Spotlight"]\nscores = "scores.csv"\n')
+    assert codes(cli(path)) == []
+
+
+def test_template_heading_configurable(cli, folder):
+    """A README whose template card is called `## Schema` and adds a Venue row."""
+    schema = "\n## Schema\n| | |\n|--|--|\n|Title| |\n|Venue| |\n\n1. **Task**\n\t\n"
+    path = write_card(folder)
+    path.write_text(path.read_text() + schema)
+    run = cli("--select", "CL2,CL3", path)
+    assert "Schema" in run.out  # without config, Schema is a card like any other
+    (folder / ".cardlint.toml").write_text('template-heading = "Schema"\n')
+    run = cli("--select", "CL2,CL3", path)
+    found = [line.split(": ", 1)[0].split(":", 1)[1] + " " + line.split(": ", 1)[1].split()[0] for line in run.out.splitlines() if ": CL" in line]
+    assert found == [
+        "6:2 CL204", "7:2 CL204", "8:2 CL204", "9:2 CL204", "10:1 CL203", "10:2 CL204",
+        "15:4 CL307", "17:4 CL307", "19:4 CL307", "21:4 CL307", "23:4 CL307",
+    ]
+    assert f"{path}:10:1: CL203 [*] Table has no 'Venue' row" in run.out.splitlines()
+
+
+def test_inline_disable(cli, folder):
+    path = broken(folder, **{"## DreamFusion": "<!-- cardlint-disable CL208 -->\n## DreamFusion"})
+    assert codes(cli(path)) == []
+    path = broken(folder, **{"## DreamFusion": "<!-- cardlint-disable row-pipes -->\n## DreamFusion"})
+    assert codes(cli(path)) == []
+    path = broken(folder, **{"## DreamFusion": "<!-- cardlint-disable CL5 -->\n## DreamFusion"})
+    assert codes(cli(path)) == ["CL208"]
+
+
+def test_inline_enable_ends_the_disabled_range(cli, folder):
+    directives = "<!-- cardlint-disable -->\n<!-- cardlint-enable CL208 -->\n# Notable Top 5%"
+    path = broken(folder, **{"# Notable Top 5%": directives})
+    assert codes(cli(path)) == ["CL208"]
+
+
+def test_inline_disable_file(cli, folder):
+    path = broken(folder, **{"\n</details>": "\n</details>\n<!-- cardlint-disable-file CL208 -->"})
+    assert codes(cli(path)) == []
+    path = broken(folder, **{"\n</details>": "\n</details>\n<!-- cardlint-disable-file -->"})
+    assert codes(cli(path)) == []
+    path = broken(folder, **{"\n</details>": "\n</details>\n<!-- cardlint-disable-file CL1 -->"})
+    assert codes(cli(path)) == ["CL208"]
+
+
+def test_inline_disable_next_line_targets_one_line(cli, folder):
+    text = (RULE_FIXTURES / "clean.md").read_text(encoding="utf-8")
+    text = text.replace("![DreamFusion samples](img/ok.png)", "<!-- cardlint-disable-next-line CL504 -->\n![](img/ok.png)\n\n![](img/ok.png)")
+    path = folder / "review" / "README.md"
+    path.write_text(text)
+    run = cli(path)
+    assert codes(run) == ["CL504"]
+    assert f"{path}:15:1: CL504" in run.out
+
+
+def test_directives_inside_code_are_ignored(cli, folder):
+    path = broken(folder, **{"# Notable Top 5%": "```\n<!-- cardlint-disable-file -->\n```\n# Notable Top 5%"})
+    assert codes(cli(path)) == ["CL208"]

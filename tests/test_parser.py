@@ -1,0 +1,136 @@
+"""The document model: what GitHub shows, with exact positions."""
+
+from __future__ import annotations
+
+import mistune
+
+from cardlint.parser import parse, split_cells
+from cardlint.source import Source
+from conftest import DATA
+
+TIERS = ["Notable Top 5%", "Notable Top 25%", "Poster"]
+
+
+def doc(text: str):
+    return parse(Source.from_text(text), TIERS)
+
+
+def test_seed_structure():
+    document = parse(Source.read(str(DATA / "seed" / "README.md")), TIERS)
+    assert document.title is not None and document.title.text == "ICLR 2023 Review on Diffusion Related Papers"
+    assert [t.name for t in document.tiers] == ["Notable Top 5%", "Notable Top 25%"]
+    assert [(c.title, c.line, c.end_line) for c in document.cards] == [
+        ("DreamFusion", 8, 60),
+        ("Sampling is as easy as learning the score", 61, 103),
+        ("Decision Diffuser", 104, 152),
+        ("DIFFormer", 154, 208),
+        ("DiffEdit", 209, 260),
+        ("Template", 261, 292),
+    ]
+    assert document.template_card is document.cards[-1]
+    dreamfusion = document.cards[0]
+    assert [(r.key, r.line) for r in dreamfusion.table.rows][-1] == ("Github", 16)
+    assert [f.label for f in dreamfusion.fields] == ["Task", "Problem", "Method", "Performance", "Dataset", "Model's information"]
+    assert [(f.line, f.end_line) for f in dreamfusion.fields][2] == (24, 26)
+    assert dreamfusion.details.summary == "Abstract and Bibtex"
+    assert dreamfusion.details.bibtex_line == 41
+    assert dreamfusion.details.bibtex.startswith("@misc{https://doi.org/10.48550/arxiv.2209.14988,")
+
+
+def test_model_keeps_rows_that_mistune_drops():
+    """mistune ends the table at the first row without a trailing pipe; GitHub and cardlint keep it."""
+    text = "## Card\n| | |\n|--|--|\n|Title|A|\n|Authors| B, C\n|Github| Not found|\n"
+    tokens = mistune.create_markdown(renderer=None, plugins=["table"])(text)
+    table = [t for t in tokens if t["type"] == "table"]
+    mistune_rows = len(table[0]["children"][1]["children"]) if table else 0
+    card = doc(text).cards[0]
+    assert mistune_rows < 3
+    assert [(r.key, r.value, r.table_line.trailing_pipe) for r in card.table.rows] == [
+        ("Title", "A", True),
+        ("Authors", "B, C", False),
+        ("Github", "Not found", True),
+    ]
+
+
+def test_headings_in_code_and_html_are_not_cards():
+    text = (
+        "# Notable Top 5%\n"
+        "## Real\n"
+        "```markdown\n## In a fence\n```\n"
+        "~~~~\n## In a tilde fence\n~~~\n## Still fenced\n~~~~\n"
+        "<div>\n## In an HTML block\n</div>\n\n"
+        "<!--\n## In a comment\n-->\n"
+        "## Second\n"
+    )
+    assert [c.title for c in doc(text).cards] == ["Real", "Second"]
+
+
+def test_positions_are_characters_and_one_based():
+    text = "## Café\n| | |\n|--|--|\n|Title| Über die Diffusion |\n"
+    card = doc(text).cards[0]
+    row = card.table.rows[0]
+    assert (row.key_span.line, row.key_span.column, row.key_span.end_column) == (4, 2, 7)
+    assert (row.value_span.column, row.value_span.end_column) == (9, 27)
+    assert row.value == "Über die Diffusion"
+
+
+def test_crlf_and_bom_positions_match_lf():
+    text = "## Card\n| | |\n|--|--|\n|Title|A\n"
+    lf = doc(text).cards[0].table.rows[0]
+    crlf = parse(Source.from_text("\ufeff" + text.replace("\n", "\r\n")), TIERS).cards[0].table.rows[0]
+    assert (lf.line, lf.value_span) == (crlf.line, crlf.value_span)
+
+
+def test_split_cells_escapes_and_missing_pipes():
+    line = split_cells(r"Key \| with pipe | value")
+    assert [c.text for c in line.cells] == [r"Key \| with pipe ", " value"]
+    assert (line.leading_pipe, line.trailing_pipe) == (False, False)
+    line = split_cells("  |a|b|  ")
+    assert [c.text for c in line.cells] == ["a", "b"]
+    assert (line.leading_pipe, line.trailing_pipe) == (True, True)
+    assert split_cells("no pipes") is None
+
+
+def test_field_labels_bold_and_plain():
+    text = "## Card\n1. **Task**\n\tx\n2) Problem:\n\ty\n3. __Method__\n\tz\n"
+    fields = doc(text).cards[0].fields
+    assert [(f.number, f.label, f.bold) for f in fields] == [(1, "Task", True), (2, "Problem", False), (3, "Method", True)]
+
+
+def test_field_body_stops_at_details_and_keeps_indented_lists():
+    text = "## Card\n1. **Task**\n\t- a\n\t- b\n\n\tmore\n<details>\n</details>\n"
+    card = doc(text).cards[0]
+    assert card.fields[0].end_line == 6
+    assert card.fields[0].body.split() == ["-", "a", "-", "b", "more"]
+    assert card.details is not None and card.details.closed
+
+
+def test_card_at_wrong_level_is_still_a_card():
+    text = "# Notable Top 5%\n### Deep\n| | |\n|--|--|\n|Title|A|\n### Just a subheading\ntext\n"
+    cards = doc(text).cards
+    assert [(c.title, c.heading.level) for c in cards] == [("Deep", 3)]
+    assert cards[0].other[0].span.line == 6
+
+
+def test_images_markdown_and_html():
+    text = '## Card\n![alt text](img/a.png) and <img src="img/b.png" alt="B">\n'
+    images = doc(text).cards[0].images
+    assert [(i.alt, i.url, i.url_span.column, i.html) for i in images] == [
+        ("alt text", "img/a.png", 13, False),
+        ("B", "img/b.png", 38, True),
+    ]
+
+
+def test_unclosed_details_runs_to_card_end():
+    text = "## A\n<details>\n\t<summary>S</summary>\n\t<p> x\n\n## B\n"
+    card = doc(text).cards[0]
+    assert card.details.closed is False
+    assert card.details.open_tags["p"] == 1
+    assert card.end_line == 5
+
+
+def test_source_newline_style_and_bom():
+    source = Source.from_text("\ufeffa\r\nb\r\nc")
+    assert (source.bom, source.newline, source.lines) == (True, "\r\n", ["a", "b", "c"])
+    assert source.encode() == b"\xef\xbb\xbfa\r\nb\r\nc"
+    assert source.position(source.offset(2, 2)) == (2, 2)

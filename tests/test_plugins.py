@@ -1,0 +1,78 @@
+"""Third-party rules through the `cardlint.rules` entry-point group, validated on load."""
+
+from __future__ import annotations
+
+from importlib.metadata import EntryPoint
+
+import pytest
+
+from cardlint import rules as registry
+from cardlint.rules import Rule
+from conftest import DATA
+
+SEED = DATA / "seed" / "README.md"
+
+
+class VenueRow(Rule):
+    """Report cards whose title mentions diffusion (a stand-in for a venue's own rule)."""
+
+    code = "XV100"
+    name = "title-mentions-diffusion"
+    summary = "Title mentions Diffusion"
+
+    def check_card(self, card, ctx):
+        row = ctx.role_row(card, "title")
+        if row is not None and "Diffusion" in row.value:
+            yield self.report(ctx, row.value_span, "Title mentions Diffusion")
+
+
+class NoCode(Rule):
+    name = "no-code"
+    summary = "broken"
+
+
+def install(monkeypatch, *entries):
+    def fake_entry_points(group):
+        assert group == "cardlint.rules"
+        return list(entries)
+
+    monkeypatch.setattr(registry, "entry_points", fake_entry_points)
+
+
+def test_plugin_rule_runs_and_selects(cli, monkeypatch):
+    install(monkeypatch, EntryPoint(name="venue", value="test_plugins:VenueRow", group="cardlint.rules"))
+    run = cli("--select", "XV", SEED)
+    lines = run.out.splitlines()
+    assert lines[0] == f"{SEED}:157:9: XV100 Title mentions Diffusion"
+    assert run.code == 1
+
+
+@pytest.mark.parametrize(
+    "target, problem",
+    [
+        ("NoCode", "missing class attribute 'code'"),
+        ("SEED", "not a subclass of cardlint.rules.Rule"),
+        ("Missing", "cannot load rule plugin"),
+    ],
+)
+def test_broken_plugin_is_named(cli, monkeypatch, target, problem):
+    install(monkeypatch, EntryPoint(name="broken", value=f"test_plugins:{target}", group="cardlint.rules"))
+    run = cli(SEED)
+    assert run.code == 2
+    assert run.err.startswith("Error: ")
+    assert problem in run.err
+    assert "entry point 'broken'" in run.err
+    assert run.err.count("\n") == 1
+
+
+def test_plugin_code_clash_is_refused(cli, monkeypatch):
+    class Clash(VenueRow):
+        code = "CL208"
+
+    import test_plugins
+
+    monkeypatch.setattr(test_plugins, "Clash", Clash, raising=False)
+    install(monkeypatch, EntryPoint(name="clash", value="test_plugins:Clash", group="cardlint.rules"))
+    run = cli(SEED)
+    assert run.code == 2
+    assert "'CL208' is used by both" in run.err

@@ -1,0 +1,98 @@
+"""One fixture per rule: the expected diagnostics sit on their lines; fixes are snapshotted and re-checked."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from cardlint.config import Config
+from cardlint.diagnostic import Applicability
+from cardlint.fix import fix_source
+from cardlint.linter import lint_source
+from cardlint.rules import BUILTIN_RULES, FixAvailability
+from cardlint.source import Source
+from conftest import RULE_FIXTURES, strip_markers
+
+RULES = {rule.code: rule for rule in BUILTIN_RULES}
+# Fixes that insert template parts with empty values cannot restore the clean card by themselves.
+INSERTING = {"CL203", "CL301"}
+UPDATE = os.environ.get("CARDLINT_UPDATE_SNAPSHOTS") == "1"
+
+
+def load(code: str) -> tuple[Source, set]:
+    path = RULE_FIXTURES / f"{code}.md"
+    text, expected = strip_markers(path.read_text(encoding="utf-8"))
+    return Source.from_text(text, str(path)), expected
+
+
+def lint(source: Source, rules=BUILTIN_RULES):
+    return lint_source(source, Config(), list(rules)).diagnostics
+
+
+def test_every_rule_has_a_fixture():
+    fixtures = {p.stem for p in RULE_FIXTURES.glob("CL*.md") if ".fixed" not in p.name}
+    assert fixtures == set(RULES)
+
+
+def test_clean_card_is_clean():
+    source = Source.read(str(RULE_FIXTURES / "clean.md"))
+    assert lint(source) == []
+
+
+@pytest.mark.parametrize("code", sorted(RULES))
+def test_fixture_diagnostics_exact(code):
+    source, expected = load(code)
+    assert expected, "fixture marks no diagnostic"
+    assert all(c == code for _, _, c in expected)
+    found = {(d.line, d.column, d.code) for d in lint(source)}
+    assert found == {(line, column, c) for line, column, c in expected}
+
+
+@pytest.mark.parametrize("code", sorted(RULES))
+def test_fixture_fails_without_the_rule(code):
+    source, _ = load(code)
+    others = [rule for rule in BUILTIN_RULES if rule.code != code]
+    assert all(d.code != code for d in lint(source, others))
+    assert any(d.code == code for d in lint(source))
+
+
+@pytest.mark.parametrize("code", sorted(RULES))
+def test_fixes_are_declared(code):
+    """A rule that emits a fix must say it fixes, with the safety it declares."""
+    source, _ = load(code)
+    rule = RULES[code]
+    for diagnostic in lint(source):
+        if diagnostic.code != code or diagnostic.fix is None:
+            continue
+        assert rule.fix_availability is not FixAvailability.NEVER
+        assert diagnostic.fix.applicability is rule.fix_applicability
+    if rule.fix_availability is FixAvailability.ALWAYS:
+        assert all(d.fix is not None for d in lint(source) if d.code == code)
+
+
+FIXABLE = sorted(code for code, rule in RULES.items() if rule.fix_availability is not FixAvailability.NEVER)
+
+
+@pytest.mark.parametrize("code", FIXABLE)
+def test_fix_snapshot_relint_and_idempotence(code):
+    source, _ = load(code)
+    unsafe = RULES[code].fix_applicability is Applicability.UNSAFE
+    outcome = fix_source(source, Config(), list(BUILTIN_RULES), unsafe=unsafe)
+    snapshot = RULE_FIXTURES / f"{code}.fixed.md"
+    if UPDATE:
+        snapshot.write_text(outcome.text, encoding="utf-8")
+    assert outcome.text == snapshot.read_text(encoding="utf-8")
+    assert outcome.fixed[code] >= 1
+    remaining = lint(Source.from_text(outcome.text, source.path))
+    assert not [d for d in remaining if d.fix is not None and (unsafe or d.fix.applicability is Applicability.SAFE)]
+    again = fix_source(Source.from_text(outcome.text, source.path), Config(), list(BUILTIN_RULES), unsafe=unsafe)
+    assert again.text == outcome.text
+    assert not again.fixed
+
+
+@pytest.mark.parametrize("code", sorted(set(FIXABLE) - INSERTING))
+def test_fix_restores_the_clean_card(code):
+    source, _ = load(code)
+    outcome = fix_source(source, Config(), list(BUILTIN_RULES), unsafe=True)
+    assert outcome.text == (RULE_FIXTURES / "clean.md").read_text(encoding="utf-8")

@@ -1,0 +1,114 @@
+"""The real review README and its public history: real defects at their lines, nothing else."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from cardlint.config import Config
+from cardlint.fix import fix_source
+from cardlint.linter import lint_source
+from cardlint.rules import BUILTIN_RULES
+from cardlint.source import Source
+from conftest import DATA
+
+SEED = DATA / "seed" / "README.md"
+CLEAN = DATA / "seed-clean" / "README.md"
+HISTORY = sorted((DATA / "history").glob("*.md"))
+
+
+def lint_path(path) -> list:
+    return lint_source(Source.read(str(path)), Config(), list(BUILTIN_RULES)).diagnostics
+
+
+def test_seed_real_defects_at_their_lines():
+    found = {(d.line, d.column, d.code) for d in lint_path(SEED) if d.severity.value == "error"}
+    assert found == {
+        (16, 83, "CL208"),  # |Github|… without trailing pipe
+        (61, 1, "CL301"),  # "Sampling is as easy…" skips the six fields
+        (111, 100, "CL208"),
+        (159, 2, "CL207"),  # OpenReivew
+        (159, 14, "CL404"),  # openreview.net/pdf?id=
+        (161, 83, "CL208"),
+        (213, 14, "CL405"),  # abs/2210.11427.pdf
+        (216, 75, "CL208"),
+    }
+
+
+def test_seed_warnings_are_the_images_without_alt_text():
+    warnings = [(d.line, d.code) for d in lint_path(SEED) if d.severity.value == "warning"]
+    assert warnings == [(18, "CL504"), (19, "CL504"), (114, "CL504"), (164, "CL504")]
+
+
+def test_clean_copy_has_no_diagnostics(cli):
+    assert lint_path(CLEAN) == []
+    run = cli(CLEAN)
+    assert (run.code, run.out) == (0, "All checks passed!\n")
+
+
+@pytest.mark.parametrize("variant", ["crlf", "bom", "crlf+bom", "no-final-newline"])
+def test_clean_copy_variants_are_clean(tmp_path, cli, variant):
+    shutil.copytree(CLEAN.parent, tmp_path / "review")
+    path = tmp_path / "review" / "README.md"
+    text = CLEAN.read_text(encoding="utf-8")
+    if "crlf" in variant:
+        text = text.replace("\n", "\r\n")
+    if variant == "no-final-newline":
+        text = text.rstrip("\n")
+    data = text.encode("utf-8")
+    if "bom" in variant:
+        data = b"\xef\xbb\xbf" + data
+    path.write_bytes(data)
+    run = cli(path)
+    assert (run.code, run.out) == (0, "All checks passed!\n")
+    run = cli("--fix", path)
+    assert run.code == 0
+    assert path.read_bytes() == data
+
+
+@pytest.mark.parametrize("path", HISTORY, ids=lambda p: p.stem)
+def test_history_versions_parse_check_and_fix_without_loss(path):
+    source = Source.read(str(path))
+    diagnostics = lint_source(source, Config(), list(BUILTIN_RULES)).diagnostics
+    for d in diagnostics:
+        assert 1 <= d.line <= len(source.lines)
+        assert 1 <= d.column <= len(source.lines[d.line - 1]) + 1
+    outcome = fix_source(source, Config(), list(BUILTIN_RULES), unsafe=True)
+    again = fix_source(Source.from_text(outcome.text), Config(), list(BUILTIN_RULES), unsafe=True)
+    assert again.text == outcome.text
+
+
+def test_history_template_growth_is_reported():
+    """ea77cbf's template has no OpenReview/Authors rows: its card's Authors row is unknown to it."""
+    diagnostics = lint_path(DATA / "history" / "ea77cbf.md")
+    assert ("CL204", 8) in {(d.code, d.line) for d in diagnostics}
+
+
+def test_changing_the_template_makes_every_card_follow(tmp_path):
+    text = CLEAN.read_text(encoding="utf-8").replace("|Github||\n", "|Github||\n|Venue||\n")
+    shutil.copytree(CLEAN.parent, tmp_path / "review")
+    path = tmp_path / "review" / "README.md"
+    path.write_text(text, encoding="utf-8")
+    missing = [d for d in lint_path(path) if d.code == "CL203"]
+    assert len(missing) == 5
+    assert all("'Venue'" in d.message for d in missing)
+
+
+def test_seed_fix_leaves_only_what_needs_a_person(tmp_path, cli):
+    shutil.copytree(SEED.parent, tmp_path / "review")
+    path = tmp_path / "review" / "README.md"
+    before = path.read_text(encoding="utf-8")
+    run = cli("--fix", path)
+    after = path.read_text(encoding="utf-8")
+    assert run.code == 1
+    assert run.out.splitlines()[0] == "Fixed 7 problems (CL207 ×1, CL208 ×4, CL404 ×1, CL405 ×1)."
+    errors = [d for d in lint_path(path) if d.severity.value == "error"]
+    assert [(d.line, d.code) for d in errors] == [(61, "CL301")]
+    changed = [
+        (number, old, new)
+        for number, (old, new) in enumerate(zip(before.split("\n"), after.split("\n")), start=1)
+        if old != new
+    ]
+    assert [number for number, _, _ in changed] == [16, 111, 159, 161, 213, 216]
+    assert len(before.split("\n")) == len(after.split("\n"))
