@@ -15,6 +15,8 @@ from cardlint.config import Config, config_for
 from cardlint.decide import enabled_rules
 from cardlint.diagnostic import Diagnostic, Severity
 from cardlint.errors import UsageError
+from cardlint.linter import lint_source
+from cardlint.source import Source
 from cardlint.report import render_json, render_statistics, render_text
 
 EXIT_OK, EXIT_FOUND, EXIT_ERROR = 0, 1, 2
@@ -79,10 +81,8 @@ def run(
     configs: dict[str, Config] = {}
     reports: list[Diagnostic] = []
     fixed_total: Counter[str] = Counter()
-    changed_any = False
+    changed_any = refused = False
     for path in paths:
-        from cardlint.source import Source
-
         source = Source.read(path)
         folder = os.path.dirname(os.path.abspath(path))
         key = config_path or folder
@@ -98,7 +98,11 @@ def run(
             try:
                 outcome = fix_source(source, config, chosen, unsafe=unsafe_fixes)
             except FixRefused as exc:
-                raise UsageError(f"refusing to fix: {exc}; nothing written ({path})") from None
+                # Nothing is written; the file's problems are still reported and the run fails.
+                click.echo(f"Error: refusing to fix: {exc}; nothing written ({path})", err=True)
+                refused = True
+                reports.extend(lint_source(source, config, chosen).diagnostics)
+                continue
             assert outcome.result is not None
             if outcome.changed:
                 changed_any = True
@@ -110,21 +114,22 @@ def run(
                     fixed_total += outcome.fixed
             reports.extend(outcome.result.diagnostics)
         else:
-            from cardlint.linter import lint_source
-
             reports.extend(lint_source(source, config, chosen).diagnostics)
     if diff:
-        return EXIT_FOUND if changed_any else EXIT_OK
+        return EXIT_FOUND if changed_any or refused else EXIT_OK
     if fix and fixed_total:
         details = ", ".join(f"{code} ×{count}" for code, count in sorted(fixed_total.items()))
-        click.echo(f"Fixed {sum(fixed_total.values())} problem{'s' if sum(fixed_total.values()) != 1 else ''} ({details}).")
+        total = sum(fixed_total.values())
+        # Machine-readable output stays parseable: the tally goes to stderr there.
+        click.echo(f"Fixed {total} problem{'s' if total != 1 else ''} ({details}).", err=output_format != "text")
     if output_format == "json":
         click.echo(render_json(reports), nl=False)
     elif statistics:
         click.echo(render_statistics(reports), nl=False)
     else:
         click.echo(render_text(reports, unsafe_fixes), nl=False)
-    return EXIT_FOUND if any(d.severity is Severity.ERROR for d in reports) else EXIT_OK
+    failed = refused or any(d.severity is Severity.ERROR for d in reports)
+    return EXIT_FOUND if failed else EXIT_OK
 
 
 def _unified_diff(path: str, before: str, after: str) -> str:

@@ -32,6 +32,9 @@ class Fix:
     title: str
     edits: tuple[Edit, ...]
     applicability: Applicability = Applicability.SAFE
+    # True when the fix exists to change the words it replaces (a misspelled key, a wrong URL);
+    # any other fix must keep every word of the text it replaces.
+    rewrites: bool = False
 
 
 @dataclass(slots=True, frozen=True)

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from cardlint.config import Config
-from cardlint.diagnostic import Applicability, Diagnostic, Edit
+from cardlint.diagnostic import Applicability, Diagnostic, Edit, Fix
 from cardlint.errors import UsageError
 from cardlint.linter import LintResult, lint_source
 from cardlint.model import Document
@@ -64,48 +64,52 @@ def apply_edits(text: str, edits: Sequence[Edit]) -> str:
     return "".join(out)
 
 
-def choose_fixes(diagnostics: Sequence[Diagnostic], unsafe: bool) -> tuple[list[Edit], Counter[str]]:
+def choose_fixes(diagnostics: Sequence[Diagnostic], unsafe: bool) -> tuple[list[Fix], Counter[str]]:
     """Take fixes in source order, skipping any that overlaps one already taken (the next pass gets it)."""
     taken: list[Edit] = []
-    taken_fixes: list[tuple[Edit, ...]] = []
+    chosen: list[Fix] = []
     counts: Counter[str] = Counter()
     for diagnostic in diagnostics:
         fix = diagnostic.fix
         if fix is None or (fix.applicability is Applicability.UNSAFE and not unsafe):
             continue
-        if fix.edits in taken_fixes:  # one fix shared by several diagnostics (a whole-table reorder)
+        if any(fix.edits == other.edits for other in chosen):  # one fix shared by several diagnostics
             counts[diagnostic.code] += 1
             continue
         if any(_overlaps(edit, taken) for edit in fix.edits):
             continue
         taken.extend(fix.edits)
-        taken_fixes.append(fix.edits)
+        chosen.append(fix)
         counts[diagnostic.code] += 1
-    return taken, counts
+    return chosen, counts
 
 
 def _words(text: str) -> Counter[str]:
     return Counter(_WORD.findall(text))
 
 
-def _verify(before: str, after: str, edits: Sequence[Edit], old_doc: Document, new_doc: Document) -> None:
+def _verify(before: str, after: str, fixes: Sequence[Fix], old_doc: Document, new_doc: Document) -> None:
+    """Refuse a pass that drops a word no fix meant to change, or that breaks a card."""
     allowed: Counter[str] = Counter()
-    for edit in edits:
-        allowed += _words(before[edit.start : edit.end]) - _words(edit.content)
+    for fix in fixes:
+        for edit in fix.edits:
+            dropped = _words(before[edit.start : edit.end]) - _words(edit.content)
+            if dropped and not fix.rewrites:
+                raise FixRefused(f"the fix '{fix.title}' would lose the word '{next(iter(dropped))}'")
+            allowed += dropped
     lost = _words(before) - _words(after) - allowed
     if lost:
-        raise FixRefused(f"the fix would lose the word '{next(iter(lost))}'")
-    old_cards = [c.title for c in old_doc.cards]
-    new_cards = [c.title for c in new_doc.cards]
-    if sorted(old_cards) != sorted(new_cards):
-        raise FixRefused("the fix would change which cards the document has")
-    for old, new in zip(
-        sorted(old_doc.cards, key=lambda c: c.title), sorted(new_doc.cards, key=lambda c: c.title)
-    ):
+        raise FixRefused(f"the fixes would lose the word '{next(iter(lost))}'")
+    old_cards = sorted(c.title for c in old_doc.cards)
+    if old_cards != sorted(c.title for c in new_doc.cards):
+        raise FixRefused("the fixes would change which cards the document has")
+    by_title = {c.title: c for c in new_doc.cards}
+    for old in old_doc.cards:
+        new = by_title[old.title]
         if old.table is not None and new.table is None:
-            raise FixRefused(f"the fix would break the table of card '{old.title}'")
+            raise FixRefused(f"the fixes would break the table of card '{old.title}'")
         if len(new.fields) < len(old.fields):
-            raise FixRefused(f"the fix would drop a field of card '{old.title}'")
+            raise FixRefused(f"the fixes would drop a field of card '{old.title}'")
 
 
 def fix_source(source: Source, config: Config, rules: Sequence[type[Rule]], unsafe: bool = False) -> FixOutcome:
@@ -113,13 +117,13 @@ def fix_source(source: Source, config: Config, rules: Sequence[type[Rule]], unsa
     current = source
     result = lint_source(current, config, rules)
     for _ in range(MAX_PASSES):
-        edits, counts = choose_fixes(result.diagnostics, unsafe)
-        if not edits:
+        fixes, counts = choose_fixes(result.diagnostics, unsafe)
+        if not fixes:
             break
-        text = apply_edits(current.text, edits)
+        text = apply_edits(current.text, [edit for fix in fixes for edit in fix.edits])
         following = Source.from_text(text, source.path)
         following.bom, following.newline = source.bom, source.newline
-        _verify(current.text, text, edits, result.document, parse(following, config.tiers, config.template_heading))
+        _verify(current.text, text, fixes, result.document, parse(following, config.tiers, config.template_heading))
         outcome.fixed += counts
         current = following
         result = lint_source(current, config, rules)

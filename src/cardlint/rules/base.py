@@ -63,8 +63,8 @@ class Rule:
             fix,
         )
 
-    def fix(self, title: str, *edits: Edit) -> Fix:
-        return Fix(title, tuple(edits), self.fix_applicability or Applicability.SAFE)
+    def fix(self, title: str, *edits: Edit, rewrites: bool = False) -> Fix:
+        return Fix(title, tuple(edits), self.fix_applicability or Applicability.SAFE, rewrites)
 
 
 @dataclass

@@ -65,7 +65,7 @@ class UnknownTier(Rule):
                     ctx,
                     span,
                     f"Unknown tier '{heading.text}'; did you mean '{guess}'?",
-                    self.fix(f"Rename the tier to '{guess}'", ctx.replace(span, guess)),
+                    self.fix(f"Rename the tier to '{guess}'", ctx.replace(span, guess), rewrites=True),
                 )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from cardlint.diagnostic import Applicability, Diagnostic, Edit, Fix
+from cardlint.diagnostic import Applicability, Diagnostic, Fix
 from cardlint.model import Card, Span
 from cardlint.rules.base import Context, FixAvailability, Rule
 from cardlint.template import CASE, FUZZY
@@ -53,26 +53,30 @@ class MissingField(Rule):
         missing = [(index, label) for index, label in enumerate(labels) if label not in present]
         if not missing:
             return
-        edits = []
+        # Missing fields that share an insertion point are inserted together, in template order.
+        groups: dict[tuple[str, int], list[str]] = {}
         anchor_line: int | None = None
         for index, label in missing:
             following = next(
                 (f for f, m in fields if m.canonical and labels.index(m.canonical) > index), None
             )
-            block = _field_block_lines(label, index + 1)
             if following is not None:
-                edits.append(ctx.insert_before_line(following.line, block))
-                line = following.line
+                where, line = ("before", following.line), following.line
             elif fields:
-                edits.append(ctx.insert_after_line(fields[-1][0].end_line, block))
+                where = ("after", fields[-1][0].end_line)
                 line = min(fields[-1][0].end_line + 1, len(ctx.source.lines))
             elif card.details is not None:
-                edits.append(ctx.insert_before_line(card.details.span.line, [*block, ""]))
-                line = card.details.span.line
+                where, line = ("details", card.details.span.line), card.details.span.line
             else:
-                edits.append(ctx.insert_after_line(card.end_line, block))
-                line = card.end_line
+                where, line = ("after", card.end_line), card.end_line
+            groups.setdefault(where, []).extend(_field_block_lines(label, index + 1))
             anchor_line = line if anchor_line is None else anchor_line
+        edits = []
+        for (kind, line), block in groups.items():
+            if kind == "after":
+                edits.append(ctx.insert_after_line(line, block))
+            else:
+                edits.append(ctx.insert_before_line(line, block + ([""] if kind == "details" else [])))
         names = ", ".join(f"{index + 1}. {label}" for index, label in missing)
         if not fields:
             span = card.heading.span
@@ -82,14 +86,7 @@ class MissingField(Rule):
             span = Span(anchor_line, 1, anchor_line, 1)
             noun = "field" if len(missing) == 1 else "fields"
             message = f"Card '{card.title}' lacks {noun}: {names}"
-        # Insertions at one offset must keep template order, so merge them into one edit per offset.
-        merged: dict[int, str] = {}
-        for edit in edits:
-            merged[edit.start] = merged.get(edit.start, "") + edit.content
-        fix = self.fix(
-            "Insert the missing fields with empty bodies",
-            *(Edit(offset, offset, text) for offset, text in sorted(merged.items())),
-        )
+        fix = self.fix("Insert the missing fields with empty bodies", *edits)
         yield self.report(ctx, span, message, fix)
 
 
@@ -135,7 +132,11 @@ class FieldNumber(Rule):
                     ctx,
                     field.number_span,
                     f"Field '{match.canonical}' is numbered {field.number}; the template numbers it {expected}",
-                    self.fix(f"Renumber it {expected}", ctx.replace(field.number_span, f"{expected}{delimiter}")),
+                    self.fix(
+                        f"Renumber it {expected}",
+                        ctx.replace(field.number_span, f"{expected}{delimiter}"),
+                        rewrites=True,
+                    ),
                 )
 
 
@@ -292,7 +293,9 @@ class FieldLabelSpelling(Rule):
                 ctx,
                 field.label_span,
                 f"Field label '{field.label}' is {what}; the template has '{match.canonical}'",
-                self.fix(f"Replace with '{match.canonical}'", ctx.replace(field.label_span, written)),
+                self.fix(
+                    f"Replace with '{match.canonical}'", ctx.replace(field.label_span, written), rewrites=True
+                ),
             )
 
 

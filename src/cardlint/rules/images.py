@@ -164,7 +164,7 @@ class ImageCase(Rule):
             if image.url == written and not written.startswith("/"):
                 folder = os.path.relpath(ctx.folder, ctx.repo_root)
                 target = posixpath.relpath(other_case, "" if folder == "." else folder.replace(os.sep, "/"))
-                fix = self.fix(f"Use '{target}'", ctx.replace(image.url_span, target))
+                fix = self.fix(f"Use '{target}'", ctx.replace(image.url_span, target), rewrites=True)
             yield self.report(
                 ctx, image.url_span, f"Image path '{image.url}' differs in case from the file '{other_case}'", fix
             )

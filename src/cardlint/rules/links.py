@@ -225,7 +225,7 @@ class OpenReviewLink(_LinkRule):
                     ctx,
                     row.value_span,
                     "OpenReview link opens the PDF; link the forum page (forum?id=)",
-                    self.fix("Link the forum page", ctx.replace(row.value_span, target)),
+                    self.fix("Link the forum page", ctx.replace(row.value_span, target), rewrites=True),
                 )
             else:
                 yield self.report(
@@ -279,7 +279,7 @@ class ArxivLink(_LinkRule):
                     ctx,
                     row.value_span,
                     f"arXiv link mixes abs/ and .pdf; use abs/{match.group(2)}",
-                    self.fix(f"Link abs/{match.group(2)}", ctx.replace(row.value_span, target)),
+                    self.fix(f"Link abs/{match.group(2)}", ctx.replace(row.value_span, target), rewrites=True),
                 )
 
 

@@ -351,7 +351,9 @@ class RowKeySpelling(Rule):
                 ctx,
                 row.key_span,
                 f"Row key '{row.key}' is {what}; the template has '{match.canonical}'",
-                self.fix(f"Replace with '{match.canonical}'", ctx.replace(row.key_span, match.canonical)),
+                self.fix(
+                    f"Replace with '{match.canonical}'", ctx.replace(row.key_span, match.canonical), rewrites=True
+                ),
             )
 
 

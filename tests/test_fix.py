@@ -1,0 +1,184 @@
+"""--fix, --diff and --unsafe-fixes: lossless, idempotent, atomic, refusing what is unsafe."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import stat
+
+import pytest
+
+from cardlint.config import Config
+from cardlint.diagnostic import Edit
+from cardlint.errors import UsageError
+from cardlint.fix import FixRefused, apply_edits, fix_source, write_atomically
+from cardlint.rules import BUILTIN_RULES, Rule
+from cardlint.rules.base import FixAvailability
+from cardlint.diagnostic import Applicability
+from cardlint.source import Source
+from conftest import DATA, RULE_FIXTURES
+
+SEED = DATA / "seed"
+
+
+@pytest.fixture
+def seed(tmp_path):
+    shutil.copytree(SEED, tmp_path / "review")
+    return tmp_path / "review" / "README.md"
+
+
+def test_diff_prints_intended_lines_and_writes_nothing(cli, seed):
+    before = seed.read_bytes()
+    run = cli("--diff", seed)
+    assert run.code == 1
+    assert seed.read_bytes() == before
+    removed = [line for line in run.out.splitlines() if line.startswith("-") and not line.startswith("---")]
+    added = [line for line in run.out.splitlines() if line.startswith("+") and not line.startswith("+++")]
+    assert removed == [
+        "-|Github|Not found official. Others: https://github.com/ashawkey/stable-dreamfusion",
+        "-|Authors| Anurag Ajay, Yilun Du, Abhi Gupta, Joshua B. Tenenbaum, Tommi S. Jaakkola, Pulkit Agrawal",
+        "-|OpenReivew| https://openreview.net/pdf?id=j6zUzrapY3L |",
+        "-|Authors| Qitian Wu, Chenxiao Yang, Wentao Zhao, Yixuan He, David Wipf, Junchi Yan",
+        "-|Paper Link| https://arxiv.org/abs/2210.11427.pdf |",
+        "-|Authors| Guillaume Couairon, Jakob Verbeek, Holger Schwenk, Matthieu Cord",
+    ]
+    assert added == [
+        "+|Github|Not found official. Others: https://github.com/ashawkey/stable-dreamfusion|",
+        "+|Authors| Anurag Ajay, Yilun Du, Abhi Gupta, Joshua B. Tenenbaum, Tommi S. Jaakkola, Pulkit Agrawal|",
+        "+|OpenReview| https://openreview.net/forum?id=j6zUzrapY3L |",
+        "+|Authors| Qitian Wu, Chenxiao Yang, Wentao Zhao, Yixuan He, David Wipf, Junchi Yan|",
+        "+|Paper Link| https://arxiv.org/abs/2210.11427 |",
+        "+|Authors| Guillaume Couairon, Jakob Verbeek, Holger Schwenk, Matthieu Cord|",
+    ]
+
+
+def test_diff_on_clean_file_exits_zero(cli):
+    run = cli("--diff", DATA / "seed-clean" / "README.md")
+    assert (run.code, run.out) == (0, "")
+
+
+def test_fix_then_fix_again_changes_nothing(cli, seed):
+    assert cli("--fix", seed).code == 1
+    once = seed.read_bytes()
+    run = cli("--fix", seed)
+    assert seed.read_bytes() == once
+    assert not run.out.startswith("Fixed")
+
+
+def test_fix_keeps_crlf_and_bom(cli, seed):
+    lf = seed.read_bytes()
+    crlf = b"\xef\xbb\xbf" + lf.replace(b"\n", b"\r\n")
+    seed.write_bytes(crlf)
+    cli("--fix", "--unsafe-fixes", seed)
+    fixed_crlf = seed.read_bytes()
+    seed.write_bytes(lf)
+    cli("--fix", "--unsafe-fixes", seed)
+    fixed_lf = seed.read_bytes()
+    assert fixed_crlf.startswith(b"\xef\xbb\xbf")
+    assert fixed_crlf == b"\xef\xbb\xbf" + fixed_lf.replace(b"\n", b"\r\n")
+    assert b"\n" not in fixed_crlf.replace(b"\r\n", b"")
+
+
+def test_unsafe_fixes_fill_the_card_without_fields(cli, seed):
+    run = cli("--fix", seed)
+    assert "1 more fixable with `cardlint --fix --unsafe-fixes`." in run.out
+    run = cli("--fix", "--unsafe-fixes", seed)
+    assert run.out.splitlines()[0] == "Fixed 1 problem (CL301 ×1)."
+    text = seed.read_text(encoding="utf-8")
+    start = text.index("## Sampling is as easy")
+    card = text[start : text.index("## Decision Diffuser")]
+    assert "1. **Task**\n\t\n2. **Problem**\n\t\n3. **Method**\n\t\n4. **Performance**\n\t\n5. **Dataset**\n\t\n6. **Model's information**\n\t\n\n<details>" in card
+    # What remains needs a person: the six empty bodies.
+    codes = [line.split(": ")[1].split()[0] for line in run.out.splitlines() if ": CL" in line]
+    assert codes.count("CL306") == 6
+
+
+def test_fix_keeps_mode_and_follows_symlink(cli, seed, tmp_path):
+    seed.chmod(0o640)
+    link = tmp_path / "link.md"
+    link.symlink_to(seed)
+    assert cli("--fix", link).code == 1
+    assert link.is_symlink()
+    assert stat.S_IMODE(seed.stat().st_mode) == 0o640
+    assert b"forum?id=j6zUzrapY3L" in seed.read_bytes()
+    assert not [p for p in seed.parent.iterdir() if p.name.startswith(".cardlint-")]
+
+
+def test_read_only_file_is_untouched(cli, seed):
+    before = seed.read_bytes()
+    seed.chmod(0o444)
+    run = cli("--fix", seed)
+    assert (run.code, run.err) == (2, f"Error: file is read-only; nothing written ({seed})\n")
+    assert seed.read_bytes() == before
+
+
+def test_file_changed_on_disk_is_not_overwritten(seed):
+    source = Source.read(str(seed))
+    seed.write_text("someone else's edit\n")
+    with pytest.raises(UsageError, match="changed on disk"):
+        write_atomically(str(seed), b"fixed", source.encode())
+    assert seed.read_text() == "someone else's edit\n"
+
+
+def test_interrupted_write_cleans_temp_file(seed, monkeypatch):
+    before = seed.read_bytes()
+
+    def fail(src, dst):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", fail)
+    with pytest.raises(UsageError, match="No space left on device"):
+        write_atomically(str(seed), b"new", before)
+    assert seed.read_bytes() == before
+    assert [p.name for p in seed.parent.iterdir() if p.name.startswith(".cardlint-")] == []
+
+
+class DropsAWord(Rule):
+    """A broken rule: its 'fix' deletes the Institute row's value."""
+
+    code = "XD100"
+    name = "drops-a-word"
+    summary = "broken fixer"
+    fix_availability = FixAvailability.ALWAYS
+    fix_applicability = Applicability.SAFE
+
+    def check_card(self, card, ctx):
+        row = ctx.row(card, "Institute")
+        if row is not None and row.value:
+            span = row.value_span
+            yield self.report(ctx, span, "x", self.fix("drop", Edit(ctx.source.offset(span.line, span.column) - 1, ctx.source.offset(span.line, span.end_column), "|")))
+
+
+def test_fix_that_loses_a_word_is_refused():
+    source = Source.read(str(RULE_FIXTURES / "clean.md"))
+    with pytest.raises(FixRefused, match="the fix 'drop' would lose the word 'Google'"):
+        fix_source(source, Config(), [*BUILTIN_RULES, DropsAWord])
+
+
+def test_refused_fix_via_cli_writes_nothing(cli, tmp_path, monkeypatch):
+    from importlib.metadata import EntryPoint
+
+    from cardlint import rules as registry
+
+    shutil.copytree(RULE_FIXTURES, tmp_path / "fx")
+    path = tmp_path / "fx" / "clean.md"
+    before = path.read_bytes()
+    monkeypatch.setattr(
+        registry, "entry_points", lambda group: [EntryPoint("drop", "test_fix:DropsAWord", "cardlint.rules")]
+    )
+    run = cli("--fix", path)
+    assert run.code == 1
+    assert run.err == f"Error: refusing to fix: the fix 'drop' would lose the word 'Google'; nothing written ({path})\n"
+    assert path.read_bytes() == before
+
+
+def test_apply_edits_in_offset_order():
+    assert apply_edits("abcdef", [Edit(4, 5, "E"), Edit(0, 0, ">"), Edit(1, 3, "")]) == ">adEf"
+
+
+def test_json_output_after_fix_stays_json(cli, seed):
+    import json
+
+    run = cli("--fix", "--output-format", "json", seed)
+    assert [d["code"] for d in json.loads(run.out) if d["severity"] == "error"] == ["CL301"]
+    assert run.err.startswith("Fixed 7 problems")
