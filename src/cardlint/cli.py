@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import json
 import os
 import sys
 from collections import Counter
@@ -15,8 +16,9 @@ from cardlint.config import Config, config_for
 from cardlint.decide import enabled_rules
 from cardlint.diagnostic import Diagnostic, Severity
 from cardlint.errors import UsageError
-from cardlint.linter import lint_source
+from cardlint.linter import LintResult, lint_source
 from cardlint.source import Source
+from cardlint.scores import ScoreTable, scores_for
 from cardlint.report import render_json, render_statistics, render_text
 
 EXIT_OK, EXIT_FOUND, EXIT_ERROR = 0, 1, 2
@@ -39,6 +41,7 @@ def _split(values: Sequence[str]) -> list[str]:
 @click.option("--diff", is_flag=True, help="Print the fixes as a unified diff; write nothing.")
 @click.option("--statistics", is_flag=True, help="Print a count per rule instead of each diagnostic.")
 @click.option("--list-rules", is_flag=True, help="List every rule and exit.")
+@click.option("--list-cards", is_flag=True, help="List each card's tier, score and whether it is in place.")
 @click.option("--explain", metavar="CODE", help="Print a rule's documentation and exit.")
 @click.version_option(__version__, prog_name="cardlint")
 def command(**options: object) -> None:
@@ -58,6 +61,7 @@ def run(
     diff: bool,
     statistics: bool,
     list_rules: bool,
+    list_cards: bool,
     explain: str | None,
 ) -> int:
     from cardlint.rules import all_rules
@@ -78,7 +82,7 @@ def run(
         return EXIT_OK
     if not paths:
         raise UsageError("no file given (usage: cardlint [OPTIONS] PATH...)")
-    configs: dict[str, Config] = {}
+    configs: dict[str, tuple[Config, ScoreTable | None]] = {}
     reports: list[Diagnostic] = []
     fixed_total: Counter[str] = Counter()
     changed_any = refused = False
@@ -87,21 +91,26 @@ def run(
         folder = os.path.dirname(os.path.abspath(path))
         key = config_path or folder
         if key not in configs:
-            configs[key] = config_for(path, config_path)
-        config = configs[key]
+            loaded = config_for(path, config_path)
+            configs[key] = (loaded, scores_for(loaded.scores, loaded.root))
+        config, scores = configs[key]
         chosen = enabled_rules(
             config, rules, _split(select) or None, _split(ignore), _split(extend_select)
         )
+        if list_cards:
+            result = lint_source(source, config, chosen, scores)
+            _print_cards(path, result, output_format)
+            continue
         if fix or diff:
             from cardlint.fix import FixRefused, fix_source, write_atomically
 
             try:
-                outcome = fix_source(source, config, chosen, unsafe=unsafe_fixes)
+                outcome = fix_source(source, config, chosen, unsafe=unsafe_fixes, scores=scores)
             except FixRefused as exc:
                 # Nothing is written; the file's problems are still reported and the run fails.
                 click.echo(f"Error: refusing to fix: {exc}; nothing written ({path})", err=True)
                 refused = True
-                reports.extend(lint_source(source, config, chosen).diagnostics)
+                reports.extend(lint_source(source, config, chosen, scores).diagnostics)
                 continue
             assert outcome.result is not None
             if outcome.changed:
@@ -114,7 +123,9 @@ def run(
                     fixed_total += outcome.fixed
             reports.extend(outcome.result.diagnostics)
         else:
-            reports.extend(lint_source(source, config, chosen).diagnostics)
+            reports.extend(lint_source(source, config, chosen, scores).diagnostics)
+    if list_cards:
+        return EXIT_OK
     if diff:
         return EXIT_FOUND if changed_any or refused else EXIT_OK
     if fix and fixed_total:
@@ -130,6 +141,21 @@ def run(
         click.echo(render_text(reports, unsafe_fixes), nl=False)
     failed = refused or any(d.severity is Severity.ERROR for d in reports)
     return EXIT_FOUND if failed else EXIT_OK
+
+
+def _print_cards(path: str, result: LintResult, output_format: str) -> None:
+    from cardlint.rules.ordering import card_placements
+
+    rows = card_placements(result.context)
+    if output_format == "json":
+        click.echo(json.dumps([{"path": path, **row} for row in rows], indent=2, ensure_ascii=False))
+        return
+    width = max([len(row["tier"] or "-") for row in rows] + [4])
+    click.echo(f"{'line':>5}  {'tier':<{width}}  {'score':>6}  {'in place':<8}  title")
+    for row in rows:
+        score = "-" if row["score"] is None else f"{row['score']:.2f}"
+        place = {None: "-", True: "yes", False: "no"}[row["in_place"]]
+        click.echo(f"{row['line']:>5}  {row['tier'] or '-':<{width}}  {score:>6}  {place:<8}  {row['title']}")
 
 
 def _unified_diff(path: str, before: str, after: str) -> str:

@@ -17,6 +17,7 @@ from cardlint.linter import LintResult, lint_source
 from cardlint.model import Document
 from cardlint.parser import parse
 from cardlint.rules import Rule
+from cardlint.scores import ScoreTable
 from cardlint.source import Source
 
 MAX_PASSES = 10
@@ -112,10 +113,16 @@ def _verify(before: str, after: str, fixes: Sequence[Fix], old_doc: Document, ne
             raise FixRefused(f"the fixes would drop a field of card '{old.title}'")
 
 
-def fix_source(source: Source, config: Config, rules: Sequence[type[Rule]], unsafe: bool = False) -> FixOutcome:
+def fix_source(
+    source: Source,
+    config: Config,
+    rules: Sequence[type[Rule]],
+    unsafe: bool = False,
+    scores: ScoreTable | None = None,
+) -> FixOutcome:
     outcome = FixOutcome(source, source.text)
     current = source
-    result = lint_source(current, config, rules)
+    result = lint_source(current, config, rules, scores)
     for _ in range(MAX_PASSES):
         fixes, counts = choose_fixes(result.diagnostics, unsafe)
         if not fixes:
@@ -126,7 +133,7 @@ def fix_source(source: Source, config: Config, rules: Sequence[type[Rule]], unsa
         _verify(current.text, text, fixes, result.document, parse(following, config.tiers, config.template_heading))
         outcome.fixed += counts
         current = following
-        result = lint_source(current, config, rules)
+        result = lint_source(current, config, rules, scores)
     outcome.text = current.text
     outcome.result = result
     return outcome

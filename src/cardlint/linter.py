@@ -12,6 +12,7 @@ from cardlint.model import Document
 from cardlint.parser import parse
 from cardlint.rules import Rule
 from cardlint.rules.base import Context
+from cardlint.scores import ScoreTable
 from cardlint.source import Source
 from cardlint.template import Template
 
@@ -21,12 +22,15 @@ class LintResult:
     document: Document
     template: Template
     diagnostics: list[Diagnostic]
+    context: Context
 
 
-def lint_source(source: Source, config: Config, rules: Sequence[type[Rule]]) -> LintResult:
+def lint_source(
+    source: Source, config: Config, rules: Sequence[type[Rule]], scores: ScoreTable | None = None
+) -> LintResult:
     document = parse(source, config.tiers, config.template_heading)
     template = Template.for_document(document)
-    ctx = Context(source.path, source, document, template, config)
+    ctx = Context(source.path, source, document, template, config, scores)
     instances = [rule() for rule in rules]
     found: list[Diagnostic] = []
     for rule in instances:
@@ -34,4 +38,4 @@ def lint_source(source: Source, config: Config, rules: Sequence[type[Rule]]) -> 
     for card in document.paper_cards:
         for rule in instances:
             found.extend(rule.check_card(card, ctx))
-    return LintResult(document, template, decide(found, document, config))
+    return LintResult(document, template, decide(found, document, config), ctx)

@@ -371,7 +371,13 @@ class Parser:
                 number += 1
                 continue
             start = number
-            kind = "html" if number in scan.html else "paragraph"
+            if number in scan.html:
+                while number + 1 <= end and number + 1 in scan.html:
+                    number += 1
+                card.other.append(Block(Span(start, 1, number, len(lines[number - 1]) + 1), "html"))
+                number += 1
+                continue
+            kind = "paragraph"
             while number + 1 <= end and not _is_blank(lines[number]) and not _FIELD.match(lines[number]):
                 if _DETAILS_OPEN.search(lines[number]) and lines[number].lstrip().startswith("<"):
                     break

@@ -7,7 +7,7 @@ from importlib.metadata import entry_points
 
 from cardlint.diagnostic import Applicability, Severity
 from cardlint.errors import UsageError
-from cardlint.rules import details, document, fields, images, links, table
+from cardlint.rules import details, document, fields, images, links, ordering, table
 from cardlint.rules.base import CODE_PATTERN, NAME_PATTERN, Context, FixAvailability, Rule
 
 # Codes are stable: a retired rule keeps its line here as a comment so its code is never reused.
@@ -49,6 +49,9 @@ BUILTIN_RULES: tuple[type[Rule], ...] = (
     details.DetailsUnbalanced,  # CL603
     details.BibtexSyntax,  # CL604
     details.BibtexTitle,  # CL605
+    ordering.TierOrder,  # CL701
+    ordering.CardOrder,  # CL702
+    ordering.MissingScore,  # CL703
 )
 
 ENTRY_POINT_GROUP = "cardlint.rules"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import logging
 import os
 import re
@@ -13,9 +14,12 @@ from typing import ClassVar
 from cardlint.config import Config
 from cardlint.diagnostic import Applicability, Diagnostic, Edit, Fix, Severity
 from cardlint.model import Card, Document, Field, Span, TableRow
+from cardlint.scores import ScoreTable
 from cardlint.source import Source
 from cardlint.template import Match, Template
+from cardlint.urls import openreview_id
 
+_SCORE_ANNOTATION = re.compile(r"<!--\s*cardlint:\s*score\s*=\s*([^\s>]*?)\s*-->")
 CODE_PATTERN = re.compile(r"^[A-Z]{1,4}[0-9]{3,4}$")
 NAME_PATTERN = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
 
@@ -76,11 +80,13 @@ class Context:
     document: Document
     template: Template
     config: Config
+    scores: ScoreTable | None = None
     _rows: dict[int, list[tuple[TableRow, Match]]] = field(default_factory=dict)
     _fields: dict[int, list[tuple[Field, Match]]] = field(default_factory=dict)
     _bibtex: dict[int, tuple[dict[str, str] | None, str | None]] = field(default_factory=dict)
     _listings: dict[str, list[str] | None] = field(default_factory=dict)
     _repo_root: str | None = None
+    _annotations: dict[int, tuple[str, int]] | None = None
 
     def rows(self, card: Card) -> list[tuple[TableRow, Match]]:
         cached = self._rows.get(id(card))
@@ -115,6 +121,40 @@ class Context:
             cached = _parse_bibtex(card.details.bibtex if card.details else None)
             self._bibtex[id(card)] = cached
         return cached
+
+    def annotations(self) -> dict[int, tuple[str, int]]:
+        """``<!-- cardlint: score=8.25 -->`` per card (by id): the written value and its line."""
+        if self._annotations is None:
+            found: dict[int, tuple[str, int]] = {}
+            cards = self.document.cards
+            starts = [card.line for card in cards]
+            for match in _SCORE_ANNOTATION.finditer(self.source.text):
+                line, _ = self.source.position(match.start())
+                index = bisect.bisect_right(starts, line) - 1
+                if index >= 0 and line <= cards[index].end_line and line not in self.document.code_lines:
+                    found.setdefault(id(cards[index]), (match.group(1), line))
+            self._annotations = found
+        return self._annotations
+
+    @property
+    def has_score_source(self) -> bool:
+        return self.scores is not None or bool(self.annotations())
+
+    def score(self, card: Card) -> float | None:
+        """The card's average review score: its annotation wins over the scores file."""
+        annotation = self.annotations().get(id(card))
+        if annotation is not None:
+            try:
+                return float(annotation[0])
+            except ValueError:
+                return None
+        if self.scores is None:
+            return None
+        openreview = self.role_row(card, "openreview")
+        title = self.role_row(card, "title")
+        return self.scores.lookup(
+            openreview_id(openreview.value) if openreview else None, title.value if title else None
+        )
 
     @property
     def folder(self) -> str:

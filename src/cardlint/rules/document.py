@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from cardlint.diagnostic import Applicability, Diagnostic
 from cardlint.model import Card, Span
 from cardlint.rules.base import Context, FixAvailability, Rule
-from cardlint.rules.links import arxiv_id, openreview_id
+from cardlint.urls import arxiv_id, openreview_id
 from cardlint.template import suggest
 
 

@@ -4,67 +4,21 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from urllib.parse import parse_qs, urlsplit
 
 from cardlint.diagnostic import Applicability, Diagnostic
 from cardlint.model import Card, Span, TableRow
 from cardlint.rules.base import Context, FixAvailability, Rule
-
-# New-style (2007+) and old-style arXiv identifiers, with an optional version.
-ARXIV_ID = r"(?:\d{4}\.\d{4,5}|[a-z][a-z.-]*(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?"
-_ARXIV_ID_RE = re.compile(rf"^{ARXIV_ID}$")
-_ARXIV_HOSTS = {"arxiv.org", "www.arxiv.org", "export.arxiv.org"}
-_ARXIV_PATH = re.compile(rf"^/(abs|pdf)/({ARXIV_ID})(\.pdf)?/?$")
-_ARXIV_IN_TEXT = re.compile(rf"arxiv(?:\.org/(?:abs|pdf)/|[.:/]\s*)({ARXIV_ID})", re.IGNORECASE)
-_OPENREVIEW_HOSTS = {"openreview.net", "www.openreview.net"}
-_GITHUB_HOSTS = {"github.com", "www.github.com"}
-
-
-def parse_url(value: str):
-    """The split URL when ``value`` is one absolute URL, else None."""
-    if not value or any(ch.isspace() for ch in value):
-        return None
-    try:
-        parts = urlsplit(value)
-    except ValueError:
-        return None
-    if not parts.scheme or not parts.netloc:
-        return None
-    return parts
-
-
-def arxiv_id(value: str) -> str | None:
-    """The arXiv id of an arXiv abs/pdf URL (``.pdf`` suffix dropped), or None."""
-    parts = parse_url(value)
-    if parts is None or parts.hostname not in _ARXIV_HOSTS:
-        return None
-    match = _ARXIV_PATH.match(parts.path)
-    return match.group(2) if match else None
-
-
-def openreview_id(value: str) -> str | None:
-    parts = parse_url(value)
-    if parts is None or parts.hostname not in _OPENREVIEW_HOSTS:
-        return None
-    ids = parse_qs(parts.query).get("id")
-    return ids[0] if ids else None
-
-
-def bibtex_arxiv_id(fields: dict[str, str]) -> str | None:
-    """The arXiv id a BibTeX entry names: eprint, an arXiv URL, the arXiv DOI, or the journal note."""
-    eprint = fields.get("eprint", "").strip()
-    if eprint and _ARXIV_ID_RE.match(eprint) and "arxiv" in fields.get("archiveprefix", "arxiv").lower():
-        return eprint
-    for key in ("url", "doi", "journal", "note", "howpublished"):
-        match = _ARXIV_IN_TEXT.search(fields.get(key, ""))
-        if match:
-            return match.group(1)
-    return None
-
-
-def _base(identifier: str) -> str:
-    return re.sub(r"v\d+$", "", identifier).lower()
-
+from cardlint.urls import (
+    ARXIV_HOSTS,
+    ARXIV_PATH,
+    GITHUB_HOSTS,
+    OPENREVIEW_HOSTS,
+    arxiv_id,
+    base_id,
+    bibtex_arxiv_id,
+    openreview_id,
+    parse_url,
+)
 
 class _LinkRule(Rule):
     roles: tuple[str, ...] = ()
@@ -173,10 +127,10 @@ class PaperLink(_LinkRule):
             if parts is None or parts.scheme.lower() not in ("http", "https"):
                 continue
             host = parts.hostname or ""
-            if host in _ARXIV_HOSTS:
+            if host in ARXIV_HOSTS:
                 if not re.match(r"^/(abs|pdf)/", parts.path):
                     yield self.report(ctx, row.value_span, "Paper Link is an arXiv URL but not an abs/ or pdf/ page")
-            elif host in _OPENREVIEW_HOSTS:
+            elif host in OPENREVIEW_HOSTS:
                 if openreview_id(row.value) is None:
                     yield self.report(ctx, row.value_span, "Paper Link is an OpenReview URL without a paper id")
             elif not ctx.config.paper_link_any_https:
@@ -217,9 +171,9 @@ class OpenReviewLink(_LinkRule):
             if parts is None:
                 continue
             identifier = openreview_id(row.value)
-            if parts.hostname in _OPENREVIEW_HOSTS and parts.path == "/forum" and identifier:
+            if parts.hostname in OPENREVIEW_HOSTS and parts.path == "/forum" and identifier:
                 continue
-            if parts.hostname in _OPENREVIEW_HOSTS and parts.path == "/pdf" and identifier:
+            if parts.hostname in OPENREVIEW_HOSTS and parts.path == "/pdf" and identifier:
                 target = f"https://openreview.net/forum?id={identifier}"
                 yield self.report(
                     ctx,
@@ -265,12 +219,12 @@ class ArxivLink(_LinkRule):
     def check_card(self, card: Card, ctx: Context) -> Iterable[Diagnostic]:
         for _, row in self.rows(card, ctx):
             parts = parse_url(row.value)
-            if parts is None or parts.hostname not in _ARXIV_HOSTS:
+            if parts is None or parts.hostname not in ARXIV_HOSTS:
                 continue
             kind = re.match(r"^/(abs|pdf)/(.*?)/?$", parts.path)
             if kind is None:
                 continue  # not a paper page at all: CL403 says so
-            match = _ARXIV_PATH.match(parts.path)
+            match = ARXIV_PATH.match(parts.path)
             if match is None:
                 yield self.report(ctx, row.value_span, f"arXiv link has no valid arXiv id: '{kind.group(2)}'")
             elif match.group(1) == "abs" and match.group(3):
@@ -316,7 +270,7 @@ class GithubLink(_LinkRule):
             if row.value.casefold().startswith(tuple(phrases)):
                 continue
             parts = parse_url(row.value)
-            if parts is not None and parts.hostname in _GITHUB_HOSTS:
+            if parts is not None and parts.hostname in GITHUB_HOSTS:
                 segments = [s for s in parts.path.split("/") if s]
                 if len(segments) >= 2:
                     continue
@@ -358,7 +312,7 @@ class ArxivBibtexMismatch(_LinkRule):
                 continue
             fields, _ = ctx.bibtex(card)
             cited = bibtex_arxiv_id(fields) if fields else None
-            if cited is not None and _base(cited) != _base(linked):
+            if cited is not None and base_id(cited) != base_id(linked):
                 yield self.report(
                     ctx,
                     row.value_span,
