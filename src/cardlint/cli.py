@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import gc
 import json
 import os
 import sys
@@ -167,6 +168,18 @@ def _unified_diff(path: str, before: str, after: str) -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run cardlint as a command; returns the exit code instead of exiting."""
+    # A run builds millions of small objects and frees them at exit; the cyclic collector would
+    # scan them again and again for nothing (a third of the time on a 5,000-card README).
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _main(argv)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _main(argv: Sequence[str] | None) -> int:
     try:
         command.main(args=list(argv) if argv is not None else None, prog_name="cardlint", standalone_mode=False)
     except SystemExit as exc:

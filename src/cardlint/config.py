@@ -1,13 +1,13 @@
-"""Configuration: found from the linted file's folder upward, validated by a pydantic model."""
+"""Configuration: found from the linted file's folder upward, validated by pydantic."""
 
 from __future__ import annotations
 
 import os
 import sys
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from pathlib import Path
 from typing import Literal
-
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from cardlint.errors import UsageError
 
@@ -17,46 +17,44 @@ else:  # pragma: no cover - exercised on Python 3.10 only
     import tomli as tomllib
 
 CONFIG_FILES = (".cardlint.toml", "cardlint.toml", "pyproject.toml")
-DEFAULT_TIERS = ["Notable Top 5%", "Notable Top 25%", "Poster"]
+DEFAULT_TIERS = ("Notable Top 5%", "Notable Top 25%", "Poster")
 
 
-class Config(BaseModel):
-    """Every key a config file may hold; unknown keys are errors so typos do not pass silently."""
+@dataclass(frozen=True)
+class Config:
+    """Every key a config file may hold (files may spell them kebab-case); unknown keys are errors.
 
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    A plain dataclass, so a run without a config file never imports pydantic; files are validated
+    by pydantic against these annotations (see :func:`config_from_mapping`).
+    """
 
     select: list[str] | None = None
-    ignore: list[str] = Field(default_factory=list)
-    extend_select: list[str] = Field(default_factory=list, alias="extend-select")
-    severity: dict[str, Literal["error", "warning"]] = Field(default_factory=dict)
-    template_heading: str = Field("Template", alias="template-heading")
-    tiers: list[str] = Field(default_factory=lambda: list(DEFAULT_TIERS))
+    ignore: list[str] = field(default_factory=list)
+    extend_select: list[str] = field(default_factory=list)
+    severity: dict[str, Literal["error", "warning"]] = field(default_factory=dict)
+    template_heading: str = "Template"
+    tiers: list[str] = field(default_factory=lambda: list(DEFAULT_TIERS))
     scores: str | None = None
-    required_rows: list[str] = Field(default_factory=lambda: ["Title", "Paper Link"], alias="required-rows")
-    paper_link_any_https: bool = Field(True, alias="paper-link-any-https")
-    github_not_found: list[str] = Field(
-        default_factory=lambda: ["Not found", "Not open source", "Not available", "N/A", "None"],
-        alias="github-not-found",
+    required_rows: list[str] = field(default_factory=lambda: ["Title", "Paper Link"])
+    paper_link_any_https: bool = True
+    github_not_found: list[str] = field(
+        default_factory=lambda: ["Not found", "Not open source", "Not available", "N/A", "None"]
     )
-    link_rows: dict[Literal["paper", "openreview", "github", "title"], str] = Field(
+    link_rows: dict[Literal["paper", "openreview", "github", "title"], str] = field(
         default_factory=lambda: {
             "title": "Title",
             "paper": "Paper Link",
             "openreview": "OpenReview",
             "github": "Github",
-        },
-        alias="link-rows",
+        }
     )
-    check_links: bool = Field(False, alias="check-links")
-
+    check_links: bool = False
     # The folder the config file was found in; relative paths in the config resolve against it.
-    root: str | None = Field(None, exclude=True)
+    # Set by the loader, never by a file.
+    root: str | None = None
 
-    @field_validator("select", "ignore", "extend_select")
-    @classmethod
-    def _codes_upper(cls, value: list[str] | None) -> list[str] | None:
-        return None if value is None else [code.strip() for code in value if code.strip()]
-
+    # Read by pydantic when it validates a file (a plain dict: defining it imports nothing).
+    __pydantic_config__ = {"extra": "forbid"}
 
 
 def find_config_file(start: str) -> Path | None:
@@ -96,18 +94,35 @@ def load_config(path: Path) -> Config:
     return config_from_mapping(table, path)
 
 
+@lru_cache(maxsize=1)
+def _adapter():
+    from pydantic import TypeAdapter
+
+    return TypeAdapter(Config)
+
+
 def config_from_mapping(table: dict, path: Path | str) -> Config:
+    """Validate a config table with pydantic; the first problem names its key as the file spells it."""
+    from pydantic import ValidationError
+
+    spelled = {key.replace("-", "_"): key for key in table}
+    normalized = {key.replace("-", "_"): value for key, value in table.items()}
+    if "root" in normalized:
+        raise UsageError(f"config key '{spelled['root']}': unknown key ({path})")
     try:
-        config = Config.model_validate({**table, "root": str(Path(path).parent)})
+        config = _adapter().validate_python(normalized)
     except ValidationError as exc:
         error = exc.errors()[0]
-        key = ".".join(str(part) for part in error["loc"]) or "<root>"
-        if error["type"] == "extra_forbidden":
+        location = [str(part) for part in error["loc"]]
+        if location:
+            location[0] = spelled.get(location[0], location[0])
+        key = ".".join(location) or "<root>"
+        if error["type"] in ("extra_forbidden", "unexpected_keyword_argument"):
             problem = "unknown key"
         else:
-            problem = error["msg"].lower()
+            problem = error["msg"][0].lower() + error["msg"][1:]
         raise UsageError(f"config key '{key}': {problem} ({path})") from None
-    return config
+    return replace(config, root=str(Path(path).parent))
 
 
 def config_for(file_path: str, explicit: str | None = None) -> Config:

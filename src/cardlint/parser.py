@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-
-import mistune
-from mistune.core import InlineState
+from functools import lru_cache
 
 from cardlint.model import (
     Block,
@@ -62,14 +60,28 @@ _CODE_TAGS = re.compile(r"</?(?:pre|code)\b[^>]*>", re.IGNORECASE)
 _HTML_IMG = re.compile(r"<img\b[^>]*?\bsrc\s*=\s*([\"'])(.*?)\1[^>]*>", re.IGNORECASE)
 _HTML_ALT = re.compile(r"\balt\s*=\s*([\"'])(.*?)\1", re.IGNORECASE)
 
-_inline_md = mistune.create_markdown(renderer=None)
+# First characters that can open a heading, a fence or an HTML block; other lines skip the regexes.
+_BLOCK_STARTS = frozenset("#`~<")
+
+
+@lru_cache(maxsize=1)
+def _inline_markdown():
+    import mistune
+
+    return mistune.create_markdown(renderer=None)
 
 
 def inline_tokens(text: str) -> list[dict]:
-    """mistune's inline tokens for one line of text (no block parse: cheap and enough)."""
+    """mistune's inline tokens for one line of text (no block parse: cheap and enough).
+
+    mistune is imported on first use: plain ``**Task**`` labels and ``![alt](path)`` lines, the
+    common case, are read by the fast paths below without it.
+    """
+    from mistune.core import InlineState
+
     state = InlineState({})
     state.src = text
-    return _inline_md.inline.parse(state)
+    return _inline_markdown().inline.parse(state)
 
 
 def _plain(tokens: Iterable[dict]) -> str:
@@ -120,6 +132,10 @@ class _BlockScan:
             if _is_blank(text):
                 in_paragraph = False
                 continue
+            first = text.lstrip(" ")[:1]
+            if first not in _BLOCK_STARTS or len(text) - len(text.lstrip(" ")) > 3:
+                in_paragraph = not text.startswith(("    ", "\t")) or in_paragraph
+                continue
             match = _FENCE_OPEN.match(text)
             if match and not (match.group(2)[0] == "`" and "`" in match.group(3)):
                 fence = (match.group(2)[0], len(match.group(2)))
@@ -165,9 +181,14 @@ class _BlockScan:
         return None
 
 
+_PIPE = re.compile(r"(?<!\\)\|")
+
+
 def split_cells(text: str) -> TableLine | None:
     """Cells of a GFM table line, honouring ``\\|`` escapes; None when the line has no pipe."""
-    pipes = [i for i, ch in enumerate(text) if ch == "|" and (i == 0 or text[i - 1] != "\\")]
+    if "|" not in text:
+        return None
+    pipes = [m.start() for m in _PIPE.finditer(text)]
     if not pipes:
         return None
     content_start = len(text) - len(text.lstrip())
@@ -227,9 +248,25 @@ def _row(table_line: TableLine) -> TableRow:
     )
 
 
+_SIMPLE_IMAGE = re.compile(r"!\[([^\[\]\\`*_<&]*)\]\(([^()\s\\<>&]+)\)")
+
+
 def find_images(text: str, number: int) -> list[Image]:
     """Markdown and HTML images on one line, located by column."""
     images: list[Image] = []
+    stripped = text.strip()
+    simple = _SIMPLE_IMAGE.fullmatch(stripped) if stripped.count("![") == 1 else None
+    if simple is not None and "<img" not in text.lower():
+        # One plain image alone on its line: what mistune would return, without asking it.
+        offset = text.index(stripped)
+        return [
+            Image(
+                simple.group(1).strip(),
+                simple.group(2),
+                Span(number, offset + 1, number, offset + len(stripped) + 1),
+                Span(number, offset + simple.start(2) + 1, number, offset + simple.end(2) + 1),
+            )
+        ]
     if "![" in text:
         cursor = 0
         for token in _walk_images(inline_tokens(text)):
@@ -273,9 +310,16 @@ def _walk_images(tokens: list[dict]) -> Iterable[dict]:
             yield from _walk_images(token["children"])
 
 
+_SIMPLE_BOLD = re.compile(r"^\*\*([^*\\`<\[]+?)\*\*$")
+
+
+@lru_cache(maxsize=1024)
 def parse_field_label(text: str) -> tuple[str, bool]:
     """The label of a field line's text and whether it is bold (``**Task**``, ``__Task__``)."""
     stripped = text.strip().rstrip(":").rstrip()
+    simple = _SIMPLE_BOLD.match(stripped)
+    if simple and simple.group(1).strip() == simple.group(1):
+        return simple.group(1).rstrip(":").strip(), True
     if not stripped:
         return "", False
     if "*" not in stripped and "_" not in stripped:

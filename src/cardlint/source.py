@@ -29,8 +29,19 @@ class Source:
         bom = text.startswith(BOM)
         if bom:
             text = text[1:]
-        lines: list[str] = []
-        starts: list[int] = []
+        if "\r" not in text:
+            # The common case, LF only: str.split is an order of magnitude faster than the regex.
+            lines = text.split("\n")
+            if len(lines) > 1 and lines[-1] == "":
+                lines.pop()
+            starts = [0] * len(lines)
+            offset = 0
+            for index, line in enumerate(lines):
+                starts[index] = offset
+                offset += len(line) + 1
+            return cls(path=path, text=text, bom=bom, newline="\n", lines=lines, line_starts=starts)
+        lines = []
+        starts = []
         counts = {"\n": 0, "\r\n": 0, "\r": 0}
         pos = 0
         for match in _LINE_END.finditer(text):

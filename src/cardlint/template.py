@@ -5,8 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from rapidfuzz import fuzz, process
-
 from cardlint.model import Card, Document
 from cardlint.source import Source
 
@@ -113,6 +111,8 @@ def _match(written: str, choices: tuple[str, ...]) -> Match:
             return Match(choice, CASE)
     if not written:
         return Match(None, None)
+    from rapidfuzz import fuzz, process  # only near-misses need it
+
     best = process.extractOne(
         folded, [c.casefold() for c in choices], scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF
     )

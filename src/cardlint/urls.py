@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from urllib.parse import SplitResult, parse_qs, urlsplit
 
 # New-style (2007+) and old-style arXiv identifiers, with an optional version.
@@ -15,6 +16,7 @@ OPENREVIEW_HOSTS = {"openreview.net", "www.openreview.net"}
 GITHUB_HOSTS = {"github.com", "www.github.com"}
 
 
+@lru_cache(maxsize=8192)
 def parse_url(value: str) -> SplitResult | None:
     """The split URL when ``value`` is one absolute URL, else None."""
     if not value or any(ch.isspace() for ch in value):

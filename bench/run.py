@@ -1,0 +1,106 @@
+"""Benchmark cardlint against its targets, as ratios measured in one run on this machine.
+
+    python bench/run.py            # N = 1,000 and 5,000; 3 repeats each, median kept
+
+Targets (issue 7): cardlint on 5,000 cards <= 1.0x a bare mistune parse of the same file; the
+5,000-card time <= 5.5x the 1,000-card time; the seed README <= 0.33x markdownlint-cli2's time when node and markdownlint-cli2 are installed
+(`npm install --prefix bench markdownlint-cli2`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
+
+from make_readme import build  # noqa: E402
+
+MISTUNE = "import sys, mistune; mistune.create_markdown(renderer=None)(open(sys.argv[1], encoding='utf-8').read())"
+
+
+def timed(command: list[str], cwd: Path, repeats: int, before=None) -> float:
+    """Median wall time of a command; ``before`` runs untimed ahead of each repeat."""
+    times = []
+    for _ in range(repeats):
+        if before is not None:
+            before()
+        start = time.perf_counter()
+        result = subprocess.run(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=False)
+        times.append(time.perf_counter() - start)
+        if result.returncode not in (0, 1):
+            raise SystemExit(f"{command} failed: {result.stderr.decode()[-500:]}")
+    return statistics.median(times)
+
+
+def cardlint(*args: str) -> list[str]:
+    return [sys.executable, "-m", "cardlint", *args]
+
+
+def markdownlint() -> list[str] | None:
+    for candidate in (HERE / "node_modules" / ".bin" / "markdownlint-cli2", shutil.which("markdownlint-cli2")):
+        if candidate and Path(candidate).exists() and shutil.which("node"):
+            return [str(candidate)]
+    return None
+
+
+def verdict(ratio: float, target: float) -> str:
+    return "ok" if ratio <= target else "MISSED"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--sizes", type=int, nargs=2, default=(1000, 5000), metavar=("SMALL", "LARGE"))
+    options = parser.parse_args()
+    small, large = options.sizes
+    rows: list[tuple[str, float, float, str]] = []
+    with tempfile.TemporaryDirectory(prefix="cardlint-bench-") as temp:
+        work = Path(temp)
+        shutil.copytree(ROOT / "examples" / "review" / "img", work / "img")
+        for n in (small, large):
+            (work / f"r{n}.md").write_text(build(n), encoding="utf-8")
+        seed = work / "seed" / "README.md"
+        shutil.copytree(ROOT / "examples" / "review", seed.parent)
+        repeats = options.repeats
+
+        t_small = timed(cardlint("--output-format", "json", f"r{small}.md"), work, repeats)
+        t_large = timed(cardlint("--output-format", "json", f"r{large}.md"), work, repeats)
+        t_mistune = timed([sys.executable, "-c", MISTUNE, f"r{large}.md"], work, repeats)
+        rows.append((f"cardlint {large} cards / bare mistune parse", t_large, t_mistune, "<= 1.0"))
+        rows.append((f"cardlint {large} cards / {small} cards", t_large, t_small, "<= 5.5"))
+
+        t_seed = timed(cardlint("README.md"), seed.parent, repeats)
+        t_import = timed([sys.executable, "-c", "import cardlint"], seed.parent, repeats)
+        rows.append(("cardlint on the seed / python -c 'import cardlint'", t_seed, t_import, "(info)"))
+        mdl = markdownlint()
+        if mdl is not None:
+            t_mdl = timed([*mdl, "README.md"], seed.parent, repeats)
+            rows.append(("cardlint on the seed / markdownlint-cli2", t_seed, t_mdl, "<= 0.33"))
+        else:
+            rows.append(("markdownlint-cli2 not installed: seed comparison skipped", t_seed, t_seed, "(info)"))
+
+    print(f"{'measure':<62} {'a (s)':>8} {'b (s)':>8} {'a/b':>7}  target")
+    failed = False
+    for name, a, b, target in rows:
+        ratio = a / b
+        mark = ""
+        if target.startswith("<="):
+            mark = verdict(ratio, float(target[2:]))
+            failed |= mark != "ok"
+        print(f"{name:<62} {a:8.3f} {b:8.3f} {ratio:7.3f}  {target} {mark}")
+    print(f"python {sys.version.split()[0]}, {os.cpu_count()} cores")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
