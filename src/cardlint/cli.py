@@ -20,10 +20,10 @@ from cardlint.errors import UsageError
 from cardlint.linter import LintResult, lint_source
 from cardlint.source import Source
 from cardlint.scores import ScoreTable, scores_for
-from cardlint.report import render_json, render_statistics, render_text
+from cardlint.report import render_github, render_json, render_statistics, render_text
 
 EXIT_OK, EXIT_FOUND, EXIT_ERROR = 0, 1, 2
-FORMATS = ("text", "json")
+FORMATS = ("text", "json", "github", "sarif")
 
 
 def _split(values: Sequence[str]) -> list[str]:
@@ -41,6 +41,11 @@ def _split(values: Sequence[str]) -> list[str]:
 @click.option("--unsafe-fixes", is_flag=True, help="With --fix or --diff, apply unsafe fixes too.")
 @click.option("--diff", is_flag=True, help="Print the fixes as a unified diff; write nothing.")
 @click.option("--statistics", is_flag=True, help="Print a count per rule instead of each diagnostic.")
+@click.option(
+    "--show-source/--no-show-source",
+    default=None,
+    help="Show the source line, a caret and the fix under each diagnostic (default: on a terminal).",
+)
 @click.option("--list-rules", is_flag=True, help="List every rule and exit.")
 @click.option("--list-cards", is_flag=True, help="List each card's tier, score and whether it is in place.")
 @click.option("--explain", metavar="CODE", help="Print a rule's documentation and exit.")
@@ -48,6 +53,31 @@ def _split(values: Sequence[str]) -> list[str]:
 def command(**options: object) -> None:
     """Check paper cards in review READMEs against their template."""
     raise SystemExit(run(**options))  # type: ignore[arg-type]
+
+
+@click.command(context_settings={"help_option_names": ["-h", "--help"]})
+@click.argument("path", type=str)
+@click.option("--title", required=True, help="The paper's title (the Title row).")
+@click.option("--tier", required=True, help="The tier heading to put the card under.")
+@click.option("--name", help="The card heading (default: the title).")
+@click.option("--paper-link", help="Paper Link row.")
+@click.option("--openreview", help="OpenReview forum URL or id.")
+@click.option("--github", help="Github row.")
+@click.option("--score", type=float, help="Average review score; placed in score order.")
+@click.option("--config", "config_path", type=str, help="Use this config file instead of searching for one.")
+def new_command(path: str, config_path: str | None, **fields: object) -> None:
+    """Add a card to a review README from its own template."""
+    from cardlint.fix import write_atomically
+    from cardlint.new import NewCard, add_card
+
+    source = Source.read(path)
+    config = config_for(path, config_path)
+    scores = scores_for(config.scores, config.root)
+    card = NewCard(**fields)  # type: ignore[arg-type]
+    text, line = add_card(source, config, card, scores)
+    write_atomically(path, source.encode(text), source.encode())
+    click.echo(f"Added card '{card.name or card.title}' under '{card.tier}' at {path}:{line}.")
+    raise SystemExit(EXIT_OK)
 
 
 def run(
@@ -61,6 +91,7 @@ def run(
     unsafe_fixes: bool,
     diff: bool,
     statistics: bool,
+    show_source: bool | None,
     list_rules: bool,
     list_cards: bool,
     explain: str | None,
@@ -84,11 +115,13 @@ def run(
     if not paths:
         raise UsageError("no file given (usage: cardlint [OPTIONS] PATH...)")
     configs: dict[str, tuple[Config, ScoreTable | None]] = {}
+    sources: dict[str, list[str]] = {}
     reports: list[Diagnostic] = []
     fixed_total: Counter[str] = Counter()
     changed_any = refused = False
     for path in paths:
         source = Source.read(path)
+        sources[path] = source.lines
         folder = os.path.dirname(os.path.abspath(path))
         key = config_path or folder
         if key not in configs:
@@ -136,10 +169,21 @@ def run(
         click.echo(f"Fixed {total} problem{'s' if total != 1 else ''} ({details}).", err=output_format != "text")
     if output_format == "json":
         click.echo(render_json(reports), nl=False)
+    elif output_format == "github":
+        click.echo(render_github(reports), nl=False)
+    elif output_format == "sarif":
+        from cardlint.sarif import render_sarif
+
+        click.echo(render_sarif(reports, rules), nl=False)
     elif statistics:
         click.echo(render_statistics(reports), nl=False)
     else:
-        click.echo(render_text(reports, unsafe_fixes), nl=False)
+        terminal = sys.stdout.isatty()
+        excerpts = terminal if show_source is None else show_source
+        # After --fix the file on disk is the fixed text: excerpts show it, as the positions do.
+        if fix and excerpts:
+            sources = {path: Source.read(path).lines for path in sources}
+        click.echo(render_text(reports, unsafe_fixes, sources if excerpts else None, styled=terminal), nl=False)
     failed = refused or any(d.severity is Severity.ERROR for d in reports)
     return EXIT_FOUND if failed else EXIT_OK
 
@@ -180,8 +224,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _main(argv: Sequence[str] | None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    # `cardlint new …` is a subcommand; everything else is `cardlint [OPTIONS] PATH...`.
+    chosen, prog = (new_command, "cardlint new") if args[:1] == ["new"] else (command, "cardlint")
+    if chosen is new_command:
+        args = args[1:]
     try:
-        command.main(args=list(argv) if argv is not None else None, prog_name="cardlint", standalone_mode=False)
+        chosen.main(args=args, prog_name=prog, standalone_mode=False)
     except SystemExit as exc:
         return int(exc.code or 0)
     except click.exceptions.Exit as exc:

@@ -9,10 +9,44 @@ from collections.abc import Sequence
 from cardlint.diagnostic import Diagnostic, Severity
 
 
-def text_line(diagnostic: Diagnostic) -> str:
+def text_line(diagnostic: Diagnostic, styled: bool = False) -> str:
     marker = " [*]" if diagnostic.fixable else ""
     level = " (warning)" if diagnostic.severity is Severity.WARNING else ""
-    return f"{diagnostic.path}:{diagnostic.line}:{diagnostic.column}: {diagnostic.code}{marker} {diagnostic.message}{level}"
+    where = f"{diagnostic.path}:{diagnostic.line}:{diagnostic.column}:"
+    code = diagnostic.code
+    if styled:
+        import click
+
+        where = click.style(where, bold=True)
+        code = click.style(code, fg="red" if diagnostic.severity is Severity.ERROR else "yellow", bold=True)
+    return f"{where} {code}{marker} {diagnostic.message}{level}"
+
+
+def source_excerpt(diagnostic: Diagnostic, lines: Sequence[str], styled: bool = False) -> list[str]:
+    """The offending line with a caret under the span, and the fix title (ruff's full format)."""
+    if not 1 <= diagnostic.line <= len(lines):
+        return []
+    text = lines[diagnostic.line - 1]
+    number = str(diagnostic.line)
+    gutter = " " * len(number)
+    start = diagnostic.column - 1
+    if diagnostic.end_line == diagnostic.line:
+        width = max(diagnostic.end_column - diagnostic.column, 1)
+    else:
+        width = max(len(text) - start, 1)
+    # Keep tabs in the padding so the caret lines up under tab-indented text.
+    padding = "".join("\t" if ch == "\t" else " " for ch in text[:start])
+    caret = "^" * width + " " + diagnostic.code
+    if styled:
+        import click
+
+        caret = click.style(caret, fg="red" if diagnostic.severity is Severity.ERROR else "yellow", bold=True)
+    out = [f"{gutter} |", f"{number} | {text}", f"{gutter} | {padding}{caret}"]
+    if diagnostic.fix is not None:
+        safety = "" if diagnostic.fix.applicability.value == "safe" else " (unsafe)"
+        out.append(f"{gutter} = help: {diagnostic.fix.title}{safety}")
+    out.append("")
+    return out
 
 
 def summary(diagnostics: Sequence[Diagnostic], unsafe_fixes: bool = False) -> str:
@@ -35,10 +69,48 @@ def summary(diagnostics: Sequence[Diagnostic], unsafe_fixes: bool = False) -> st
     return text
 
 
-def render_text(diagnostics: Sequence[Diagnostic], unsafe_fixes: bool = False) -> str:
-    lines = [text_line(d) for d in diagnostics]
+def render_text(
+    diagnostics: Sequence[Diagnostic],
+    unsafe_fixes: bool = False,
+    sources: dict[str, Sequence[str]] | None = None,
+    styled: bool = False,
+) -> str:
+    """One line per diagnostic (with ``sources``, an excerpt under each), then the summary."""
+    lines = []
+    for diagnostic in diagnostics:
+        lines.append(text_line(diagnostic, styled))
+        if sources is not None and diagnostic.path in sources:
+            lines.extend(source_excerpt(diagnostic, sources[diagnostic.path], styled))
     lines.append(summary(diagnostics, unsafe_fixes))
     return "\n".join(lines) + "\n"
+
+
+def _escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def render_github(diagnostics: Sequence[Diagnostic]) -> str:
+    """GitHub Actions workflow commands: each diagnostic becomes an annotation on the pull request."""
+    out = []
+    for d in diagnostics:
+        command = "error" if d.severity is Severity.ERROR else "warning"
+        properties = ",".join(
+            f"{key}={_escape_property(str(value))}"
+            for key, value in (
+                ("file", d.path),
+                ("line", d.line),
+                ("col", d.column),
+                ("endLine", d.end_line),
+                ("endColumn", d.end_column),
+                ("title", d.code),
+            )
+        )
+        out.append(f"::{command} {properties}::{_escape_data(d.message)}\n")
+    return "".join(out)
 
 
 def render_json(diagnostics: Sequence[Diagnostic]) -> str:

@@ -1,0 +1,121 @@
+"""``cardlint new``: add a card to a README from its own template, in its tier and score order."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from cardlint.config import Config
+from cardlint.errors import UsageError
+from cardlint.model import Card, Document, Tier
+from cardlint.parser import parse
+from cardlint.rules.base import Context
+from cardlint.rules.document import normalize_title
+from cardlint.scores import ScoreTable
+from cardlint.source import Source
+from cardlint.template import BUILTIN_TEMPLATE, Template
+from cardlint.urls import openreview_id, parse_url
+
+
+@dataclass
+class NewCard:
+    title: str
+    tier: str
+    name: str | None = None
+    paper_link: str | None = None
+    openreview: str | None = None
+    github: str | None = None
+    score: float | None = None
+
+
+def _template(document: Document, config: Config) -> tuple[Source, Card]:
+    card = document.template_card
+    if card is not None and (card.table or card.fields):
+        return document.source, card
+    source = Source.from_text(BUILTIN_TEMPLATE)
+    return source, parse(source, (), "Template").cards[0]
+
+
+def _card_lines(document: Document, config: Config, new: NewCard, openreview: str | None) -> list[str]:
+    source, card = _template(document, config)
+    values = {
+        config.link_rows.get("title", "Title"): new.title,
+        config.link_rows.get("paper", "Paper Link"): new.paper_link,
+        config.link_rows.get("openreview", "OpenReview"): openreview,
+        config.link_rows.get("github", "Github"): new.github,
+    }
+    rows = {row.line: row for row in (card.table.rows if card.table else [])}
+    last = card.end_line
+    while last > card.line and not source.lines[last - 1].strip():
+        last -= 1
+    lines = [f"## {new.name or new.title}"]
+    if new.score is not None:
+        lines.append(f"<!-- cardlint: score={new.score:g} -->")
+    for number in range(card.line + 1, last + 1):
+        row = rows.get(number)
+        if row is not None and values.get(row.key):
+            lines.append(f"|{row.key}|{values[row.key]}|")
+        else:
+            lines.append(source.lines[number - 1])
+    return lines
+
+
+def add_card(source: Source, config: Config, new: NewCard, scores: ScoreTable | None = None) -> tuple[str, int]:
+    """The README text with the new card inserted, and the line its heading lands on."""
+    document = parse(source, config.tiers, config.template_heading)
+    ctx = Context(source.path, source, document, Template.for_document(document), config, scores)
+    openreview = new.openreview
+    if openreview and parse_url(openreview) is None:
+        openreview = f"https://openreview.net/forum?id={openreview}"
+    wanted_id = openreview_id(openreview) if openreview else None
+    for card in document.paper_cards:
+        row = ctx.role_row(card, "openreview")
+        if wanted_id and row is not None and openreview_id(row.value) == wanted_id:
+            raise UsageError(f"a card with OpenReview id {wanted_id} exists: '{card.title}' ({source.path}:{card.line})")
+        title = ctx.role_row(card, "title")
+        if title is not None and normalize_title(title.value) == normalize_title(new.title):
+            raise UsageError(f"a card with this title exists: '{card.title}' ({source.path}:{card.line})")
+    lines = _card_lines(document, config, new, openreview)
+    tier = next((t for t in document.tiers if t.name == new.tier), None)
+    template = document.template_card
+    fallback = template.line if template is not None else len(source.lines) + 1
+    if tier is None:
+        if new.tier not in config.tiers:
+            raise UsageError(f"unknown tier '{new.tier}'; configured tiers: {', '.join(config.tiers)} (--tier)")
+        rank = config.tiers.index(new.tier)
+        later = [t for t in document.tiers if t.name in config.tiers and config.tiers.index(t.name) > rank]
+        at = later[0].heading.line if later else fallback
+        lines = [f"# {new.tier}", *lines]
+    else:
+        score = new.score
+        if score is None and scores is not None:
+            score = scores.lookup(wanted_id, new.title)
+        at = _place_in_tier(ctx, document, tier, score)
+    return _insert(source, at, lines), at + (1 if tier is None else 0)
+
+
+def _place_in_tier(ctx: Context, document: Document, tier: Tier, score: float | None) -> int:
+    """Before the first card with a lower score; otherwise after the tier's last card."""
+    if score is not None:
+        for card in tier.cards:
+            existing = ctx.score(card)
+            if existing is not None and existing < score:
+                return card.line
+    anchor = tier.cards[-1].line if tier.cards else tier.heading.line
+    # The tier ends at the next heading that starts a card or a tier (the template card included).
+    ends = [c.line for c in document.cards if c.line > anchor]
+    ends += [t.heading.line for t in document.tiers if t.heading.line > anchor]
+    return min(ends) if ends else len(document.source.lines) + 1
+
+
+def _insert(source: Source, at: int, lines: list[str]) -> str:
+    """Insert ``lines`` before line ``at``, separated from neighbours by blank lines."""
+    nl = source.newline
+    text = source.text
+    if at > len(source.lines):
+        prefix = "" if not text or text.endswith(("\n", "\r")) else nl
+        blank = nl if source.lines and source.lines[-1].strip() else ""
+        return text + prefix + blank + nl.join(lines) + nl
+    offset = source.line_starts[at - 1]
+    before_blank = at == 1 or not source.lines[at - 2].strip()
+    block = ("" if before_blank else nl) + nl.join(lines) + nl + nl
+    return text[:offset] + block + text[offset:]

@@ -1,0 +1,88 @@
+"""Output formats for CI (github, sarif) and for people (source excerpts, statistics)."""
+
+from __future__ import annotations
+
+import json
+
+import jsonschema
+
+from cardlint.rules import BUILTIN_RULES
+from conftest import DATA
+
+SEED = DATA / "seed" / "README.md"
+
+
+def test_github_annotations_exact(cli):
+    run = cli("--output-format", "github", "--select", "CL207,CL404,CL504", SEED)
+    assert run.code == 1
+    assert run.out.splitlines() == [
+        f"::warning file={SEED},line=18,col=1,endLine=18,endColumn=18,title=CL504::Image has no alt text",
+        f"::warning file={SEED},line=19,col=1,endLine=19,endColumn=18,title=CL504::Image has no alt text",
+        f"::warning file={SEED},line=114,col=1,endLine=114,endColumn=18,title=CL504::Image has no alt text",
+        f"::error file={SEED},line=159,col=2,endLine=159,endColumn=12,title=CL207::"
+        "Row key 'OpenReivew' is misspelled; the template has 'OpenReview'",
+        f"::error file={SEED},line=159,col=14,endLine=159,endColumn=55,title=CL404::"
+        "OpenReview link opens the PDF; link the forum page (forum?id=)",
+        f"::warning file={SEED},line=164,col=1,endLine=164,endColumn=18,title=CL504::Image has no alt text",
+    ]
+
+
+def test_github_escapes_properties_and_data(cli, tmp_path):
+    path = tmp_path / "a,b:c.md"
+    path.write_text("# Notable Top 5%\n## 100% card\n")
+    run = cli("--output-format", "github", "--select", "CL104", path)
+    escaped = str(path).replace(",", "%2C").replace(":", "%3A")
+    assert run.out == f"::error file={escaped},line=2,col=1,endLine=2,endColumn=13,title=CL104::Card '100%25 card' is empty\n"
+
+
+def test_sarif_validates_against_the_schema(cli):
+    run = cli("--output-format", "sarif", SEED)
+    assert run.code == 1
+    document = json.loads(run.out)
+    schema = json.loads((DATA / "sarif-schema-2.1.0.json").read_text(encoding="utf-8"))
+    jsonschema.validate(document, schema)
+    driver = document["runs"][0]["tool"]["driver"]
+    assert [rule["id"] for rule in driver["rules"]] == [rule.code for rule in BUILTIN_RULES]
+    assert driver["rules"][0]["help"]["markdown"].startswith("# CL101: unknown-tier")
+    results = document["runs"][0]["results"]
+    first = results[0]
+    assert first["ruleId"] == "CL208"
+    assert first["locations"][0]["physicalLocation"]["region"] == {
+        "startLine": 16, "startColumn": 83, "endLine": 16, "endColumn": 83,
+    }
+    assert driver["rules"][first["ruleIndex"]]["id"] == "CL208"
+    assert first["fixes"] == [{"description": {"text": "Add a trailing pipe"}}]
+    assert len(results) == 12
+
+
+def test_show_source_excerpt(cli):
+    run = cli("--show-source", "--select", "CL405", SEED)
+    assert run.out.splitlines() == [
+        f"{SEED}:213:14: CL405 [*] arXiv link mixes abs/ and .pdf; use abs/2210.11427",
+        "    |",
+        "213 | |Paper Link| https://arxiv.org/abs/2210.11427.pdf |",
+        "    |              ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ CL405",
+        "    = help: Link abs/2210.11427",
+        "",
+        "Found 1 error.",
+        "[*] 1 fixable with `cardlint --fix`.",
+    ]
+    assert "\x1b[" not in run.out  # no colour when not on a terminal
+
+
+def test_no_source_by_default_when_not_a_terminal(cli):
+    run = cli("--select", "CL405", SEED)
+    assert len(run.out.splitlines()) == 3
+
+
+def test_statistics(cli):
+    run = cli("--statistics", SEED)
+    assert run.code == 1
+    assert run.out.splitlines() == [
+        "    4  CL208  row-pipes  [*]",
+        "    4  CL504  image-alt",
+        "    1  CL207  row-key-spelling  [*]",
+        "    1  CL301  missing-field  [*]",
+        "    1  CL404  openreview-link  [*]",
+        "    1  CL405  arxiv-link  [*]",
+    ]
