@@ -33,6 +33,7 @@ class FixOutcome:
     original: Source
     text: str  # the fixed text, without BOM
     fixed: Counter[str] = field(default_factory=Counter)  # code -> diagnostics fixed
+    rewritten: Counter[str] = field(default_factory=Counter)  # words that rewriting fixes replaced
     result: LintResult | None = None  # the lint of the fixed text
 
     @property
@@ -89,8 +90,11 @@ def _words(text: str) -> Counter[str]:
     return Counter(_WORD.findall(text))
 
 
-def _verify(before: str, after: str, fixes: Sequence[Fix], old_doc: Document, new_doc: Document) -> None:
-    """Refuse a pass that drops a word no fix meant to change, or that breaks a card."""
+def _verify(before: str, after: str, fixes: Sequence[Fix], old_doc: Document, new_doc: Document) -> Counter[str]:
+    """Refuse a pass that drops a word no fix meant to change, or that breaks a card.
+
+    Returns the words the pass's rewriting fixes replaced.
+    """
     allowed: Counter[str] = Counter()
     for fix in fixes:
         for edit in fix.edits:
@@ -101,16 +105,23 @@ def _verify(before: str, after: str, fixes: Sequence[Fix], old_doc: Document, ne
     lost = _words(before) - _words(after) - allowed
     if lost:
         raise FixRefused(f"the fixes would lose the word '{next(iter(lost))}'")
-    old_cards = sorted(c.title for c in old_doc.cards)
-    if old_cards != sorted(c.title for c in new_doc.cards):
+    # Cards may move (ordering fixes) and titles repeat, so compare per title as multisets.
+    def shapes(document: Document) -> dict[str, list[tuple[bool, int]]]:
+        found: dict[str, list[tuple[bool, int]]] = {}
+        for card in document.cards:
+            found.setdefault(card.title, []).append((card.table is not None, len(card.fields)))
+        return {title: sorted(items, reverse=True) for title, items in found.items()}
+
+    old_shapes, new_shapes = shapes(old_doc), shapes(new_doc)
+    if {t: len(v) for t, v in old_shapes.items()} != {t: len(v) for t, v in new_shapes.items()}:
         raise FixRefused("the fixes would change which cards the document has")
-    by_title = {c.title: c for c in new_doc.cards}
-    for old in old_doc.cards:
-        new = by_title[old.title]
-        if old.table is not None and new.table is None:
-            raise FixRefused(f"the fixes would break the table of card '{old.title}'")
-        if len(new.fields) < len(old.fields):
-            raise FixRefused(f"the fixes would drop a field of card '{old.title}'")
+    for title, olds in old_shapes.items():
+        for (had_table, old_fields), (has_table, new_fields) in zip(olds, new_shapes[title]):
+            if had_table and not has_table:
+                raise FixRefused(f"the fixes would break the table of card '{title}'")
+            if new_fields < old_fields:
+                raise FixRefused(f"the fixes would drop a field of card '{title}'")
+    return allowed
 
 
 def fix_source(
@@ -123,14 +134,19 @@ def fix_source(
     outcome = FixOutcome(source, source.text)
     current = source
     result = lint_source(current, config, rules, scores)
-    for _ in range(MAX_PASSES):
+    for attempt in range(MAX_PASSES + 1):
         fixes, counts = choose_fixes(result.diagnostics, unsafe)
         if not fixes:
             break
+        if attempt == MAX_PASSES:
+            # Fixes that keep finding work are fighting each other: write nothing rather than guess.
+            raise FixRefused(f"the fixes did not settle after {MAX_PASSES} passes")
         text = apply_edits(current.text, [edit for fix in fixes for edit in fix.edits])
         following = Source.from_text(text, source.path)
         following.bom, following.newline = source.bom, source.newline
-        _verify(current.text, text, fixes, result.document, parse(following, config.tiers, config.template_heading))
+        outcome.rewritten += _verify(
+            current.text, text, fixes, result.document, parse(following, config.tiers, config.template_heading)
+        )
         outcome.fixed += counts
         current = following
         result = lint_source(current, config, rules, scores)

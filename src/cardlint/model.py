@@ -175,6 +175,7 @@ class Document:
     cards: list[Card]  # every card in order, the template card included
     headings: list[Heading]  # every heading outside code and HTML, in order
     code_lines: frozenset[int]  # lines inside fenced code (directives there are not read)
+    html_lines: frozenset[int] = frozenset()  # lines inside HTML blocks
 
     @property
     def template_card(self) -> Card | None:

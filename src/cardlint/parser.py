@@ -53,13 +53,17 @@ _FIELD = re.compile(r"^( {0,3})(\d{1,9})([.)])(?:[ \t]+(.*?))?[ \t]*$")
 _DELIMITER = re.compile(r"^ {0,3}\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*$")
 _DETAILS_OPEN = re.compile(r"<details\b[^>]*>", re.IGNORECASE)
 _DETAILS_CLOSE = re.compile(r"</details\s*>", re.IGNORECASE)
-_SUMMARY = re.compile(r"<summary\b[^>]*>(.*?)</summary\s*>", re.IGNORECASE)
+_SUMMARY_OPEN = re.compile(r"<summary\b[^>]*>", re.IGNORECASE)
+_SUMMARY_CLOSE = re.compile(r"</summary\s*>", re.IGNORECASE)
 _P_OPEN = re.compile(r"<p\b[^>]*>", re.IGNORECASE)
 _P_CLOSE = re.compile(r"</p\s*>", re.IGNORECASE)
 _CODE_TAGS = re.compile(r"</?(?:pre|code)\b[^>]*>", re.IGNORECASE)
-_HTML_IMG = re.compile(r"<img\b[^>]*?\bsrc\s*=\s*([\"'])(.*?)\1[^>]*>", re.IGNORECASE)
+# Bounded repeats keep the search linear on lines full of unclosed tags.
+_HTML_IMG = re.compile(r"<img\b[^>]{0,2000}?\bsrc\s*=\s*([\"'])([^\"'>]{0,2000})\1[^>]{0,2000}>", re.IGNORECASE)
 _HTML_ALT = re.compile(r"\balt\s*=\s*([\"'])(.*?)\1", re.IGNORECASE)
 
+# Lines longer than this are read without mistune's inline parser (see find_images).
+LONG_LINE = 10_000
 # First characters that can open a heading, a fence or an HTML block; other lines skip the regexes.
 _BLOCK_STARTS = frozenset("#`~<")
 
@@ -267,7 +271,18 @@ def find_images(text: str, number: int) -> list[Image]:
                 Span(number, offset + simple.start(2) + 1, number, offset + simple.end(2) + 1),
             )
         ]
-    if "![" in text:
+    if "![" in text and len(text) > LONG_LINE:
+        # mistune's inline parser is superlinear on some hostile lines: long lines get the regex only.
+        for match in _SIMPLE_IMAGE.finditer(text):
+            images.append(
+                Image(
+                    match.group(1).strip(),
+                    match.group(2),
+                    Span(number, match.start() + 1, number, match.end() + 1),
+                    Span(number, match.start(2) + 1, number, match.end(2) + 1),
+                )
+            )
+    elif "![" in text:
         cursor = 0
         for token in _walk_images(inline_tokens(text)):
             bang = text.find("![", cursor)
@@ -322,7 +337,7 @@ def parse_field_label(text: str) -> tuple[str, bool]:
         return simple.group(1).rstrip(":").strip(), True
     if not stripped:
         return "", False
-    if "*" not in stripped and "_" not in stripped:
+    if ("*" not in stripped and "_" not in stripped) or len(stripped) > LONG_LINE:
         return stripped, False
     tokens = [t for t in inline_tokens(stripped) if not (t["type"] == "text" and not t["raw"].strip())]
     if len(tokens) == 1 and tokens[0]["type"] == "strong":
@@ -371,7 +386,7 @@ class Parser:
                 if current_tier is not None and not card.is_template:
                     current_tier.cards.append(card)
                 cards.append(card)
-        return Document(source, title, tiers, cards, headings, frozenset(scan.code))
+        return Document(source, title, tiers, cards, headings, frozenset(scan.code), frozenset(scan.html))
 
     @staticmethod
     def _looks_like_card(source: Source, heading: Heading, scan: _BlockScan) -> bool:
@@ -516,18 +531,24 @@ class Parser:
         last = close_line if close_line is not None else _last_content_line(lines, number, end)
         body = lines[start - 1 : last]
         joined = "\n".join(body)
-        summary_match = _SUMMARY.search(joined)
         summary = summary_span = None
-        if summary_match:
-            summary = summary_match.group(1).strip()
-            line_no = start + joined.count("\n", 0, summary_match.start())
-            line_text = lines[line_no - 1]
-            col = line_text.find(summary_match.group(0))
-            summary_span = Span(line_no, col + 1, line_no, col + len(summary_match.group(0)) + 1)
+        summary_end = 0
+        opened = _SUMMARY_OPEN.search(joined)
+        # One open tag, then one close after it: a regex with .*? would be quadratic on hostile input.
+        closed = _SUMMARY_CLOSE.search(joined, opened.end()) if opened else None
+        if opened and closed:
+            summary = joined[opened.end() : closed.start()].strip()
+            summary_end = closed.end()
+            line_no = start + joined.count("\n", 0, opened.start())
+            line_start = joined.rfind("\n", 0, opened.start()) + 1
+            col = opened.start() - line_start
+            end_line = start + joined.count("\n", 0, closed.end())
+            end_col = closed.end() - (joined.rfind("\n", 0, closed.end()) + 1)
+            summary_span = Span(line_no, col + 1, end_line, end_col + 1)
         p_open = list(_P_OPEN.finditer(joined))
         p_close = list(_P_CLOSE.finditer(joined))
         abstract = ""
-        after_abstract = summary_match.end() if summary_match else 0
+        after_abstract = summary_end
         if p_open and p_close and p_close[0].start() > p_open[0].end():
             abstract = joined[p_open[0].end() : p_close[0].start()].strip()
             after_abstract = p_close[0].end()

@@ -68,10 +68,11 @@ class Template:
     @classmethod
     def from_card(cls, card: Card, source: Source) -> Template:
         table = card.table
-        rows = table.rows if table else []
+        # A row without a key (a doubled header line, a stray delimiter) is no part of the schema.
+        rows = [row for row in (table.rows if table else []) if row.key and set(row.key) - set("-: ")]
         return cls(
-            row_keys=tuple(row.key for row in rows),
-            field_labels=tuple(f.label for f in card.fields),
+            row_keys=tuple(dict.fromkeys(row.key for row in rows)),
+            field_labels=tuple(dict.fromkeys(f.label for f in card.fields if f.label)),
             summary=card.details.summary if card.details else None,
             header_line=source.lines[table.header.line - 1].strip() if table and table.header else "| | |",
             delimiter_line=source.lines[table.delimiter.line - 1].strip()

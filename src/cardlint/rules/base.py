@@ -87,6 +87,8 @@ class Context:
     _listings: dict[str, list[str] | None] = field(default_factory=dict)
     _repo_root: str | None = None
     _annotations: dict[int, tuple[str, int]] | None = None
+    # Per-run memo for rule helpers that several rules share (keyed by helper name).
+    memo: dict[str, dict] = field(default_factory=dict)
 
     def rows(self, card: Card) -> list[tuple[TableRow, Match]]:
         cached = self._rows.get(id(card))
@@ -158,7 +160,9 @@ class Context:
 
     @property
     def folder(self) -> str:
-        return os.path.dirname(os.path.abspath(self.path))
+        if "folder" not in self.memo:
+            self.memo["folder"] = {"": os.path.dirname(os.path.abspath(self.path))}
+        return self.memo["folder"][""]
 
     @property
     def repo_root(self) -> str:
@@ -194,6 +198,16 @@ class Context:
             self.source.offset(span.end_line, span.end_column),
             content,
         )
+
+    def hidden(self, line: int) -> bool:
+        """Would lines inserted before ``line`` land inside fenced code or an HTML block?
+
+        An HTML block runs on to the next blank line, so anything right after one of its lines is
+        swallowed; a fence swallows what lies between its lines (past the end: an unclosed fence).
+        """
+        code = self.document.code_lines
+        inside_fence = (line - 1) in code and (line in code or line > len(self.source.lines))
+        return inside_fence or (line - 1) in self.document.html_lines
 
     def insert_before_line(self, line: int, lines: list[str]) -> Edit:
         offset = self.source.line_starts[line - 1]

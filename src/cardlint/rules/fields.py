@@ -41,7 +41,7 @@ class MissingField(Rule):
     code = "CL301"
     name = "missing-field"
     summary = "Card lacks a numbered field of the template"
-    fix_availability = FixAvailability.ALWAYS
+    fix_availability = FixAvailability.SOMETIMES
     fix_applicability = Applicability.UNSAFE
 
     def check_card(self, card: Card, ctx: Context) -> Iterable[Diagnostic]:
@@ -77,6 +77,8 @@ class MissingField(Rule):
                 edits.append(ctx.insert_after_line(line, block))
             else:
                 edits.append(ctx.insert_before_line(line, block + ([""] if kind == "details" else [])))
+        # Fields inserted into a fenced code block would be code, not fields: leave it to a person.
+        inside_code = any(ctx.hidden(line + 1 if kind == "after" else line) for kind, line in groups)
         names = ", ".join(f"{index + 1}. {label}" for index, label in missing)
         if not fields:
             span = card.heading.span
@@ -86,7 +88,7 @@ class MissingField(Rule):
             span = Span(anchor_line, 1, anchor_line, 1)
             noun = "field" if len(missing) == 1 else "fields"
             message = f"Card '{card.title}' lacks {noun}: {names}"
-        fix = self.fix("Insert the missing fields with empty bodies", *edits)
+        fix = None if inside_code else self.fix("Insert the missing fields with empty bodies", *edits)
         yield self.report(ctx, span, message, fix)
 
 

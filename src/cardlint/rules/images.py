@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import posixpath
 from collections.abc import Iterable
+from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
 from cardlint.diagnostic import Applicability, Diagnostic, Severity
@@ -22,22 +23,37 @@ def local_path(url: str) -> str | None:
     return unquote(parts.path)
 
 
-def resolve(ctx: Context, image: Image) -> tuple[str, str] | None:
-    """(absolute path as written, its path relative to the repository root) for a local image."""
-    path = local_path(image.url)
+@dataclass(frozen=True, slots=True)
+class LocalImage:
+    absolute: str
+    inside: bool  # within the repository
+    exact: bool  # exists exactly as written
+    other_case: str | None  # the on-disk spelling when only the case differs
+
+
+def local_image(ctx: Context, image: Image) -> LocalImage | None:
+    """What the disk says about a local image (None for remote ones), once per distinct URL."""
+    cache = ctx.memo.setdefault("local_image", {})
+    if image.url not in cache:
+        cache[image.url] = _inspect(ctx, image.url)
+    return cache[image.url]
+
+
+def _inspect(ctx: Context, url: str) -> LocalImage | None:
+    path = local_path(url)
     if path is None:
         return None
-    base = ctx.repo_root if path.startswith("/") else ctx.folder
-    absolute = os.path.normpath(os.path.join(base, path.lstrip("/")))
-    return absolute, os.path.relpath(absolute, ctx.repo_root)
-
-
-def inside(ctx: Context, absolute: str) -> bool:
     root = ctx.repo_root
-    return absolute == root or absolute.startswith(root.rstrip(os.sep) + os.sep)
+    base = root if path.startswith("/") else ctx.folder
+    absolute = os.path.normpath(os.path.join(base, path.lstrip("/")))
+    inside = absolute == root or absolute.startswith(root.rstrip(os.sep) + os.sep)
+    if not inside:
+        return LocalImage(absolute, False, False, None)
+    exact, other_case = _on_disk(ctx, absolute)
+    return LocalImage(absolute, True, exact, other_case)
 
 
-def on_disk(ctx: Context, absolute: str) -> tuple[bool, str | None]:
+def _on_disk(ctx: Context, absolute: str) -> tuple[bool, str | None]:
     """(exists exactly as written, the on-disk spelling when only the case differs)."""
     root = ctx.repo_root
     relative = os.path.relpath(absolute, root)
@@ -86,11 +102,8 @@ class ImageMissing(Rule):
 
     def check_card(self, card: Card, ctx: Context) -> Iterable[Diagnostic]:
         for image in card.images:
-            resolved = resolve(ctx, image)
-            if resolved is None or not inside(ctx, resolved[0]):
-                continue
-            exact, other_case = on_disk(ctx, resolved[0])
-            if not exact and other_case is None:
+            found = local_image(ctx, image)
+            if found is not None and found.inside and not found.exact and found.other_case is None:
                 yield self.report(ctx, image.url_span, f"Image file not found: {image.url}")
 
 
@@ -117,8 +130,8 @@ class ImageOutsideRepo(Rule):
 
     def check_card(self, card: Card, ctx: Context) -> Iterable[Diagnostic]:
         for image in card.images:
-            resolved = resolve(ctx, image)
-            if resolved is not None and not inside(ctx, resolved[0]):
+            found = local_image(ctx, image)
+            if found is not None and not found.inside:
                 yield self.report(ctx, image.url_span, f"Image path leaves the repository: {image.url}")
 
 
@@ -153,12 +166,10 @@ class ImageCase(Rule):
 
     def check_card(self, card: Card, ctx: Context) -> Iterable[Diagnostic]:
         for image in card.images:
-            resolved = resolve(ctx, image)
-            if resolved is None or not inside(ctx, resolved[0]):
+            found = local_image(ctx, image)
+            if found is None or found.exact or found.other_case is None:
                 continue
-            exact, other_case = on_disk(ctx, resolved[0])
-            if exact or other_case is None:
-                continue
+            other_case = found.other_case
             written = local_path(image.url) or ""
             fix = None
             if image.url == written and not written.startswith("/"):

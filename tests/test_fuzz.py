@@ -1,0 +1,113 @@
+"""Property tests: the checker never raises, positions lie inside the file, fixes are idempotent and lossless.
+
+CI runs the "ci" profile (a fixed example budget, derandomized); `HYPOTHESIS_PROFILE=long pytest
+tests/test_fuzz.py` runs a longer search on demand.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections import Counter
+
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
+
+from cardlint.config import Config
+from cardlint.fix import fix_source
+from cardlint.linter import lint_source
+from cardlint.parser import parse
+from cardlint.rules import BUILTIN_RULES
+from cardlint.source import Source
+from conftest import DATA, RULE_FIXTURES
+
+settings.register_profile(
+    "ci", max_examples=60, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.register_profile("long", max_examples=2000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+RULES = list(BUILTIN_RULES)
+CONFIG = Config()
+EXAMPLE = (DATA / "seed" / "README.md").read_text(encoding="utf-8").split("\n")
+CARD = (RULE_FIXTURES / "clean.md").read_text(encoding="utf-8").split("\n")
+
+FRAGMENTS = [
+    "| | |", "|--|--|", "|Title|X|", "|Paper Link|https://arxiv.org/abs/2209.14988.pdf", "|OpenReivew|x",
+    "|Github|", "| a | b | c |", "||", "|", "Title|x", "1. **Task**", "2. Problem", "7. **Extra**", "1.",
+    "\tbody", "    indented", "<details>", "</details>", "<summary>S</summary>", "<p>", "</p>", "<!--", "-->",
+    "<!-- cardlint-disable -->", "<!-- cardlint: score=x -->", "```", "~~~", "# Notable Top 5%", "## Card",
+    "### Deep", "#", "##", "![](img/x.png)", "![a](../../../../x.png)", '<img src="img/0001.png">',
+    "@misc{a, title = {T}}", "@misc{", "}", "- item", "> quote", "", " ", "\t", "日本語 ü ∼", "\u2028", "\r",
+]
+line = st.one_of(st.sampled_from(FRAGMENTS), st.text(max_size=40))
+
+
+def check(text: str) -> None:
+    source = Source.from_text(text, str(DATA / "seed" / "README.md"))
+    result = lint_source(source, CONFIG, RULES)
+    for d in result.diagnostics:
+        assert 1 <= d.line <= d.end_line <= len(source.lines), d
+        assert 1 <= d.column <= len(source.lines[d.line - 1]) + 1, d
+        assert 1 <= d.end_column <= len(source.lines[d.end_line - 1]) + 1, d
+        if d.fix is not None:
+            for edit in d.fix.edits:
+                assert 0 <= edit.start <= edit.end <= len(source.text)
+    outcome = fix_source(source, CONFIG, RULES, unsafe=True)
+    words = Counter(re.findall(r"\w+", text))
+    kept = Counter(re.findall(r"\w+", outcome.text))
+    lost = words - kept
+    # Across all passes, only words that rewriting fixes replaced may go (a misspelled key, ".pdf").
+    assert not lost - outcome.rewritten, lost - outcome.rewritten
+    again = fix_source(Source.from_text(outcome.text, source.path), CONFIG, RULES, unsafe=True)
+    assert again.text == outcome.text
+    parse(Source.from_text(outcome.text), CONFIG.tiers)
+
+
+@given(st.lists(line, max_size=40), st.sampled_from(["\n", "\r\n"]))
+# What the search found, kept as regressions: cards sharing a title, fields inserted into an
+# unclosed fence or HTML comment (they grew on every pass).
+@example(["## Card", "1. **Task**", "## Card"], "\n")
+@example(["## Card", "| | |", "## Card"], "\n")
+@example(["##", "```"], "\n")
+@example(["## Card", "<!--"], "\n")
+def test_random_markdown(lines, newline):
+    check(newline.join(lines))
+
+
+@given(st.lists(st.tuples(st.integers(0, len(CARD) - 1), st.sampled_from(["delete", "duplicate", "swap", "truncate", "insert"]), line), max_size=6))
+def test_random_edits_of_a_clean_card(edits):
+    lines = list(CARD)
+    for index, kind, fragment in edits:
+        index %= max(len(lines), 1)
+        if not lines:
+            break
+        if kind == "delete":
+            del lines[index]
+        elif kind == "duplicate":
+            lines.insert(index, lines[index])
+        elif kind == "swap" and index + 1 < len(lines):
+            lines[index], lines[index + 1] = lines[index + 1], lines[index]
+        elif kind == "truncate":
+            lines[index] = lines[index][: len(lines[index]) // 2]
+        else:
+            lines.insert(index, fragment)
+    check("\n".join(lines))
+
+
+@given(st.lists(st.tuples(st.integers(0, len(EXAMPLE) - 1), st.sampled_from(["delete", "duplicate", "swap", "insert"]), line), max_size=5), st.booleans())
+# Found by the search: a doubled header row or a bare "1." in the template made every card grow.
+@example([(0, "duplicate", ""), (262, "duplicate", "")], False)
+@example([(261, "insert", "1.")], False)
+def test_random_edits_of_the_example(edits, crlf):
+    lines = list(EXAMPLE)
+    for index, kind, fragment in edits:
+        if kind == "delete":
+            del lines[index % len(lines)]
+        elif kind == "duplicate":
+            lines.insert(index % len(lines), lines[index % len(lines)])
+        elif kind == "swap" and index + 1 < len(lines):
+            lines[index], lines[index + 1] = lines[index + 1], lines[index]
+        else:
+            lines.insert(index % len(lines), fragment)
+    check(("\r\n" if crlf else "\n").join(lines))
