@@ -70,8 +70,8 @@ def new_command(path: str, config_path: str | None, **fields: object) -> None:
     from cardlint.fix import write_atomically
     from cardlint.new import NewCard, add_card
 
-    source = Source.read(path)
     config = config_for(path, config_path)
+    source = Source.read(path, config.max_file_size)
     scores = scores_for(config.scores, config.root)
     card = NewCard(**fields)  # type: ignore[arg-type]
     text, line = add_card(source, config, card, scores)
@@ -120,14 +120,14 @@ def run(
     fixed_total: Counter[str] = Counter()
     changed_any = refused = False
     for path in paths:
-        source = Source.read(path)
-        sources[path] = source.lines
         folder = os.path.dirname(os.path.abspath(path))
         key = config_path or folder
         if key not in configs:
             loaded = config_for(path, config_path)
             configs[key] = (loaded, scores_for(loaded.scores, loaded.root))
         config, scores = configs[key]
+        source = Source.read(path, config.max_file_size)
+        sources[path] = source.lines
         chosen = enabled_rules(
             config, rules, _split(select) or None, _split(ignore), _split(extend_select)
         )

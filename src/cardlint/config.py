@@ -49,6 +49,8 @@ class Config:
         }
     )
     check_links: bool = False
+    # Larger files are refused with an error instead of being read (bytes; default 64 MiB).
+    max_file_size: int = 64 * 1024 * 1024
     # The folder the config file was found in; relative paths in the config resolve against it.
     # Set by the loader, never by a file.
     root: str | None = None

@@ -59,8 +59,8 @@ class Source:
         return cls(path=path, text=text, bom=bom, newline=newline, lines=lines, line_starts=starts)
 
     @classmethod
-    def read(cls, path: str) -> Source:
-        data = read_bytes(path)
+    def read(cls, path: str, max_bytes: int | None = None) -> Source:
+        data = read_bytes(path, max_bytes)
         return cls.from_text(decode(data, path), path)
 
     def encode(self, text: str | None = None) -> bytes:
@@ -89,7 +89,7 @@ class Source:
         return len(self.text)
 
 
-def read_bytes(path: str) -> bytes:
+def read_bytes(path: str, max_bytes: int | None = None) -> bytes:
     """Read a file, turning every OS failure into a one-line usage error."""
     if not os.path.exists(path):
         raise UsageError(f"file not found ({path})")
@@ -97,6 +97,12 @@ def read_bytes(path: str) -> bytes:
         raise UsageError(f"is a directory, not a file ({path})")
     try:
         with open(path, "rb") as handle:
+            if max_bytes is not None:
+                size = os.fstat(handle.fileno()).st_size
+                if size > max_bytes:
+                    raise UsageError(
+                        f"file is {size:,} bytes, over the {max_bytes:,}-byte limit (config max-file-size) ({path})"
+                    )
             return handle.read()
     except OSError as exc:
         raise UsageError(f"cannot read file: {exc.strerror or exc} ({path})") from None
