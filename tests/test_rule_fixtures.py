@@ -28,8 +28,52 @@ def load(code: str) -> tuple[Source, set]:
     return Source.from_text(text, str(path)), expected
 
 
-def lint(source: Source, rules=BUILTIN_RULES):
-    return lint_source(source, Config(), list(rules)).diagnostics
+@pytest.fixture(scope="module")
+def link_server():
+    """A local server for the CL8xx fixtures: every https URL is remapped to it, host in the path."""
+    import re
+
+    from pytest_httpserver import HTTPServer
+
+    server = HTTPServer(host="127.0.0.1")
+    server.expect_request("/github.com/gone/repo").respond_with_data("gone", status=404)
+    server.expect_request("/github.com/moved/repo").respond_with_data(
+        "", status=301, headers={"Location": "/github.com/org/repo"}
+    )
+    server.expect_request("/images.test/page.png").respond_with_data("<html></html>", content_type="text/html")
+    server.expect_request(re.compile(".*")).respond_with_data("alive")
+    server.start()
+    yield server
+    server.stop()
+
+
+ONLINE: dict[str, object] = {}
+
+
+def online_for(code: str):
+    """The link-checking step for CL8xx fixtures; None (offline) for every other rule."""
+    if not code.startswith("CL8"):
+        return None
+    from cardlint.online import LinkChecker, LinkSettings, collect_links
+
+    port = ONLINE["port"]
+    remap = rf"^https://([a-z.]+)/ http://127.0.0.1:{port}/\1/"
+    checker = LinkChecker(LinkSettings(remap=(remap,), retries=0))
+
+    def online(document):
+        links = collect_links(document)
+        return links, checker.check(links)
+
+    return online
+
+
+@pytest.fixture(autouse=True)
+def _online_port(request, link_server):
+    ONLINE["port"] = link_server.port
+
+
+def lint(source: Source, rules=BUILTIN_RULES, code: str = ""):
+    return lint_source(source, Config(), list(rules), online=online_for(code)).diagnostics
 
 
 def test_every_rule_has_a_fixture():
@@ -47,7 +91,7 @@ def test_fixture_diagnostics_exact(code):
     source, expected = load(code)
     assert expected, "fixture marks no diagnostic"
     assert all(c == code for _, _, c in expected)
-    found = {(d.line, d.column, d.code) for d in lint(source)}
+    found = {(d.line, d.column, d.code) for d in lint(source, code=code)}
     assert found == {(line, column, c) for line, column, c in expected}
 
 
@@ -55,8 +99,8 @@ def test_fixture_diagnostics_exact(code):
 def test_fixture_fails_without_the_rule(code):
     source, _ = load(code)
     others = [rule for rule in BUILTIN_RULES if rule.code != code]
-    assert all(d.code != code for d in lint(source, others))
-    assert any(d.code == code for d in lint(source))
+    assert all(d.code != code for d in lint(source, others, code))
+    assert any(d.code == code for d in lint(source, code=code))
 
 
 @pytest.mark.parametrize("code", sorted(RULES))

@@ -46,6 +46,9 @@ def _split(values: Sequence[str]) -> list[str]:
     default=None,
     help="Show the source line, a caret and the fix under each diagnostic (default: on a terminal).",
 )
+@click.option("--check-links", is_flag=True, help="Also check that links and remote images answer (online).")
+@click.option("--remap", multiple=True, metavar="'PATTERN REPLACEMENT'", help="Rewrite URLs before checking them.")
+@click.option("--no-cache", is_flag=True, help="Neither read nor write .cardlint_cache/.")
 @click.option("--list-rules", is_flag=True, help="List every rule and exit.")
 @click.option("--list-cards", is_flag=True, help="List each card's tier, score and whether it is in place.")
 @click.option("--explain", metavar="CODE", help="Print a rule's documentation and exit.")
@@ -92,6 +95,9 @@ def run(
     diff: bool,
     statistics: bool,
     show_source: bool | None,
+    check_links: bool,
+    remap: tuple[str, ...],
+    no_cache: bool,
     list_rules: bool,
     list_cards: bool,
     explain: str | None,
@@ -126,6 +132,9 @@ def run(
             loaded = config_for(path, config_path)
             configs[key] = (loaded, scores_for(loaded.scores, loaded.root))
         config, scores = configs[key]
+        online = None
+        if check_links or config.check_links:
+            online = _link_checker(config, remap, no_cache, progress=output_format == "text")
         source = Source.read(path, config.max_file_size)
         sources[path] = source.lines
         chosen = enabled_rules(
@@ -139,12 +148,12 @@ def run(
             from cardlint.fix import FixRefused, fix_source, write_atomically
 
             try:
-                outcome = fix_source(source, config, chosen, unsafe=unsafe_fixes, scores=scores)
+                outcome = fix_source(source, config, chosen, unsafe=unsafe_fixes, scores=scores, online=online)
             except FixRefused as exc:
                 # Nothing is written; the file's problems are still reported and the run fails.
                 click.echo(f"Error: refusing to fix: {exc}; nothing written ({path})", err=True)
                 refused = True
-                reports.extend(lint_source(source, config, chosen, scores).diagnostics)
+                reports.extend(lint_source(source, config, chosen, scores, online).diagnostics)
                 continue
             assert outcome.result is not None
             if outcome.changed:
@@ -157,7 +166,7 @@ def run(
                     fixed_total += outcome.fixed
             reports.extend(outcome.result.diagnostics)
         else:
-            reports.extend(lint_source(source, config, chosen, scores).diagnostics)
+            reports.extend(lint_source(source, config, chosen, scores, online).diagnostics)
     if list_cards:
         return EXIT_OK
     if diff:
@@ -186,6 +195,42 @@ def run(
         click.echo(render_text(reports, unsafe_fixes, sources if excerpts else None, styled=terminal), nl=False)
     failed = refused or any(d.severity is Severity.ERROR for d in reports)
     return EXIT_FOUND if failed else EXIT_OK
+
+
+def _link_checker(config: Config, remap: Sequence[str], no_cache: bool, progress: bool):
+    """The ``online`` step for lint_source: collect links, check the ones not checked yet this run."""
+    from cardlint.online import LinkChecker, LinkSettings, collect_links
+
+    links = config.links
+    settings = LinkSettings(
+        concurrency=links.concurrency,
+        per_host=links.per_host,
+        timeout=links.timeout,
+        retries=links.retries,
+        max_retry_wait=links.max_retry_wait,
+        accept=tuple(links.accept),
+        exclude=tuple(links.exclude),
+        remap=(*remap, *links.remap),
+        allow_private=links.allow_private,
+        cache_max_age=links.cache_max_age,
+    )
+    cache = None if no_cache else os.path.join(config.root or ".", ".cardlint_cache", "links.json")
+    checker = LinkChecker(settings, cache)
+    verdicts: dict = {}
+    show = progress and sys.stderr.isatty() and not os.environ.get("CI")
+
+    def online(document):
+        found = collect_links(document)
+        fresh = [link for link in found if link.url not in verdicts]
+        if fresh and show:
+            count = len({link.url for link in fresh})
+            with click.progressbar(length=count, label="Checking links", file=sys.stderr) as bar:
+                verdicts.update(checker.check(fresh, bar.update))
+        elif fresh:
+            verdicts.update(checker.check(fresh))
+        return found, verdicts
+
+    return online
 
 
 def _print_cards(path: str, result: LintResult, output_format: str) -> None:

@@ -21,6 +21,24 @@ DEFAULT_TIERS = ("Notable Top 5%", "Notable Top 25%", "Poster")
 
 
 @dataclass(frozen=True)
+class LinkConfig:
+    """``[links]``: how ``--check-links`` behaves."""
+
+    concurrency: int = 16
+    per_host: int = 4
+    timeout: float = 10.0
+    retries: int = 2
+    max_retry_wait: float = 10.0
+    accept: list[int] = field(default_factory=lambda: list(range(200, 300)))
+    exclude: list[str] = field(default_factory=list)
+    remap: list[str] = field(default_factory=list)
+    allow_private: bool = False
+    cache_max_age: float = 24 * 3600.0
+
+    __pydantic_config__ = {"extra": "forbid"}
+
+
+@dataclass(frozen=True)
 class Config:
     """Every key a config file may hold (files may spell them kebab-case); unknown keys are errors.
 
@@ -49,6 +67,7 @@ class Config:
         }
     )
     check_links: bool = False
+    links: LinkConfig = field(default_factory=LinkConfig)
     # Larger files are refused with an error instead of being read (bytes; default 64 MiB).
     max_file_size: int = 64 * 1024 * 1024
     # The folder the config file was found in; relative paths in the config resolve against it.
@@ -109,6 +128,8 @@ def config_from_mapping(table: dict, path: Path | str) -> Config:
 
     spelled = {key.replace("-", "_"): key for key in table}
     normalized = {key.replace("-", "_"): value for key, value in table.items()}
+    if isinstance(normalized.get("links"), dict):
+        normalized["links"] = {key.replace("-", "_"): value for key, value in normalized["links"].items()}
     if "root" in normalized:
         raise UsageError(f"config key '{spelled['root']}': unknown key ({path})")
     try:

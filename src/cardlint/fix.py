@@ -130,10 +130,11 @@ def fix_source(
     rules: Sequence[type[Rule]],
     unsafe: bool = False,
     scores: ScoreTable | None = None,
+    online=None,
 ) -> FixOutcome:
     outcome = FixOutcome(source, source.text)
     current = source
-    result = lint_source(current, config, rules, scores)
+    result = lint_source(current, config, rules, scores, online)
     for attempt in range(MAX_PASSES + 1):
         fixes, counts = choose_fixes(result.diagnostics, unsafe)
         if not fixes:
@@ -149,7 +150,7 @@ def fix_source(
         )
         outcome.fixed += counts
         current = following
-        result = lint_source(current, config, rules, scores)
+        result = lint_source(current, config, rules, scores, online)
     outcome.text = current.text
     outcome.result = result
     return outcome

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from cardlint.config import Config
@@ -26,11 +26,18 @@ class LintResult:
 
 
 def lint_source(
-    source: Source, config: Config, rules: Sequence[type[Rule]], scores: ScoreTable | None = None
+    source: Source,
+    config: Config,
+    rules: Sequence[type[Rule]],
+    scores: ScoreTable | None = None,
+    online: Callable[[Document], tuple[list, dict]] | None = None,
 ) -> LintResult:
+    """Check one source. ``online``, when given, checks the document's links (the only network use)."""
     document = parse(source, config.tiers, config.template_heading)
     template = Template.for_document(document)
     ctx = Context(source.path, source, document, template, config, scores)
+    if online is not None:
+        ctx.links = online(document)
     instances = [rule() for rule in rules]
     found: list[Diagnostic] = []
     for rule in instances:

@@ -7,7 +7,7 @@ from importlib.metadata import entry_points
 
 from cardlint.diagnostic import Applicability, Severity
 from cardlint.errors import UsageError
-from cardlint.rules import details, document, fields, images, links, ordering, table
+from cardlint.rules import details, document, fields, images, links, online, ordering, table
 from cardlint.rules.base import CODE_PATTERN, NAME_PATTERN, Context, FixAvailability, Rule
 
 # Codes are stable: a retired rule keeps its line here as a comment so its code is never reused.
@@ -52,6 +52,10 @@ BUILTIN_RULES: tuple[type[Rule], ...] = (
     ordering.TierOrder,  # CL701
     ordering.CardOrder,  # CL702
     ordering.MissingScore,  # CL703
+    online.DeadLink,  # CL801
+    online.RedirectedLink,  # CL802
+    online.SkippedLink,  # CL803
+    online.RemoteImageType,  # CL804
 )
 
 ENTRY_POINT_GROUP = "cardlint.rules"

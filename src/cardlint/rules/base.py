@@ -81,6 +81,8 @@ class Context:
     template: Template
     config: Config
     scores: ScoreTable | None = None
+    # With --check-links: the links found and the checker's verdict per URL; None when offline.
+    links: tuple[list, dict] | None = None
     _rows: dict[int, list[tuple[TableRow, Match]]] = field(default_factory=dict)
     _fields: dict[int, list[tuple[Field, Match]]] = field(default_factory=dict)
     _bibtex: dict[int, tuple[dict[str, str] | None, str | None]] = field(default_factory=dict)

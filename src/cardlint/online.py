@@ -1,0 +1,299 @@
+"""Online link checking (``--check-links``): concurrent, polite to rate limits, never aimed inward.
+
+Only this module talks to the network, and only when asked. URLs are collected from the intro and
+the cards (table values, links, remote images; not BibTeX keys), remapped if the user says so,
+and checked with httpx: HEAD first, GET where HEAD is refused, redirects followed by hand so a
+permanent one can be reported, 429/503 retried after their Retry-After within a bound. A host that
+resolves to a loopback, private, link-local or otherwise non-public address is not fetched unless
+``allow-private`` is set or the URL came from a ``remap`` (the user's own choice).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ipaddress
+import json
+import os
+import re
+import socket
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from email.utils import parsedate_to_datetime
+from urllib.parse import urljoin, urlsplit
+
+from cardlint.errors import UsageError
+from cardlint.model import Document, Span
+
+_URL = re.compile(r"https?://[^\s<>\"'`|\[\]{}]+", re.IGNORECASE)
+_TRAILING = ".,;:!?*_~"
+REDIRECTS = (301, 302, 303, 307, 308)
+PERMANENT = (301, 308)
+
+
+@dataclass(frozen=True, slots=True)
+class LinkSettings:
+    concurrency: int = 16
+    per_host: int = 4
+    timeout: float = 10.0
+    retries: int = 2
+    max_retry_wait: float = 10.0
+    max_redirects: int = 10
+    accept: tuple[int, ...] = tuple(range(200, 300))
+    exclude: tuple[str, ...] = ()
+    remap: tuple[str, ...] = ()
+    allow_private: bool = False
+    cache_max_age: float = 24 * 3600.0
+    user_agent: str = "cardlint (+https://pypi.org/project/cardlint/)"
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    url: str  # as written in the README
+    span: Span
+    image: bool = False
+
+
+@dataclass(slots=True)
+class Verdict:
+    """What checking one URL found. ``status`` is one of ok, redirect, dead, skipped, not-image."""
+
+    status: str
+    detail: str = ""
+    location: str | None = None  # the new URL of a permanent redirect
+    code: int | None = None
+
+
+def _trim(url: str) -> str:
+    while url and url[-1] in _TRAILING:
+        url = url[:-1]
+    # A closing parenthesis belongs to the URL only when it opened one (Wikipedia-style links).
+    while url.endswith(")") and url.count(")") > url.count("("):
+        url = url[:-1]
+    return url
+
+
+def collect_links(document: Document) -> list[Link]:
+    """Every http(s) URL in the intro and the cards, remote images marked, BibTeX left out."""
+    source = document.source
+    skip: set[int] = set(document.code_lines)
+    for card in document.cards:
+        if card.is_template:
+            skip.update(range(card.line, card.end_line + 1))
+        details = card.details
+        if details is not None and details.bibtex_line is not None:
+            skip.update(range(details.bibtex_line, details.span.end_line + 1))
+    from cardlint.parser import find_images
+
+    image_at = {(i.url_span.line, i.url_span.column) for card in document.cards for i in card.images}
+    in_cards = {n for card in document.cards for n in range(card.line, card.end_line + 1)}
+    links: list[Link] = []
+    for number, text in enumerate(source.lines, start=1):
+        if number in skip or "http" not in text.lower():
+            continue
+        if number not in in_cards and ("![" in text or "<img" in text.lower()):
+            image_at.update((i.url_span.line, i.url_span.column) for i in find_images(text, number))
+        for match in _URL.finditer(text):
+            url = _trim(match.group())
+            start = match.start()
+            image = (number, start + 1) in image_at
+            links.append(Link(url, Span(number, start + 1, number, start + len(url) + 1), image))
+    return links
+
+
+def _remap(url: str, rules: Iterable[tuple[re.Pattern[str], str]]) -> tuple[str, bool]:
+    for pattern, replacement in rules:
+        if pattern.search(url):
+            return pattern.sub(replacement, url, count=1), True
+    return url, False
+
+
+def parse_remaps(values: Iterable[str], where: str) -> list[tuple[re.Pattern[str], str]]:
+    parsed = []
+    for value in values:
+        parts = value.split(None, 1)
+        if len(parts) != 2:
+            raise UsageError(f"remap '{value}' is not 'PATTERN REPLACEMENT' ({where})")
+        try:
+            parsed.append((re.compile(parts[0]), parts[1]))
+        except re.error as exc:
+            raise UsageError(f"remap pattern '{parts[0]}' is not a valid regex: {exc} ({where})") from None
+    return parsed
+
+
+def _public(address: str) -> bool:
+    ip = ipaddress.ip_address(address.split("%", 1)[0])
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    return ip.is_global and not ip.is_multicast
+
+
+async def _host_is_public(host: str, port: int) -> bool:
+    try:
+        ipaddress.ip_address(host.strip("[]"))
+        addresses = [host.strip("[]")]
+    except ValueError:
+        loop = asyncio.get_running_loop()
+        try:
+            infos = await loop.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        except OSError:
+            return True  # unresolvable: let the request fail as a dead link, not as "private"
+        addresses = [info[4][0] for info in infos]
+    return all(_public(address) for address in addresses)
+
+
+def _retry_after(value: str | None, cap: float) -> float | None:
+    if not value:
+        return None
+    try:
+        seconds = float(value)
+    except ValueError:
+        try:
+            seconds = parsedate_to_datetime(value).timestamp() - time.time()
+        except (TypeError, ValueError):
+            return None
+    return max(0.0, min(seconds, cap))
+
+
+class LinkChecker:
+    def __init__(self, settings: LinkSettings, cache_path: str | None = None) -> None:
+        self.settings = settings
+        self.remaps = parse_remaps(settings.remap, "remap")
+        self.excludes = [re.compile(pattern) for pattern in settings.exclude]
+        self.cache_path = cache_path
+        self.cache: dict[str, dict] = self._load_cache()
+        self._hosts: dict[str, asyncio.Semaphore] = {}
+
+    def _load_cache(self) -> dict[str, dict]:
+        if not self.cache_path or not os.path.exists(self.cache_path):
+            return {}
+        try:
+            with open(self.cache_path, encoding="utf-8") as handle:
+                data = json.load(handle)
+        except (OSError, ValueError):
+            return {}  # a damaged cache is only a slower run
+        now = time.time()
+        return {
+            url: entry
+            for url, entry in data.items()
+            if isinstance(entry, dict) and now - entry.get("checked", 0) <= self.settings.cache_max_age
+        }
+
+    def _save_cache(self) -> None:
+        if not self.cache_path:
+            return
+        os.makedirs(os.path.dirname(self.cache_path), exist_ok=True)
+        temporary = f"{self.cache_path}.{os.getpid()}.tmp"
+        with open(temporary, "w", encoding="utf-8") as handle:
+            json.dump(self.cache, handle)
+        os.replace(temporary, self.cache_path)
+
+    def check(self, links: list[Link], progress: Callable[[int], None] | None = None) -> dict[str, Verdict]:
+        """Verdicts keyed by the URL as written; each distinct URL is checked once."""
+        urls = list(dict.fromkeys(link.url for link in links))
+        images = {link.url for link in links if link.image}
+        verdicts = asyncio.run(self._check_all(urls, images, progress))
+        self._save_cache()
+        return verdicts
+
+    async def _check_all(self, urls: list[str], images: set[str], progress) -> dict[str, Verdict]:
+        import httpx
+
+        limit = asyncio.Semaphore(self.settings.concurrency)
+        timeout = httpx.Timeout(self.settings.timeout)
+        limits = httpx.Limits(max_connections=self.settings.concurrency)
+        headers = {"User-Agent": self.settings.user_agent}
+        async with httpx.AsyncClient(timeout=timeout, limits=limits, headers=headers, follow_redirects=False) as client:
+
+            async def one(url: str) -> tuple[str, Verdict]:
+                async with limit:
+                    verdict = await self._check(client, url, url in images)
+                if progress is not None:
+                    progress(1)
+                return url, verdict
+
+            results = await asyncio.gather(*(one(url) for url in urls))
+        return dict(results)
+
+    async def _check(self, client, written: str, image: bool) -> Verdict:
+        if any(pattern.search(written) for pattern in self.excludes):
+            return Verdict("excluded")
+        url, remapped = _remap(written, self.remaps)
+        key = f"{'image ' if image else ''}{url}"
+        cached = self.cache.get(key)
+        if cached is not None:
+            return Verdict(cached["status"], cached.get("detail", ""), cached.get("location"), cached.get("code"))
+        verdict = await self._follow(client, url, image, trusted=remapped or self.settings.allow_private)
+        if verdict.status in ("ok", "redirect"):
+            self.cache[key] = {
+                "status": verdict.status,
+                "detail": verdict.detail,
+                "location": verdict.location,
+                "code": verdict.code,
+                "checked": time.time(),
+            }
+        return verdict
+
+    async def _follow(self, client, url: str, image: bool, trusted: bool) -> Verdict:
+        seen: set[str] = set()
+        moved = False  # the URL as written answered with a permanent redirect
+        current = url
+        for hop in range(self.settings.max_redirects + 1):
+            parts = urlsplit(current)
+            if parts.scheme not in ("http", "https") or not parts.hostname:
+                return Verdict("skipped", f"not an http(s) URL: {current}")
+            if not trusted and not await _host_is_public(parts.hostname, parts.port or 443):
+                return Verdict("skipped", f"{parts.hostname} is not a public address (set allow-private to check it)")
+            if current in seen:
+                return Verdict("dead", f"redirect loop at {current}")
+            seen.add(current)
+            response = await self._request(client, current)
+            if isinstance(response, Verdict):
+                return response
+            status, headers = response
+            if status in REDIRECTS and headers.get("location"):
+                moved = moved or (hop == 0 and status in PERMANENT)
+                current = urljoin(current, headers["location"])
+                continue
+            if status not in self.settings.accept:
+                return Verdict("dead", f"HTTP {status}", code=status)
+            if image:
+                kind = headers.get("content-type", "").split(";")[0].strip().lower()
+                if not kind.startswith("image/"):
+                    return Verdict("not-image", f"answers with {kind or 'no content type'}, not an image", code=status)
+            if moved:
+                return Verdict("redirect", f"HTTP {status} after a permanent redirect", current, status)
+            return Verdict("ok", f"HTTP {status}", code=status)
+        return Verdict("dead", f"more than {self.settings.max_redirects} redirects")
+
+    async def _request(self, client, url: str) -> tuple[int, dict[str, str]] | Verdict:
+        import httpx
+
+        host = urlsplit(url).hostname or ""
+        per_host = self._hosts.setdefault(host, asyncio.Semaphore(self.settings.per_host))
+        attempt = 0
+        method = "HEAD"
+        while True:
+            try:
+                async with per_host:
+                    async with client.stream(method, url) as response:
+                        status = response.status_code
+                        headers = {k.lower(): v for k, v in response.headers.items()}
+            except httpx.TimeoutException:
+                problem = f"timed out after {self.settings.timeout:g} s"
+            except httpx.HTTPError as exc:
+                problem = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+            else:
+                if method == "HEAD" and status in (405, 501, 403, 400):
+                    method = "GET"  # many servers refuse HEAD: ask again the expensive way
+                    continue
+                if status in (429, 503) and attempt < self.settings.retries:
+                    wait = _retry_after(headers.get("retry-after"), self.settings.max_retry_wait)
+                    attempt += 1
+                    await asyncio.sleep(wait if wait is not None else min(2.0**attempt * 0.25, self.settings.max_retry_wait))
+                    continue
+                return status, headers
+            if attempt >= self.settings.retries:
+                return Verdict("dead", problem)
+            attempt += 1
+            await asyncio.sleep(min(2.0**attempt * 0.25, self.settings.max_retry_wait))

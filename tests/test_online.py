@@ -1,0 +1,137 @@
+"""`--check-links` against servers the tests start on 127.0.0.1; nothing here touches the internet."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import socket
+import time
+
+import pytest
+from pytest_httpserver import HTTPServer
+from werkzeug import Response
+
+from conftest import DATA, RULE_FIXTURES
+
+CASES = ["alive", "missing", "removed", "perm", "loop", "limited", "busy", "slow", "nohead", "img.png", "page.png"]
+
+
+@pytest.fixture
+def server():
+    httpserver = HTTPServer(host="127.0.0.1", threaded=True)
+    base = "/example.test"
+    httpserver.expect_request(f"{base}/missing").respond_with_data("no", status=404)
+    httpserver.expect_request(f"{base}/removed").respond_with_data("gone", status=410)
+    httpserver.expect_request(f"{base}/perm").respond_with_data("", status=301, headers={"Location": f"{base}/perm2"})
+    httpserver.expect_request(f"{base}/perm2").respond_with_data("", status=308, headers={"Location": f"{base}/alive"})
+    httpserver.expect_request(f"{base}/loop").respond_with_data("", status=302, headers={"Location": f"{base}/loop2"})
+    httpserver.expect_request(f"{base}/loop2").respond_with_data("", status=302, headers={"Location": f"{base}/loop"})
+    httpserver.expect_oneshot_request(f"{base}/limited").respond_with_data("slow down", status=429, headers={"Retry-After": "1"})
+    httpserver.expect_request(f"{base}/busy").respond_with_data("busy", status=503)
+
+    def slow(request):
+        time.sleep(3)
+        return Response("late")
+
+    httpserver.expect_request(f"{base}/slow").respond_with_handler(slow)
+    httpserver.expect_request(f"{base}/nohead", method="HEAD").respond_with_data("", status=405)
+    httpserver.expect_request(f"{base}/img.png").respond_with_data(b"\x89PNG", content_type="image/png")
+    httpserver.expect_request(f"{base}/page.png").respond_with_data("<html>", content_type="text/html")
+    httpserver.expect_request(re.compile(".*")).respond_with_data("alive")
+    httpserver.start()
+    yield httpserver
+    httpserver.clear()
+    httpserver.stop()
+
+
+def review(tmp_path, port: int, extra: str = "") -> tuple:
+    """A clean one-card README whose intro links every case (https://example.test/…, remapped)."""
+    shutil.copytree(RULE_FIXTURES / "img", tmp_path / "img")
+    intro = ["# Link test", ""]
+    for case in CASES:
+        if case.endswith(".png"):
+            intro.append(f"![{case}](https://example.test/{case})")
+        else:
+            intro.append(f"- https://example.test/{case}")
+    intro.append(f"- http://127.0.0.1:{port}/private")
+    intro.append(extra)
+    text = "\n".join(intro) + "\n" + (RULE_FIXTURES / "clean.md").read_text(encoding="utf-8")
+    path = tmp_path / "README.md"
+    path.write_text(text, encoding="utf-8")
+    (tmp_path / ".cardlint.toml").write_text("[links]\ntimeout = 1\nretries = 1\nmax-retry-wait = 2\n")
+    remap = rf"^https://([a-z.]+)/ http://127.0.0.1:{port}/\1/"
+    return path, remap
+
+
+def line(case: str) -> int:
+    return CASES.index(case) + 3
+
+
+def test_every_case_gets_its_verdict(cli, server, tmp_path):
+    path, remap = review(tmp_path, server.port)
+    started = time.monotonic()
+    run = cli("--check-links", "--remap", remap, "--no-cache", "--select", "CL8", path)
+    elapsed = time.monotonic() - started
+    base = f"http://127.0.0.1:{server.port}/example.test"
+    assert run.out.splitlines()[:-1] == [
+        f"{path}:{line('missing')}:3: CL801 Link is dead: https://example.test/missing (HTTP 404)",
+        f"{path}:{line('removed')}:3: CL801 Link is dead: https://example.test/removed (HTTP 410)",
+        f"{path}:{line('perm')}:3: CL802 Link is permanently redirected: https://example.test/perm -> {base}/alive (warning)",
+        f"{path}:{line('loop')}:3: CL801 Link is dead: https://example.test/loop (redirect loop at {base}/loop)",
+        f"{path}:{line('busy')}:3: CL801 Link is dead: https://example.test/busy (HTTP 503)",
+        f"{path}:{line('slow')}:3: CL801 Link is dead: https://example.test/slow (timed out after 1 s)",
+        f"{path}:{line('page.png')}:13: CL804 Remote image https://example.test/page.png answers with text/html, not an image",
+        f"{path}:14:3: CL803 Link not checked: http://127.0.0.1:{server.port}/private "
+        "(127.0.0.1 is not a public address (set allow-private to check it)) (warning)",
+    ]
+    assert run.code == 1
+    # The alive, rate-limited (429 then 200), HEAD-refusing and image links passed; all in one bounded run.
+    assert elapsed < 30
+    assert not [request for request, _ in server.log if request.path == "/private"]
+    methods = [request.method for request, _ in server.log if request.path.endswith("/nohead")]
+    assert methods == ["HEAD", "GET"]
+    limited = [response.status_code for request, response in server.log if request.path.endswith("/limited")]
+    assert limited == [429, 200]
+
+
+def test_allow_private_checks_the_local_url(cli, server, tmp_path):
+    path, remap = review(tmp_path, server.port)
+    (tmp_path / ".cardlint.toml").write_text("[links]\ntimeout = 1\nretries = 0\nallow-private = true\n")
+    run = cli("--check-links", "--remap", remap, "--no-cache", "--select", "CL803", path)
+    assert run.out == "All checks passed!\n"
+    assert [request for request, _ in server.log if request.path == "/private"]
+
+
+def test_cache_keeps_successes_not_failures(cli, server, tmp_path):
+    path, remap = review(tmp_path, server.port)
+    (tmp_path / ".cardlint.toml").write_text("[links]\ntimeout = 1\nretries = 1\nmax-retry-wait = 2\nexclude = ['slow', 'busy']\n")
+    first = cli("--check-links", "--remap", remap, path)
+    assert (tmp_path / ".cardlint_cache" / "links.json").is_file()
+    server.clear_log()
+    second = cli("--check-links", "--remap", remap, path)
+    assert second.out == first.out
+    fetched = {request.path.rsplit("/", 1)[-1] for request, _ in server.log}
+    assert "alive" not in fetched and "img.png" not in fetched  # cached successes
+    assert {"missing", "removed", "loop"} <= fetched  # failures are checked again
+    server.clear_log()
+    cli("--check-links", "--remap", remap, "--no-cache", path)
+    assert "alive" in {request.path.rsplit("/", 1)[-1] for request, _ in server.log}
+
+
+def test_bad_remap_is_one_line(cli, tmp_path):
+    path = tmp_path / "README.md"
+    path.write_text("# x\n")
+    run = cli("--check-links", "--remap", "no-replacement", path)
+    assert (run.code, run.err) == (2, "Error: remap 'no-replacement' is not 'PATTERN REPLACEMENT' (remap)\n")
+
+
+def test_offline_run_makes_no_network_call(cli, monkeypatch):
+    def refuse(*args, **kwargs):
+        raise AssertionError("network used in an offline run")
+
+    monkeypatch.setattr(socket, "getaddrinfo", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    run = cli(DATA / "seed" / "README.md")
+    assert run.code == 1
+    assert run.out.splitlines()[-3] == "Found 8 errors and 4 warnings."
