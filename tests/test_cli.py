@@ -180,3 +180,22 @@ def test_console_script_runs_without_traceback(tmp_path):
     assert result.returncode == 2
     assert result.stderr == f"Error: is a directory, not a file ({tmp_path})\n"
     assert "Traceback" not in result.stderr
+
+
+def test_several_files_in_parallel_match_one_by_one(cli, tmp_path):
+    """With several files (and cores), workers lint them; the output equals linting each alone, in order."""
+    paths = []
+    for index, name in enumerate(["seed", "seed-clean", "seed"]):
+        target = tmp_path / f"r{index}"
+        shutil.copytree(DATA / name, target)
+        paths.append(target / "README.md")
+    together = cli("--output-format", "json", *paths)
+    alone = [json.loads(cli("--output-format", "json", path).out) for path in paths]
+    assert json.loads(together.out) == [item for items in alone for item in items]
+    assert together.code == 1
+
+
+def test_parallel_error_is_one_line(cli, tmp_path):
+    good = DATA / "seed" / "README.md"
+    run = cli(good, tmp_path / "missing.md")
+    assert (run.code, run.out, run.err) == (2, "", f"Error: file not found ({tmp_path / 'missing.md'})\n")

@@ -125,6 +125,13 @@ def run(
     reports: list[Diagnostic] = []
     fixed_total: Counter[str] = Counter()
     changed_any = refused = False
+    plain = not (fix or diff or list_cards or check_links)
+    if plain and len(paths) > 1 and (os.cpu_count() or 1) > 1:
+        # Independent files on several cores; results are reported in the order given.
+        for path, (found, lines) in zip(paths, _lint_in_processes(paths, config_path, select, ignore, extend_select)):
+            reports.extend(found)
+            sources[path] = lines
+        paths = ()
     for path in paths:
         folder = os.path.dirname(os.path.abspath(path))
         key = config_path or folder
@@ -195,6 +202,28 @@ def run(
         click.echo(render_text(reports, unsafe_fixes, sources if excerpts else None, styled=terminal), nl=False)
     failed = refused or any(d.severity is Severity.ERROR for d in reports)
     return EXIT_FOUND if failed else EXIT_OK
+
+
+def _lint_one(job: tuple) -> tuple[list[Diagnostic], list[str]]:
+    """Lint one file in a worker process (config, scores and rules are resolved there)."""
+    path, config_path, select, ignore, extend_select = job
+    from cardlint.rules import all_rules
+
+    gc.disable()
+    config = config_for(path, config_path)
+    scores = scores_for(config.scores, config.root)
+    chosen = enabled_rules(config, all_rules(), _split(select) or None, _split(ignore), _split(extend_select))
+    source = Source.read(path, config.max_file_size)
+    return lint_source(source, config, chosen, scores).diagnostics, source.lines
+
+
+def _lint_in_processes(paths, config_path, select, ignore, extend_select) -> list:
+    from concurrent.futures import ProcessPoolExecutor
+
+    jobs = [(path, config_path, select, ignore, extend_select) for path in paths]
+    workers = min(os.cpu_count() or 1, len(paths))
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        return list(pool.map(_lint_one, jobs))
 
 
 def _link_checker(config: Config, remap: Sequence[str], no_cache: bool, progress: bool):
