@@ -3,7 +3,8 @@
     python bench/run.py            # N = 1,000 and 5,000; 3 repeats each, median kept
 
 Targets (issue 7): cardlint on 5,000 cards <= 1.0x a bare mistune parse of the same file; the
-5,000-card time <= 5.5x the 1,000-card time; the seed README <= 0.33x markdownlint-cli2's time when node and markdownlint-cli2 are installed
+5,000-card time <= 5.5x the 1,000-card time; a re-lint after one card changed <= 0.1x the cold
+time (per-card cache); the seed README <= 0.33x markdownlint-cli2's time when node and markdownlint-cli2 are installed
 (`npm install --prefix bench markdownlint-cli2`).
 """
 
@@ -73,13 +74,31 @@ def main() -> int:
         shutil.copytree(ROOT / "examples" / "review", seed.parent)
         repeats = options.repeats
 
-        t_small = timed(cardlint("--output-format", "json", f"r{small}.md"), work, repeats)
-        t_large = timed(cardlint("--output-format", "json", f"r{large}.md"), work, repeats)
+        t_small = timed(cardlint("--no-cache", "--output-format", "json", f"r{small}.md"), work, repeats)
+        t_large = timed(cardlint("--no-cache", "--output-format", "json", f"r{large}.md"), work, repeats)
         t_mistune = timed([sys.executable, "-c", MISTUNE, f"r{large}.md"], work, repeats)
         rows.append((f"cardlint {large} cards / bare mistune parse", t_large, t_mistune, "<= 1.0"))
         rows.append((f"cardlint {large} cards / {small} cards", t_large, t_small, "<= 5.5"))
 
-        t_seed = timed(cardlint("README.md"), seed.parent, repeats)
+        big = work / f"r{large}.md"
+        original = big.read_text(encoding="utf-8")
+        edited = original.replace("|Institute |Google Research, UC Berkeley|", "|Institute |Google Research|", 1)
+        assert edited != original
+
+        def cold() -> None:
+            shutil.rmtree(work / ".cardlint_cache", ignore_errors=True)
+            big.write_text(original, encoding="utf-8")
+
+        def one_card_changed() -> None:
+            cold()
+            subprocess.run(cardlint("--output-format", "json", big.name), cwd=work, stdout=subprocess.DEVNULL, check=False)
+            big.write_text(edited, encoding="utf-8")
+
+        t_cold = timed(cardlint("--output-format", "json", big.name), work, repeats, before=cold)
+        t_warm = timed(cardlint("--output-format", "json", big.name), work, repeats, before=one_card_changed)
+        rows.append((f"re-lint after one card changed / cold ({large} cards)", t_warm, t_cold, "<= 0.1"))
+
+        t_seed = timed(cardlint("--no-cache", "README.md"), seed.parent, repeats)
         t_import = timed([sys.executable, "-c", "import cardlint"], seed.parent, repeats)
         rows.append(("cardlint on the seed / python -c 'import cardlint'", t_seed, t_import, "(info)"))
         mdl = markdownlint()

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 import click
 
 from cardlint import __version__
+from cardlint.cache import CardCache
 from cardlint.config import Config, config_for
 from cardlint.decide import enabled_rules
 from cardlint.diagnostic import Diagnostic, Severity
@@ -128,7 +129,8 @@ def run(
     plain = not (fix or diff or list_cards or check_links)
     if plain and len(paths) > 1 and (os.cpu_count() or 1) > 1:
         # Independent files on several cores; results are reported in the order given.
-        for path, (found, lines) in zip(paths, _lint_in_processes(paths, config_path, select, ignore, extend_select)):
+        results = _lint_in_processes(paths, config_path, select, ignore, extend_select, no_cache)
+        for path, (found, lines) in zip(paths, results):
             reports.extend(found)
             sources[path] = lines
         paths = ()
@@ -173,7 +175,8 @@ def run(
                     fixed_total += outcome.fixed
             reports.extend(outcome.result.diagnostics)
         else:
-            reports.extend(lint_source(source, config, chosen, scores, online).diagnostics)
+            cache = None if no_cache else CardCache(os.path.join(config.root or folder, ".cardlint_cache"))
+            reports.extend(lint_source(source, config, chosen, scores, online, cache).diagnostics)
     if list_cards:
         return EXIT_OK
     if diff:
@@ -206,7 +209,7 @@ def run(
 
 def _lint_one(job: tuple) -> tuple[list[Diagnostic], list[str]]:
     """Lint one file in a worker process (config, scores and rules are resolved there)."""
-    path, config_path, select, ignore, extend_select = job
+    path, config_path, select, ignore, extend_select, no_cache = job
     from cardlint.rules import all_rules
 
     gc.disable()
@@ -214,13 +217,15 @@ def _lint_one(job: tuple) -> tuple[list[Diagnostic], list[str]]:
     scores = scores_for(config.scores, config.root)
     chosen = enabled_rules(config, all_rules(), _split(select) or None, _split(ignore), _split(extend_select))
     source = Source.read(path, config.max_file_size)
-    return lint_source(source, config, chosen, scores).diagnostics, source.lines
+    folder = config.root or os.path.dirname(os.path.abspath(path))
+    cache = None if no_cache else CardCache(os.path.join(folder, ".cardlint_cache"))
+    return lint_source(source, config, chosen, scores, cache=cache).diagnostics, source.lines
 
 
-def _lint_in_processes(paths, config_path, select, ignore, extend_select) -> list:
+def _lint_in_processes(paths, config_path, select, ignore, extend_select, no_cache) -> list:
     from concurrent.futures import ProcessPoolExecutor
 
-    jobs = [(path, config_path, select, ignore, extend_select) for path in paths]
+    jobs = [(path, config_path, select, ignore, extend_select, no_cache) for path in paths]
     workers = min(os.cpu_count() or 1, len(paths))
     with ProcessPoolExecutor(max_workers=workers) as pool:
         return list(pool.map(_lint_one, jobs))

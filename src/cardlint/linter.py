@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from cardlint.cache import ROLES, CardCache
 from cardlint.config import Config
 from cardlint.decide import decide
 from cardlint.diagnostic import Diagnostic
@@ -31,18 +32,44 @@ def lint_source(
     rules: Sequence[type[Rule]],
     scores: ScoreTable | None = None,
     online: Callable[[Document], tuple[list, dict]] | None = None,
+    cache: CardCache | None = None,
 ) -> LintResult:
-    """Check one source. ``online``, when given, checks the document's links (the only network use)."""
-    document = parse(source, config.tiers, config.template_heading)
+    """Check one source.
+
+    ``online``, when given, checks the document's links (the only network use). ``cache``, when
+    given, answers for unchanged cards: their cacheable rules do not run and they are not parsed.
+    """
+    document = parse(source, config.tiers, config.template_heading, lazy=cache is not None)
     template = Template.for_document(document)
     ctx = Context(source.path, source, document, template, config, scores)
     if online is not None:
         ctx.links = online(document)
     instances = [rule() for rule in rules]
+    card_rules = [rule for rule in instances if type(rule).check_card is not Rule.check_card]
+    cached = [rule for rule in card_rules if rule.cacheable]
+    uncached = [rule for rule in card_rules if not rule.cacheable]
     found: list[Diagnostic] = []
+    if cache is not None:
+        cache.open(source, template, config, [type(rule) for rule in cached])
+    for card in document.paper_cards:
+        if cache is None:
+            for rule in cached:
+                found.extend(rule.check_card(card, ctx))
+        else:
+            key = cache.key(source, card)
+            entry = cache.get(key)
+            if entry is not None:
+                found.extend(cache.restore(entry, card, source, ctx.path))
+            else:
+                fresh = [d for rule in cached for d in rule.check_card(card, ctx)]
+                found.extend(fresh)
+                facts = {role: ctx.role_value(card, role) for role in ROLES}
+                cache.put(key, card, source, fresh, {**facts, **ctx.identity(card)})
+        for rule in uncached:
+            found.extend(rule.check_card(card, ctx))
+    # Document rules run last: cards restored from the cache know their facts by then.
     for rule in instances:
         found.extend(rule.check_document(ctx))
-    for card in document.paper_cards:
-        for rule in instances:
-            found.extend(rule.check_card(card, ctx))
+    if cache is not None:
+        cache.save()
     return LintResult(document, template, decide(found, document, config), ctx)

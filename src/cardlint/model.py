@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from cardlint.source import Source
@@ -123,17 +124,73 @@ class Block:
     kind: str
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class Card:
+    """One paper card. Its parts are parsed on first access when the parse was lazy (see Parser)."""
+
     heading: Heading
     end_line: int  # last line of the card (before the next heading that ends it)
     tier: Tier | None = None
-    table: Table | None = None
-    images: list[Image] = field(default_factory=list)
-    fields: list[Field] = field(default_factory=list)
-    details: Details | None = None
-    other: list[Block] = field(default_factory=list)
     is_template: bool = False
+    _table: Table | None = None
+    _images: list[Image] = field(default_factory=list)
+    _fields: list[Field] = field(default_factory=list)
+    _details: Details | None = None
+    _other: list[Block] = field(default_factory=list)
+    # Set by a lazy parse: fills the parts above once, on first access.
+    _filler: Callable[[Card], None] | None = None
+    # Set from the per-card cache: the images and role values, so a cache hit needs no parse.
+    _known_images: list[Image] | None = None
+    known_roles: dict[str, str | None] | None = None
+
+    def _ensure(self) -> None:
+        if self._filler is not None:
+            filler, self._filler = self._filler, None
+            filler(self)
+
+    @property
+    def parsed(self) -> bool:
+        return self._filler is None
+
+    @property
+    def table(self) -> Table | None:
+        self._ensure()
+        return self._table
+
+    @table.setter
+    def table(self, value: Table | None) -> None:
+        self._table = value
+
+    @property
+    def images(self) -> list[Image]:
+        if self._filler is not None and self._known_images is not None:
+            return self._known_images
+        self._ensure()
+        return self._images
+
+    @property
+    def fields(self) -> list[Field]:
+        self._ensure()
+        return self._fields
+
+    @property
+    def details(self) -> Details | None:
+        self._ensure()
+        return self._details
+
+    @details.setter
+    def details(self, value: Details | None) -> None:
+        self._details = value
+
+    @property
+    def other(self) -> list[Block]:
+        self._ensure()
+        return self._other
+
+    def know(self, images: list[Image], roles: dict[str, str | None]) -> None:
+        """Facts from the cache that stand in for a parse (until something needs the full card)."""
+        self._known_images = images
+        self.known_roles = roles
 
     @property
     def title(self) -> str:

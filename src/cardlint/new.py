@@ -9,11 +9,10 @@ from cardlint.errors import UsageError
 from cardlint.model import Card, Document, Tier
 from cardlint.parser import parse
 from cardlint.rules.base import Context
-from cardlint.rules.document import normalize_title
 from cardlint.scores import ScoreTable
 from cardlint.source import Source
 from cardlint.template import BUILTIN_TEMPLATE, Template
-from cardlint.urls import openreview_id, parse_url
+from cardlint.urls import normalize_title, openreview_id, parse_url
 
 
 @dataclass

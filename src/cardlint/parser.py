@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from functools import lru_cache
+from functools import lru_cache, partial
 
 from cardlint.model import (
     Block,
@@ -348,9 +348,11 @@ def parse_field_label(text: str) -> tuple[str, bool]:
 class Parser:
     """Builds a :class:`Document`; ``tiers`` decide whether a first H1 is the title or a tier."""
 
-    def __init__(self, tiers: Iterable[str] = (), template_heading: str = "Template") -> None:
+    def __init__(self, tiers: Iterable[str] = (), template_heading: str = "Template", lazy: bool = False) -> None:
         self.tiers = {name.strip().casefold() for name in tiers}
         self.template_heading = template_heading.strip().casefold()
+        # Lazy: card parts are parsed when first read (a cached card may never be).
+        self.lazy = lazy
 
     def parse(self, source: Source) -> Document:
         scan = _BlockScan(source.lines)
@@ -382,7 +384,10 @@ class Parser:
             else:
                 card = Card(heading, next_line - 1, tier=current_tier)
                 card.is_template = heading.text.casefold() == self.template_heading
-                self._fill_card(source, card, scan)
+                if self.lazy and not card.is_template:
+                    card._filler = partial(self._fill_card, source, scan=scan)
+                else:
+                    self._fill_card(source, card, scan)
                 if current_tier is not None and not card.is_template:
                     current_tier.cards.append(card)
                 cards.append(card)
@@ -399,6 +404,7 @@ class Parser:
         return False
 
     def _fill_card(self, source: Source, card: Card, scan: _BlockScan) -> None:
+        card._filler = None
         lines = source.lines
         number = card.heading.line + 1
         end = card.end_line
@@ -599,5 +605,7 @@ def _last_content_line(lines: list[str], start: int, end: int) -> int:
     return last
 
 
-def parse(source: Source, tiers: Iterable[str] = (), template_heading: str = "Template") -> Document:
-    return Parser(tiers, template_heading).parse(source)
+def parse(
+    source: Source, tiers: Iterable[str] = (), template_heading: str = "Template", lazy: bool = False
+) -> Document:
+    return Parser(tiers, template_heading, lazy).parse(source)

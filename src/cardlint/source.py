@@ -5,6 +5,8 @@ from __future__ import annotations
 import bisect
 import os
 import re
+from itertools import accumulate
+from operator import add
 from dataclasses import dataclass, field
 
 from cardlint.errors import UsageError
@@ -34,11 +36,9 @@ class Source:
             lines = text.split("\n")
             if len(lines) > 1 and lines[-1] == "":
                 lines.pop()
-            starts = [0] * len(lines)
-            offset = 0
-            for index, line in enumerate(lines):
-                starts[index] = offset
-                offset += len(line) + 1
+            # Start of line i = lengths of the lines before it + one newline each (all in C).
+            prefix = accumulate(map(len, lines), initial=0)
+            starts = list(map(add, prefix, range(len(lines))))
             return cls(path=path, text=text, bom=bom, newline="\n", lines=lines, line_starts=starts)
         lines = []
         starts = []

@@ -1,4 +1,4 @@
-"""What cardlint knows about paper URLs: arXiv ids, OpenReview ids, GitHub hosts."""
+"""What identifies a paper: arXiv ids, OpenReview ids, GitHub hosts in URLs, and normalized titles."""
 
 from __future__ import annotations
 
@@ -61,3 +61,8 @@ def bibtex_arxiv_id(fields: dict[str, str]) -> str | None:
 
 def base_id(identifier: str) -> str:
     return re.sub(r"v\d+$", "", identifier).lower()
+
+
+def normalize_title(text: str) -> str:
+    """Case-, brace- and punctuation-insensitive form of a title, for comparisons."""
+    return " ".join(re.sub(r"[\W_]+", " ", text.replace("{", "").replace("}", "").casefold()).split())

@@ -17,7 +17,7 @@ from cardlint.model import Card, Document, Field, Span, TableRow
 from cardlint.scores import ScoreTable
 from cardlint.source import Source
 from cardlint.template import Match, Template
-from cardlint.urls import openreview_id
+from cardlint.urls import arxiv_id, normalize_title, openreview_id
 
 _SCORE_ANNOTATION = re.compile(r"<!--\s*cardlint:\s*score\s*=\s*([^\s>]*?)\s*-->")
 CODE_PATTERN = re.compile(r"^[A-Z]{1,4}[0-9]{3,4}$")
@@ -35,6 +35,11 @@ class Rule:
 
     A rule only returns diagnostics: it never prints, reads config files or writes.
     """
+
+    # True when check_card depends on nothing but the card's text, the template and the config, so
+    # its results may be kept in the per-card cache. Rules that read the disk or the card's place in
+    # the document say False.
+    cacheable: ClassVar[bool] = True
 
     # Stable code such as ``CL201``; never reused once published.
     code: ClassVar[str]
@@ -107,6 +112,37 @@ class Context:
                 return row
         return None
 
+    def role_value(self, card: Card, role: str) -> str | None:
+        """The value of the row playing ``role`` (title, paper, openreview, github), or None.
+
+        A card restored from the cache answers from its known facts without being parsed.
+        """
+        if not card.parsed and card.known_roles is not None:
+            return card.known_roles.get(role)
+        row = self.role_row(card, role)
+        return None if row is None else row.value
+
+    def identity(self, card: Card) -> dict[str, str | None]:
+        """What cards are matched on: OpenReview id, arXiv id (no version) and normalized title.
+
+        Kept in the per-card cache with the role values, so duplicate and ordering checks need no parse.
+        """
+        known = card.known_roles
+        if not card.parsed and known is not None and "openreview_id" in known:
+            return known
+        memo = self.memo.setdefault("identity", {})
+        if id(card) not in memo:
+            openreview = self.role_value(card, "openreview")
+            paper = self.role_value(card, "paper")
+            title = self.role_value(card, "title")
+            arxiv = arxiv_id(paper) if paper else None
+            memo[id(card)] = {
+                "openreview_id": openreview_id(openreview) if openreview else None,
+                "arxiv_id": arxiv.split("v")[0] if arxiv else None,
+                "title_key": normalize_title(title) if title else None,
+            }
+        return memo[id(card)]
+
     def role_row(self, card: Card, role: str) -> TableRow | None:
         key = self.config.link_rows.get(role)  # type: ignore[call-overload]
         return self.row(card, key) if key else None
@@ -154,11 +190,7 @@ class Context:
                 return None
         if self.scores is None:
             return None
-        openreview = self.role_row(card, "openreview")
-        title = self.role_row(card, "title")
-        return self.scores.lookup(
-            openreview_id(openreview.value) if openreview else None, title.value if title else None
-        )
+        return self.scores.lookup(self.identity(card)["openreview_id"], self.role_value(card, "title"))
 
     @property
     def folder(self) -> str:

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from cardlint.diagnostic import Diagnostic
 from cardlint.model import Card, Span
 from cardlint.rules.base import Context, Rule
-from cardlint.rules.document import normalize_title
+from cardlint.urls import normalize_title
 
 _TITLE_FIELD = re.compile(r"^\s*title\s*=", re.IGNORECASE)
 

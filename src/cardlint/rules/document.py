@@ -2,19 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 
 from cardlint.diagnostic import Applicability, Diagnostic
 from cardlint.model import Card, Span
 from cardlint.rules.base import Context, FixAvailability, Rule
-from cardlint.urls import arxiv_id, openreview_id
 from cardlint.template import suggest
-
-
-def normalize_title(text: str) -> str:
-    """Case-, brace- and punctuation-insensitive form of a title, for comparisons."""
-    return " ".join(re.sub(r"[\W_]+", " ", text.replace("{", "").replace("}", "").casefold()).split())
 
 
 class UnknownTier(Rule):
@@ -96,6 +89,7 @@ class CardOutsideTier(Rule):
     code = "CL102"
     name = "card-outside-tier"
     summary = "Card is not under any tier heading"
+    cacheable = False  # depends on the headings above the card
 
     def check_card(self, card: Card, ctx: Context) -> Iterable[Diagnostic]:
         if card.tier is None and ctx.config.tiers:
@@ -209,12 +203,7 @@ class DuplicateCard(Rule):
 
     @staticmethod
     def _keys(card: Card, ctx: Context) -> Iterable[tuple[str, str]]:
-        openreview = ctx.role_row(card, "openreview")
-        if openreview is not None and (found := openreview_id(openreview.value)):
-            yield "OpenReview id", found
-        paper = ctx.role_row(card, "paper")
-        if paper is not None and (found := arxiv_id(paper.value)):
-            yield "arXiv id", found.split("v")[0]
-        title = ctx.role_row(card, "title")
-        if title is not None and (normalized := normalize_title(title.value)):
-            yield "title", normalized
+        identity = ctx.identity(card)
+        for kind, key in (("OpenReview id", "openreview_id"), ("arXiv id", "arxiv_id"), ("title", "title_key")):
+            if identity.get(key):
+                yield kind, identity[key]

@@ -97,6 +97,7 @@ class ImageMissing(Rule):
     """
 
     code = "CL501"
+    cacheable = False  # reads the disk
     name = "image-missing"
     summary = "Local image file does not exist"
 
@@ -125,6 +126,7 @@ class ImageOutsideRepo(Rule):
     """
 
     code = "CL502"
+    cacheable = False  # reads the disk
     name = "image-outside-repo"
     summary = "Image path leaves the repository"
 
@@ -159,6 +161,7 @@ class ImageCase(Rule):
     """
 
     code = "CL503"
+    cacheable = False  # reads the disk
     name = "image-case"
     summary = "Image path differs in case from the file on disk"
     fix_availability = FixAvailability.SOMETIMES

@@ -247,6 +247,7 @@ class MissingScore(Rule):
     """
 
     code = "CL703"
+    cacheable = False  # depends on the score source
     name = "missing-score"
     summary = "Card has no score"
     severity = Severity.WARNING
