@@ -76,3 +76,22 @@ def test_plugin_code_clash_is_refused(cli, monkeypatch):
     run = cli(SEED)
     assert run.code == 2
     assert "'CL208' is used by both" in run.err
+
+
+def test_installed_plugin_is_found_through_its_distribution(cli, tmp_path, monkeypatch):
+    """A real dist-info on sys.path declaring the group: the cheap scan finds it, importlib loads it."""
+    import sys
+
+    dist = tmp_path / "cardlint_venue-1.0.dist-info"
+    dist.mkdir()
+    (dist / "METADATA").write_text("Metadata-Version: 2.1\nName: cardlint-venue\nVersion: 1.0\n")
+    (dist / "entry_points.txt").write_text("[cardlint.rules]\nvenue = test_plugins:VenueRow\n")
+    monkeypatch.setattr(sys, "path", [str(tmp_path), *sys.path])
+    assert registry._declared("cardlint.rules")
+    run = cli("--select", "XV", SEED)
+    assert run.out.splitlines()[0] == f"{SEED}:157:9: XV100 Title mentions Diffusion"
+
+
+def test_no_declared_plugins_skips_importlib_metadata():
+    assert not registry._declared("cardlint.no-such-group")
+    assert registry.entry_points("cardlint.no-such-group") == []

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import inspect
-from importlib.metadata import entry_points
+import os
+import sys
 
 from cardlint.diagnostic import Applicability, Severity
 from cardlint.errors import UsageError
@@ -87,6 +88,35 @@ def validate_rule(rule: object, origin: str) -> type[Rule]:
     if rule.check_card is Rule.check_card and rule.check_document is Rule.check_document:
         raise bad("overrides neither check_card nor check_document")
     return rule
+
+
+def _declared(group: str) -> bool:
+    """Does any installed distribution declare ``group``? A plain file scan, far cheaper than
+    importing importlib.metadata (about 40 ms) on every run of a pre-commit hook."""
+    for folder in sys.path:
+        try:
+            names = os.listdir(folder or ".")
+        except OSError:
+            continue
+        for name in names:
+            if not name.endswith((".dist-info", ".egg-info")):
+                continue
+            try:
+                with open(os.path.join(folder or ".", name, "entry_points.txt"), encoding="utf-8") as handle:
+                    if f"[{group}]" in handle.read():
+                        return True
+            except (OSError, UnicodeDecodeError):
+                continue
+    return False
+
+
+def entry_points(group: str) -> list:
+    """The entry points of ``group`` (importlib.metadata, loaded only when some are declared)."""
+    if not _declared(group):
+        return []
+    from importlib.metadata import entry_points as installed
+
+    return list(installed(group=group))
 
 
 def plugin_rules() -> list[type[Rule]]:
