@@ -54,11 +54,12 @@ def online_for(code: str):
     """The link-checking step for CL8xx fixtures; None (offline) for every other rule."""
     if not code.startswith("CL8"):
         return None
-    from cardlint.online import LinkChecker, LinkSettings, collect_links
+    from cardlint.config import LinkConfig
+    from cardlint.online import LinkChecker, collect_links
 
     port = ONLINE["port"]
     remap = rf"^https://([a-z.]+)/ http://127.0.0.1:{port}/\1/"
-    checker = LinkChecker(LinkSettings(remap=(remap,), retries=0))
+    checker = LinkChecker(LinkConfig(remap=[remap], retries=0))
 
     def online(document):
         links = collect_links(document)

@@ -232,23 +232,10 @@ def _lint_in_processes(paths, config_path, select, ignore, extend_select, no_cac
 
 def _link_checker(config: Config, remap: Sequence[str], no_cache: bool, progress: bool):
     """The ``online`` step for lint_source: collect links, check the ones not checked yet this run."""
-    from cardlint.online import LinkChecker, LinkSettings, collect_links
+    from cardlint.online import LinkChecker, collect_links
 
-    links = config.links
-    settings = LinkSettings(
-        concurrency=links.concurrency,
-        per_host=links.per_host,
-        timeout=links.timeout,
-        retries=links.retries,
-        max_retry_wait=links.max_retry_wait,
-        accept=tuple(links.accept),
-        exclude=tuple(links.exclude),
-        remap=(*remap, *links.remap),
-        allow_private=links.allow_private,
-        cache_max_age=links.cache_max_age,
-    )
     cache = None if no_cache else os.path.join(config.root or ".", ".cardlint_cache", "links.json")
-    checker = LinkChecker(settings, cache)
+    checker = LinkChecker(config.links, cache, remap)
     verdicts: dict = {}
     show = progress and sys.stderr.isatty() and not os.environ.get("CI")
 

@@ -17,11 +17,12 @@ import os
 import re
 import socket
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
 from urllib.parse import urljoin, urlsplit
 
+from cardlint.config import LinkConfig
 from cardlint.errors import UsageError
 from cardlint.model import Document, Span
 
@@ -29,22 +30,8 @@ _URL = re.compile(r"https?://[^\s<>\"'`|\[\]{}]+", re.IGNORECASE)
 _TRAILING = ".,;:!?*_~"
 REDIRECTS = (301, 302, 303, 307, 308)
 PERMANENT = (301, 308)
-
-
-@dataclass(frozen=True, slots=True)
-class LinkSettings:
-    concurrency: int = 16
-    per_host: int = 4
-    timeout: float = 10.0
-    retries: int = 2
-    max_retry_wait: float = 10.0
-    max_redirects: int = 10
-    accept: tuple[int, ...] = tuple(range(200, 300))
-    exclude: tuple[str, ...] = ()
-    remap: tuple[str, ...] = ()
-    allow_private: bool = False
-    cache_max_age: float = 24 * 3600.0
-    user_agent: str = "cardlint (+https://pypi.org/project/cardlint/)"
+MAX_REDIRECTS = 10
+USER_AGENT = "cardlint (+https://pypi.org/project/cardlint/)"
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,9 +143,10 @@ def _retry_after(value: str | None, cap: float) -> float | None:
 
 
 class LinkChecker:
-    def __init__(self, settings: LinkSettings, cache_path: str | None = None) -> None:
+    def __init__(self, settings: LinkConfig, cache_path: str | None = None, remap: Sequence[str] = ()) -> None:
         self.settings = settings
-        self.remaps = parse_remaps(settings.remap, "remap")
+        # Command-line remaps come first: they win over the config's.
+        self.remaps = parse_remaps([*remap, *settings.remap], "remap")
         self.excludes = [re.compile(pattern) for pattern in settings.exclude]
         self.cache_path = cache_path
         self.cache: dict[str, dict] = self._load_cache()
@@ -202,7 +190,7 @@ class LinkChecker:
         limit = asyncio.Semaphore(self.settings.concurrency)
         timeout = httpx.Timeout(self.settings.timeout)
         limits = httpx.Limits(max_connections=self.settings.concurrency)
-        headers = {"User-Agent": self.settings.user_agent}
+        headers = {"User-Agent": USER_AGENT}
         async with httpx.AsyncClient(timeout=timeout, limits=limits, headers=headers, follow_redirects=False) as client:
 
             async def one(url: str) -> tuple[str, Verdict]:
@@ -238,7 +226,7 @@ class LinkChecker:
         seen: set[str] = set()
         moved = False  # the URL as written answered with a permanent redirect
         current = url
-        for hop in range(self.settings.max_redirects + 1):
+        for hop in range(MAX_REDIRECTS + 1):
             parts = urlsplit(current)
             if parts.scheme not in ("http", "https") or not parts.hostname:
                 return Verdict("skipped", f"not an http(s) URL: {current}")
@@ -264,7 +252,7 @@ class LinkChecker:
             if moved:
                 return Verdict("redirect", f"HTTP {status} after a permanent redirect", current, status)
             return Verdict("ok", f"HTTP {status}", code=status)
-        return Verdict("dead", f"more than {self.settings.max_redirects} redirects")
+        return Verdict("dead", f"more than {MAX_REDIRECTS} redirects")
 
     async def _request(self, client, url: str) -> tuple[int, dict[str, str]] | Verdict:
         import httpx

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from cardlint.diagnostic import Applicability, Diagnostic, Fix
 from cardlint.model import Card, Span
 from cardlint.rules.base import Context, FixAvailability, Rule
+from cardlint.rules.ordering import first_occurrences, plan
 from cardlint.template import CASE, FUZZY
 
 
@@ -175,25 +176,16 @@ class FieldOrder(Rule):
     fix_applicability = Applicability.SAFE
 
     def check_card(self, card: Card, ctx: Context) -> Iterable[Diagnostic]:
-        fields = ctx.fields(card)
         labels = ctx.template.field_labels
-        highest: tuple[int, str] | None = None
-        problems = []
-        seen: set[str] = set()
-        for field, match in fields:
-            if match.canonical is None or match.canonical in seen:
-                continue
-            seen.add(match.canonical)
-            index = labels.index(match.canonical)
-            if highest is not None and index < highest[0]:
-                problems.append((field, match.canonical, highest[1]))
-            elif highest is None or index > highest[0]:
-                highest = (index, match.canonical)
-        if not problems:
+        ranked = first_occurrences(ctx.fields(card), lambda label: float(labels.index(label)))
+        misplaced, _ = plan(ranked, lambda item: item[2])
+        if not misplaced:
             return
         fix = self._fix(card, ctx)
-        for field, label, after in problems:
-            yield self.report(ctx, field.label_span, f"Field '{label}' should come before field '{after}'", fix)
+        for item in misplaced:
+            field, label, _ = item.item
+            relation, other = ("before", item.before) if item.before is not None else ("after", item.after)
+            yield self.report(ctx, field.label_span, f"Field '{label}' should come {relation} field '{other[1]}'", fix)
 
     def _fix(self, card: Card, ctx: Context) -> Fix | None:
         fields = ctx.fields(card)

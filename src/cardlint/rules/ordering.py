@@ -10,6 +10,7 @@ from typing import Generic, TypeVar
 from cardlint.diagnostic import Applicability, Diagnostic, Edit, Fix, Severity
 from cardlint.model import Card, Span, Tier
 from cardlint.rules.base import Context, FixAvailability, Rule
+from cardlint.template import Match
 
 T = TypeVar("T")
 
@@ -63,6 +64,17 @@ def plan(items: Sequence[T], rank: Callable[[T], float | None]) -> tuple[list[Mi
     for item, (_, r) in zip(items, ranked):
         order.append(next(feed) if r is not None else item)
     return misplaced, order
+
+
+def first_occurrences(pairs: Iterable[tuple[T, Match]], rank: Callable[[str], float]) -> list[tuple[T, str, float]]:
+    """(item, canonical name, rank) for the first item of each known name, in written order."""
+    seen: set[str] = set()
+    out = []
+    for item, match in pairs:
+        if match.canonical is not None and match.canonical not in seen:
+            seen.add(match.canonical)
+            out.append((item, match.canonical, rank(match.canonical)))
+    return out
 
 
 def _move_blocks(ctx: Context, blocks: list[tuple[int, int]], order: list[int]) -> Edit | None:

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from cardlint.diagnostic import Applicability, Diagnostic
 from cardlint.model import Card, Span, TableLine
 from cardlint.rules.base import Context, FixAvailability, Rule
+from cardlint.rules.ordering import first_occurrences, plan
 from cardlint.template import CASE, FUZZY
 
 
@@ -273,27 +274,17 @@ class RowOrder(Rule):
     fix_applicability = Applicability.SAFE
 
     def check_card(self, card: Card, ctx: Context) -> Iterable[Diagnostic]:
-        rows = ctx.rows(card)
         keys = ctx.template.row_keys
-        highest: tuple[int, str] | None = None
-        problems = []
-        seen: set[str] = set()
-        for row, match in rows:
-            if match.canonical is None or match.canonical in seen:
-                continue  # duplicates are CL205's; their place is not an ordering question
-            seen.add(match.canonical)
-            index = keys.index(match.canonical)
-            if highest is not None and index < highest[0]:
-                problems.append((row, match.canonical, highest[1]))
-            elif highest is None or index > highest[0]:
-                highest = (index, match.canonical)
-        if not problems:
+        # Duplicates are CL205's and unknown rows have no place: neither is ranked or moved here.
+        ranked = first_occurrences(ctx.rows(card), lambda key: float(keys.index(key)))
+        misplaced, _ = plan(ranked, lambda item: item[2])
+        if not misplaced:
             return
         fix = self._fix(card, ctx)
-        for row, key, after in problems:
-            yield self.report(
-                ctx, row.key_span, f"Row '{key}' should come before row '{after}'", fix
-            )
+        for item in misplaced:
+            row, key, _ = item.item
+            relation, other = ("before", item.before) if item.before is not None else ("after", item.after)
+            yield self.report(ctx, row.key_span, f"Row '{key}' should come {relation} row '{other[1]}'", fix)
 
     def _fix(self, card: Card, ctx: Context):
         rows = ctx.rows(card)
