@@ -1,0 +1,37 @@
+"""A plain check imports only what it uses: no httpx, rich, SARIF, pydantic (without a config file)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from conftest import DATA
+
+PROBE = (
+    "import json, sys\n"
+    "from cardlint.cli import main\n"
+    "code = main(sys.argv[1:])\n"
+    "heavy = ('httpx', 'rich', 'pydantic', 'cardlint.sarif', 'cardlint.online', 'difflib', 'importlib.metadata')\n"
+    "print(json.dumps(sorted(m for m in sys.modules if m in heavy)), file=sys.stderr)\n"
+)
+
+
+def imported(*args: str) -> list[str]:
+    result = subprocess.run([sys.executable, "-c", PROBE, *args], capture_output=True, text=True, check=False)
+    return json.loads(result.stderr.strip().splitlines()[-1])
+
+
+def test_plain_check_stays_light():
+    assert imported("--no-cache", str(DATA / "seed" / "README.md")) == []
+
+
+def test_heavy_parts_load_when_asked_for():
+    assert "cardlint.sarif" in imported("--output-format", "sarif", str(DATA / "seed" / "README.md"))
+    assert "difflib" in imported("--diff", str(DATA / "seed" / "README.md"))
+
+
+def test_config_file_brings_pydantic(tmp_path):
+    (tmp_path / "README.md").write_text("# x\n")
+    (tmp_path / ".cardlint.toml").write_text("ignore = []\n")
+    assert "pydantic" in imported(str(tmp_path / "README.md"))
