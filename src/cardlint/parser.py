@@ -113,32 +113,39 @@ class _BlockScan:
         html_end: str | None = None  # closing marker, or "" for "ends at a blank line"
         html_end_re: re.Pattern[str] | None = None
         in_paragraph = False
+        # The hot loop of every run (one pass over all lines): locals and C string methods only.
+        add_code, add_html = self.code.add, self.html.add
+        starts = _BLOCK_STARTS
         for number, text in enumerate(lines, start=1):
             if fence is not None:
-                self.code.add(number)
+                add_code(number)
                 stripped = text.lstrip(" ")
                 if len(text) - len(stripped) <= 3 and stripped.startswith(fence[0] * fence[1]):
                     rest = stripped.lstrip(fence[0])
                     if not rest.strip():
                         fence = None
                 continue
+            blank = not text or text.isspace()
             if html_end is not None:
-                if html_end == "" and _is_blank(text):
+                if html_end == "" and blank:
                     html_end = None
                     in_paragraph = False
                     continue
-                self.html.add(number)
+                add_html(number)
                 if html_end_re is not None and html_end_re.search(text):
                     html_end, html_end_re = None, None
                 elif html_end and html_end in text:
                     html_end = None
                 continue
-            if _is_blank(text):
+            if blank:
                 in_paragraph = False
                 continue
-            first = text.lstrip(" ")[:1]
-            if first not in _BLOCK_STARTS or len(text) - len(text.lstrip(" ")) > 3:
-                in_paragraph = not text.startswith(("    ", "\t")) or in_paragraph
+            first = text[0]
+            if first == " ":
+                unindented = text.lstrip(" ")
+                first = unindented[0] if len(text) - len(unindented) <= 3 else ""
+            if first not in starts:
+                in_paragraph = in_paragraph or not (text[0] == "\t" or text.startswith("    "))
                 continue
             match = _FENCE_OPEN.match(text)
             if match and not (match.group(2)[0] == "`" and "`" in match.group(3)):

@@ -114,9 +114,13 @@ def render_github(diagnostics: Sequence[Diagnostic]) -> str:
 
 
 def render_json(diagnostics: Sequence[Diagnostic]) -> str:
-    # One diagnostic per line: greppable, and far cheaper than indenting 10,000 objects.
-    items = [json.dumps(d.to_json(), ensure_ascii=False) for d in diagnostics]
-    return "[\n" + ",\n".join(items) + "\n]\n" if items else "[]\n"
+    # One diagnostic per line (greppable): one C-level dumps of the whole list, then a line break
+    # after each object's closing brace at the top level, which ",\n{" marks unambiguously since
+    # messages are escaped strings where a raw newline cannot occur.
+    if not diagnostics:
+        return "[]\n"
+    text = json.dumps([d.to_json() for d in diagnostics], ensure_ascii=False, separators=(", ", ": "))
+    return "[\n" + text[1:-1].replace('}, {"path": ', '},\n{"path": ') + "\n]\n"
 
 
 def render_statistics(diagnostics: Sequence[Diagnostic]) -> str:
