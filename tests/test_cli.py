@@ -198,3 +198,11 @@ def test_parallel_error_is_one_line(cli, tmp_path):
     good = DATA / "seed" / "README.md"
     run = cli(good, tmp_path / "missing.md")
     assert (run.code, run.out, run.err) == (2, "", f"Error: file not found ({tmp_path / 'missing.md'})\n")
+
+
+def test_markdown_without_cards_is_not_a_review(cli, tmp_path):
+    """The pre-commit hook sees every Markdown file: a CONTRIBUTING.md's H1s are not tiers."""
+    path = tmp_path / "CONTRIBUTING.md"
+    path.write_text("# Contributing\n\nText.\n\n# Code of conduct\n\n# Poster\n\nMore.\n")
+    run = cli(path)
+    assert (run.code, run.out) == (0, "All checks passed!\n")

@@ -33,6 +33,10 @@ class UnknownTier(Rule):
 
     ## Options
     `tiers`: the list of tier headings, in order (default: Notable Top 5%, Notable Top 25%, Poster).
+
+    ## Known problems
+    A Markdown file without any card is not a review list, and its headings are not checked, so the
+    pre-commit hook can run on every Markdown file of a repository.
     """
 
     code = "CL101"
@@ -42,6 +46,8 @@ class UnknownTier(Rule):
     fix_applicability = Applicability.UNSAFE
 
     def check_document(self, ctx: Context) -> Iterable[Diagnostic]:
+        if not ctx.document.paper_cards:
+            return  # not a review list (a CONTRIBUTING.md, a changelog): its H1s are not tiers
         tiers = tuple(ctx.config.tiers)
         for tier in ctx.document.tiers:
             heading = tier.heading

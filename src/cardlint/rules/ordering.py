@@ -143,6 +143,8 @@ class TierOrder(Rule):
     fix_applicability = Applicability.SAFE
 
     def check_document(self, ctx: Context) -> Iterable[Diagnostic]:
+        if not ctx.document.paper_cards:
+            return  # not a review list
         tiers = ctx.document.tiers
         order = {name: index for index, name in enumerate(ctx.config.tiers)}
         misplaced, new_order = plan(tiers, lambda tier: order.get(tier.name))
