@@ -9,6 +9,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import Enum
+from functools import cached_property
 from typing import ClassVar
 
 from cardlint.config import Config
@@ -92,7 +93,6 @@ class Context:
     _fields: dict[int, list[tuple[Field, Match]]] = field(default_factory=dict)
     _bibtex: dict[int, tuple[dict[str, str] | None, str | None]] = field(default_factory=dict)
     _listings: dict[str, list[str] | None] = field(default_factory=dict)
-    _repo_root: str | None = None
     _annotations: dict[int, tuple[str, int]] | None = None
     # Per-run memo for rule helpers that several rules share (keyed by helper name).
     memo: dict[str, dict] = field(default_factory=dict)
@@ -192,29 +192,21 @@ class Context:
             return None
         return self.scores.lookup(self.identity(card)["openreview_id"], self.role_value(card, "title"))
 
-    @property
+    @cached_property
     def folder(self) -> str:
-        if "folder" not in self.memo:
-            self.memo["folder"] = {"": os.path.dirname(os.path.abspath(self.path))}
-        return self.memo["folder"][""]
+        return os.path.dirname(os.path.abspath(self.path))
 
-    @property
+    @cached_property
     def repo_root(self) -> str:
         """The enclosing git work tree, else the README's folder: images may not leave it."""
-        if self._repo_root is None:
-            folder = self.folder
-            root = folder
-            probe = folder
-            while True:
-                if os.path.exists(os.path.join(probe, ".git")):
-                    root = probe
-                    break
-                parent = os.path.dirname(probe)
-                if parent == probe:
-                    break
-                probe = parent
-            self._repo_root = root
-        return self._repo_root
+        probe = self.folder
+        while True:
+            if os.path.exists(os.path.join(probe, ".git")):
+                return probe
+            parent = os.path.dirname(probe)
+            if parent == probe:
+                return self.folder
+            probe = parent
 
     def listing(self, folder: str) -> list[str] | None:
         if folder not in self._listings:
