@@ -113,7 +113,7 @@ class ImageOutsideRepo(Rule):
     Checks that local image paths stay inside the repository.
 
     ## Why is this bad?
-    `../../shared/fig.png` works on the contributor's disk and nowhere else: GitHub serves only files of
+    `../../figures/fig.png` works on the contributor's disk and nowhere else: GitHub serves only files of
     the repository.
 
     ## Example
