@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from cardlint.diagnostic import Applicability, Diagnostic, Fix
 from cardlint.model import Card, Span
 from cardlint.rules.base import Context, FixAvailability, Rule
-from cardlint.rules.ordering import first_occurrences, plan
+from cardlint.rules.ordering import out_of_template_order
 from cardlint.template import CASE, FUZZY
 
 
@@ -176,16 +176,10 @@ class FieldOrder(Rule):
     fix_applicability = Applicability.SAFE
 
     def check_card(self, card: Card, ctx: Context) -> Iterable[Diagnostic]:
-        labels = ctx.template.field_labels
-        ranked = first_occurrences(ctx.fields(card), lambda label: float(labels.index(label)))
-        misplaced, _ = plan(ranked, lambda item: item[2])
-        if not misplaced:
-            return
-        fix = self._fix(card, ctx)
-        for item in misplaced:
-            field, label, _ = item.item
-            relation, other = ("before", item.before) if item.before is not None else ("after", item.after)
-            yield self.report(ctx, field.label_span, f"Field '{label}' should come {relation} field '{other[1]}'", fix)
+        misplaced = out_of_template_order(ctx.fields(card), ctx.template.field_labels)
+        fix = self._fix(card, ctx) if misplaced else None
+        for field, label, relation, other in misplaced:
+            yield self.report(ctx, field.label_span, f"Field '{label}' should come {relation} field '{other}'", fix)
 
     def _fix(self, card: Card, ctx: Context) -> Fix | None:
         fields = ctx.fields(card)

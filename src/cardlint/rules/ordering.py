@@ -66,6 +66,23 @@ def plan(items: Sequence[T], rank: Callable[[T], float | None]) -> tuple[list[Mi
     return misplaced, order
 
 
+def out_of_template_order(pairs: Iterable[tuple[T, Match]], order: Sequence[str]) -> list[tuple[T, str, str, str]]:
+    """(item, its name, "before" | "after", the in-place neighbour's name) for each item to move.
+
+    Only the first item of each known name takes part: duplicates and unknown names are other
+    rules' business and are never moved by an ordering fix.
+    """
+    ranked = first_occurrences(pairs, lambda name: float(order.index(name)))
+    misplaced, _ = plan(ranked, lambda entry: entry[2])
+    out = []
+    for entry in misplaced:
+        item, name, _ = entry.item
+        relation, other = ("before", entry.before) if entry.before is not None else ("after", entry.after)
+        assert other is not None
+        out.append((item, name, relation, other[1]))
+    return out
+
+
 def first_occurrences(pairs: Iterable[tuple[T, Match]], rank: Callable[[str], float]) -> list[tuple[T, str, float]]:
     """(item, canonical name, rank) for the first item of each known name, in written order."""
     seen: set[str] = set()

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from cardlint.diagnostic import Applicability, Diagnostic
 from cardlint.model import Card, Span, TableLine
 from cardlint.rules.base import Context, FixAvailability, Rule
-from cardlint.rules.ordering import first_occurrences, plan
+from cardlint.rules.ordering import out_of_template_order
 from cardlint.template import CASE, FUZZY
 
 
@@ -274,17 +274,10 @@ class RowOrder(Rule):
     fix_applicability = Applicability.SAFE
 
     def check_card(self, card: Card, ctx: Context) -> Iterable[Diagnostic]:
-        keys = ctx.template.row_keys
-        # Duplicates are CL205's and unknown rows have no place: neither is ranked or moved here.
-        ranked = first_occurrences(ctx.rows(card), lambda key: float(keys.index(key)))
-        misplaced, _ = plan(ranked, lambda item: item[2])
-        if not misplaced:
-            return
-        fix = self._fix(card, ctx)
-        for item in misplaced:
-            row, key, _ = item.item
-            relation, other = ("before", item.before) if item.before is not None else ("after", item.after)
-            yield self.report(ctx, row.key_span, f"Row '{key}' should come {relation} row '{other[1]}'", fix)
+        misplaced = out_of_template_order(ctx.rows(card), ctx.template.row_keys)
+        fix = self._fix(card, ctx) if misplaced else None
+        for row, key, relation, other in misplaced:
+            yield self.report(ctx, row.key_span, f"Row '{key}' should come {relation} row '{other}'", fix)
 
     def _fix(self, card: Card, ctx: Context):
         rows = ctx.rows(card)
