@@ -6,12 +6,12 @@ from dataclasses import dataclass
 
 from cardlint.config import Config
 from cardlint.errors import UsageError
-from cardlint.model import Card, Document, Tier
+from cardlint.model import Document, Tier
 from cardlint.parser import parse
 from cardlint.rules.base import Context
 from cardlint.scores import ScoreTable
 from cardlint.source import Source
-from cardlint.template import BUILTIN_TEMPLATE, Template
+from cardlint.template import Template, template_card
 from cardlint.urls import normalize_title, openreview_id, parse_url
 
 
@@ -26,16 +26,8 @@ class NewCard:
     score: float | None = None
 
 
-def _template(document: Document, config: Config) -> tuple[Source, Card]:
-    card = document.template_card
-    if card is not None and (card.table or card.fields):
-        return document.source, card
-    source = Source.from_text(BUILTIN_TEMPLATE)
-    return source, parse(source, (), "Template").cards[0]
-
-
 def _card_lines(document: Document, config: Config, new: NewCard, openreview: str | None) -> list[str]:
-    source, card = _template(document, config)
+    source, card = template_card(document)
     values = {
         config.link_rows.get("title", "Title"): new.title,
         config.link_rows.get("paper", "Paper Link"): new.paper_link,

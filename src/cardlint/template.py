@@ -84,10 +84,8 @@ class Template:
 
     @classmethod
     def for_document(cls, document: Document) -> Template:
-        card = document.template_card
-        if card is not None and (card.table or card.fields):
-            return cls.from_card(card, document.source)
-        return builtin_template()
+        source, card = template_card(document)
+        return cls.from_card(card, source)
 
     def match_key(self, key: str) -> Match:
         return _match(key, self.row_keys)
@@ -128,10 +126,17 @@ def suggest(written: str, choices: tuple[str, ...]) -> str | None:
     return match.canonical if match.kind in (CASE, FUZZY) else None
 
 
+def template_card(document: Document) -> tuple[Source, Card]:
+    """The card that is the schema: the README's own template card, else the built-in one."""
+    card = document.template_card
+    if card is not None and (card.table or card.fields):
+        return document.source, card
+    return _builtin_card()
+
+
 @lru_cache(maxsize=1)
-def builtin_template() -> Template:
+def _builtin_card() -> tuple[Source, Card]:
     from cardlint.parser import parse
 
     source = Source.from_text(BUILTIN_TEMPLATE)
-    document = parse(source)
-    return Template.from_card(document.cards[0], source)
+    return source, parse(source).cards[0]
