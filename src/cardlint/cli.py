@@ -7,7 +7,7 @@ import json
 import os
 import sys
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import click
 
@@ -120,7 +120,7 @@ def run(
         return EXIT_OK
     if not paths:
         raise UsageError("no file given (usage: cardlint [OPTIONS] PATH...)")
-    configs: dict[str, tuple[Config, ScoreTable | None]] = {}
+    configs: dict[str, tuple[Config, ScoreTable | None, list]] = {}
     sources: dict[str, list[str]] = {}
     reports: list[Diagnostic] = []
     fixed_total: Counter[str] = Counter()
@@ -133,21 +133,17 @@ def run(
             reports.extend(found)
             sources[path] = lines
         paths = ()
+    checkers: dict[int, Callable] = {}
     for path in paths:
-        folder = os.path.dirname(os.path.abspath(path))
-        key = config_path or folder
-        if key not in configs:
-            loaded = config_for(path, config_path)
-            configs[key] = (loaded, scores_for(loaded.scores, loaded.root))
-        config, scores = configs[key]
+        config, scores, chosen = _settings(path, config_path, rules, select, ignore, extend_select, configs)
         online = None
         if check_links or config.check_links:
-            online = _link_checker(config, remap, no_cache, progress=output_format == "text")
+            # One checker per config: verdicts and the link cache carry over from file to file.
+            if id(config) not in checkers:
+                checkers[id(config)] = _link_checker(config, remap, no_cache, progress=output_format == "text")
+            online = checkers[id(config)]
         source = Source.read(path, config.max_file_size)
         sources[path] = source.lines
-        chosen = enabled_rules(
-            config, rules, _split(select) or None, _split(ignore), _split(extend_select)
-        )
         if list_cards:
             result = lint_source(source, config, chosen, scores)
             _print_cards(path, result, output_format)
@@ -174,8 +170,7 @@ def run(
                     fixed_total += outcome.fixed
             reports.extend(outcome.result.diagnostics)
         else:
-            cache = None if no_cache else CardCache(os.path.join(config.root or folder, ".cardlint_cache"))
-            reports.extend(lint_source(source, config, chosen, scores, online, cache).diagnostics)
+            reports.extend(lint_source(source, config, chosen, scores, online, _card_cache(config, no_cache)).diagnostics)
     if list_cards:
         return EXIT_OK
     if diff:
@@ -206,19 +201,29 @@ def run(
     return EXIT_FOUND if failed else EXIT_OK
 
 
+def _settings(path, config_path, rules, select, ignore, extend_select, memo: dict) -> tuple:
+    """(config, scores, rules to run) for a file; files in one folder (or one --config) share them."""
+    key = config_path or os.path.dirname(os.path.abspath(path))
+    if key not in memo:
+        config = config_for(path, config_path)
+        chosen = enabled_rules(config, rules, _split(select) or None, _split(ignore), _split(extend_select))
+        memo[key] = (config, scores_for(config.scores, config.root), chosen)
+    return memo[key]
+
+
+def _card_cache(config: Config, no_cache: bool) -> CardCache | None:
+    return None if no_cache else CardCache(os.path.join(config.root or ".", ".cardlint_cache"))
+
+
 def _lint_one(job: tuple) -> tuple[list[Diagnostic], list[str]]:
     """Lint one file in a worker process (config, scores and rules are resolved there)."""
     path, config_path, select, ignore, extend_select, no_cache = job
     from cardlint.rules import all_rules
 
     gc.disable()
-    config = config_for(path, config_path)
-    scores = scores_for(config.scores, config.root)
-    chosen = enabled_rules(config, all_rules(), _split(select) or None, _split(ignore), _split(extend_select))
+    config, scores, chosen = _settings(path, config_path, all_rules(), select, ignore, extend_select, {})
     source = Source.read(path, config.max_file_size)
-    folder = config.root or os.path.dirname(os.path.abspath(path))
-    cache = None if no_cache else CardCache(os.path.join(folder, ".cardlint_cache"))
-    return lint_source(source, config, chosen, scores, cache=cache).diagnostics, source.lines
+    return lint_source(source, config, chosen, scores, cache=_card_cache(config, no_cache)).diagnostics, source.lines
 
 
 def _lint_in_processes(paths, config_path, select, ignore, extend_select, no_cache) -> list:
