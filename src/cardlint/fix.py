@@ -15,7 +15,6 @@ from cardlint.diagnostic import Applicability, Diagnostic, Edit, Fix
 from cardlint.errors import UsageError
 from cardlint.linter import LintResult, lint_source
 from cardlint.model import Document
-from cardlint.parser import parse
 from cardlint.rules import Rule
 from cardlint.scores import ScoreTable
 from cardlint.source import Source
@@ -145,12 +144,11 @@ def fix_source(
         text = apply_edits(current.text, [edit for fix in fixes for edit in fix.edits])
         following = Source.from_text(text, source.path)
         following.bom, following.newline = source.bom, source.newline
-        outcome.rewritten += _verify(
-            current.text, text, fixes, result.document, parse(following, config.tiers, config.template_heading)
-        )
+        # The next pass's lint parses the new text once; the check reads that same document.
+        following_result = lint_source(following, config, rules, scores, online)
+        outcome.rewritten += _verify(current.text, text, fixes, result.document, following_result.document)
         outcome.fixed += counts
-        current = following
-        result = lint_source(current, config, rules, scores, online)
+        current, result = following, following_result
     outcome.text = current.text
     outcome.result = result
     return outcome
