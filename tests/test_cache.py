@@ -31,7 +31,7 @@ def test_same_results_cold_warm_and_without(cli, tmp_path, name):
     without = lint(cli, path, "--no-cache")
     assert not (tmp_path / ".cardlint_cache").exists()
     cold = lint(cli, path)
-    assert list((tmp_path / ".cardlint_cache").glob("cards-*.json"))
+    assert list((tmp_path / ".cardlint_cache").glob("cards-*.jsonl"))
     warm = lint(cli, path)
     assert without == cold == warm
 
@@ -70,9 +70,24 @@ def test_config_change_is_not_served_from_the_cache(cli, seed):
     assert "CL209" in {d["code"] for d in lint(cli, seed)[1]}
 
 
-def test_damaged_cache_is_ignored(cli, seed):
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda text: "{not json",
+        lambda text: text[: len(text) // 2],  # a write cut short
+        lambda text: "\n".join(line.split(" ")[0] + " [1, 2, 3]" for line in text.splitlines()),
+        lambda text: "\n".join(line.split(" ")[0] + ' [[["CL201"]], [], {}]' for line in text.splitlines()),
+        lambda text: "\n".join(line.split(" ")[0] + " [[], [[1]], {}]" for line in text.splitlines()),
+        lambda text: "\n".join(line.split(" ")[0] + " [[], [], []]" for line in text.splitlines()),
+    ],
+    ids=["not-json", "truncated", "wrong-shape", "short-diagnostic", "short-image", "facts-not-a-dict"],
+)
+def test_damaged_cache_is_ignored(cli, seed, damage):
     expected = lint(cli, seed)
-    for entry in (seed.parent / ".cardlint_cache").glob("cards-*.json"):
-        entry.write_text("{not json")
+    entries = list((seed.parent / ".cardlint_cache").glob("cards-*.jsonl"))
+    assert entries
+    for entry in entries:
+        entry.write_text(damage(entry.read_text()))
     assert lint(cli, seed) == expected
+    assert lint(cli, seed) == expected  # and the rewritten cache serves the same
     assert (seed.parent / ".cardlint_cache" / ".gitignore").read_text().endswith("*\n")

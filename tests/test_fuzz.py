@@ -111,3 +111,33 @@ def test_random_edits_of_the_example(edits, crlf):
         else:
             lines.insert(index % len(lines), fragment)
     check(("\r\n" if crlf else "\n").join(lines))
+
+
+BLOCK_FRAGMENTS = [
+    "```", "````", "``` py", "```a`b", "~~~", "~~~~ x", "   ```", "    ```", "# H", "   ## H", "    # H", "\t# H",
+    "#", "#x", "<pre>", "</pre>", "x", "<script>", "a</script>", "<!--", "-->", "<?", "?>", "<!X", ">", "<![CDATA[",
+    "]]>", "<details>", "<div>", "</div>", "<span>", "<a href='x'>", "</a>", "<img src=\"a.png\">", "text", "",
+    " ", "\t", "    code", "\u2028", "\xa0", "| a | b |", "1. **Task**",
+]
+
+
+@given(
+    st.lists(st.one_of(st.sampled_from(BLOCK_FRAGMENTS), st.text(alphabet="#`~<>-!? \tax/", max_size=12)), max_size=60),
+    st.sampled_from(["\n", "\r\n", "\r"]),
+    st.booleans(),
+)
+@example(["<pre>", "x", "# Hidden"], "\n", False)  # the old scanner ended a <pre> block at any "x"
+@example(["\t# H", "</pre>"], "\n", False)  # a tab-indented line leaves a closed paragraph closed
+# Cheap (a few ms an example): a larger budget than the CI profile's, so that CI finds what it would.
+@settings(max_examples=max(500, settings.default.max_examples))
+def test_fast_block_scan_agrees_with_the_line_by_line_scan(lines, newline, final_newline):
+    """The scanner that jumps between candidate lines classifies every line as the plain one does."""
+    from block_scan_oracle import LineByLineScan
+
+    from cardlint.parser import _BlockScan
+
+    source = Source.from_text(newline.join(lines) + (newline if final_newline else ""))
+    fast, plain = _BlockScan(source.lines, source.text), LineByLineScan(source.lines)
+    assert fast.code == plain.code
+    assert fast.html == plain.html
+    assert fast.headings == plain.headings

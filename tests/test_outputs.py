@@ -5,7 +5,11 @@ from __future__ import annotations
 import json
 
 import jsonschema
+from hypothesis import given
+from hypothesis import strategies as st
 
+from cardlint.diagnostic import Applicability, Diagnostic, Edit, Fix, Severity
+from cardlint.report import render_json
 from cardlint.rules import BUILTIN_RULES
 from conftest import DATA
 
@@ -86,3 +90,27 @@ def test_statistics(cli):
         "    1  CL404  openreview-link  [*]",
         "    1  CL405  arxiv-link  [*]",
     ]
+
+
+_text = st.text(st.characters(blacklist_categories=("Cs",)), max_size=30)
+_edit = st.builds(Edit, st.integers(0, 10**6), st.integers(0, 10**6), _text)
+_fix = st.builds(Fix, _text, st.lists(_edit, max_size=3).map(tuple), st.sampled_from(Applicability))
+_diagnostic = st.builds(
+    Diagnostic, _text, st.integers(1, 10**6), st.integers(1, 500), st.integers(1, 10**6), st.integers(1, 500),
+    _text, _text, st.sampled_from(Severity), _text, st.none() | _fix,
+)
+
+
+@given(st.lists(_diagnostic, max_size=5))
+def test_json_output_is_json_dumps_one_object_per_line(diagnostics):
+    """The hand-written JSON writer gives exactly json.dumps' text, quotes, escapes and non-ASCII included."""
+    rendered = render_json(diagnostics)
+    objects = [d.to_json() for d in diagnostics]
+    assert json.loads(rendered) == objects
+    expected = [json.dumps(o, ensure_ascii=False, separators=(", ", ": ")) for o in objects]
+    if not expected:
+        assert rendered == "[]\n"
+        return
+    expected = [line + "," for line in expected[:-1]] + expected[-1:]
+    # split("\n"): JSON escapes a newline inside a string, but not U+2028, which splitlines() breaks at.
+    assert rendered.split("\n") == ["[", *expected, "]", ""]

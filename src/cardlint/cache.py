@@ -4,8 +4,12 @@ An entry is keyed by a hash of the card's text; the file holding the entries is 
 everything else the results depend on: cardlint's version, the template, the config, the newline
 style and the cacheable rules selected (plugins included). It stores what the cacheable card rules
 reported, with lines and offsets relative to the card, plus the facts other rules read from a card
-(its images and role values), so a hit needs no parse. JSON, not pickle: the folder sits in a
-repository that pull requests can write to.
+(its images and role values), so a hit needs no parse.
+
+The file is JSON Lines, not pickle (the folder sits in a repository that pull requests can write
+to): one ``<key> <entry as JSON>`` line per card. An entry is decoded only when its card asks for
+it, and a saved run writes the entries it reused as the text it read: after one card changed,
+nothing but that card's entry is encoded again.
 """
 
 from __future__ import annotations
@@ -30,12 +34,18 @@ def _digest(text: str) -> str:
     return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
 
+_SEVERITIES = {severity.value: severity for severity in Severity}
+_APPLICABILITIES = {applicability.value: applicability for applicability in Applicability}
+
+
 class CardCache:
     def __init__(self, folder: str) -> None:
         self.folder = folder
-        self.entries: dict[str, dict] = {}
-        self.fresh: dict[str, dict] = {}
+        self.stored: dict[str, str] = {}  # key -> the entry's JSON text, as read
+        self.used: dict[str, str] = {}  # what this run read or wrote: the next file's lines
         self.name: str | None = None
+        self.changed = False
+        self._ascii: bytes | None = None
 
     def open(self, source: Source, template: Template, config: Config, rules: Sequence[type[Rule]]) -> None:
         context = repr(
@@ -47,31 +57,48 @@ class CardCache:
                 sorted(f"{rule.__module__}.{rule.__qualname__}:{rule.code}" for rule in rules),
             )
         )
-        self.name = os.path.join(self.folder, f"cards-{_digest(context)}.json")
+        self.name = os.path.join(self.folder, f"cards-{_digest(context)}.jsonl")
         try:
             with open(self.name, encoding="utf-8") as handle:
-                data = json.load(handle)
-            self.entries = data if isinstance(data, dict) else {}
+                text = handle.read()
         except (OSError, ValueError):
-            self.entries = {}  # missing or damaged: only a slower run
+            text = ""  # missing or unreadable: only a slower run
+        stored = self.stored
+        for line in text.split("\n"):
+            key, _, entry = line.partition(" ")
+            if entry:
+                stored[key] = entry
+        # One encoding of the whole text, sliced per card, when characters and bytes line up.
+        self._ascii = source.text.encode("ascii") if source.text.isascii() else None
 
-    @staticmethod
-    def key(source: Source, card: Card) -> str:
-        lines = source.lines[card.line - 1 : card.end_line]
-        last = card.end_line == len(source.lines) and not source.text.endswith(("\n", "\r"))
-        return _digest("\n".join(lines) + ("\x00eof" if last else ""))
+    def key(self, source: Source, card: Card) -> str:
+        """A hash of the card's text, its line endings included (so a last line without one differs)."""
+        start = source.line_starts[card.line - 1]
+        end = source.next_line_offset(card.end_line)
+        if self._ascii is not None:
+            return hashlib.blake2b(memoryview(self._ascii)[start:end], digest_size=16).hexdigest()
+        return _digest(source.text[start:end])
 
-    def get(self, key: str) -> dict | None:
-        entry = self.entries.get(key)
-        if entry is not None:
-            self.fresh[key] = entry
+    def get(self, key: str) -> list | None:
+        """The entry for a card's key; a damaged one counts as absent."""
+        text = self.stored.get(key)
+        if text is None:
+            return None
+        try:
+            entry = json.loads(text)
+        except ValueError:
+            return None
+        if not (isinstance(entry, list) and len(entry) == 3):
+            return None
+        self.used[key] = text
         return entry
 
     def put(self, key: str, card: Card, source: Source, found: list[Diagnostic], roles: dict) -> None:
+        """Keep a freshly checked card: [diagnostics, images, facts], positions relative to the card."""
         base_line = card.line
         base_offset = source.line_starts[card.line - 1]
-        self.fresh[key] = {
-            "d": [
+        entry = [
+            [
                 [
                     d.code,
                     d.name,
@@ -92,46 +119,54 @@ class CardCache:
                 ]
                 for d in found
             ],
-            "i": [
+            [
                 [i.alt, i.url, i.span.line - base_line, i.span.column, i.span.end_column,
                  i.url_span.column, i.url_span.end_column, i.html]
                 for i in card.images
             ],
-            "r": roles,
-        }
+            roles,
+        ]
+        # ensure_ascii (the default) keeps U+2028 and friends escaped: a line is one entry.
+        self.used[key] = json.dumps(entry, separators=(",", ":"))
+        self.changed = True
 
     @staticmethod
-    def restore(entry: dict, card: Card, source: Source, path: str) -> list[Diagnostic]:
-        """The entry's diagnostics at the card's current place; the card learns its facts."""
+    def restore(entry: list, card: Card, source: Source, path: str) -> list[Diagnostic]:
+        """The entry's diagnostics at the card's current place; the card learns its facts.
+
+        A damaged entry raises ValueError, TypeError or KeyError before the card learns anything.
+        """
+        found_entries, image_entries, roles = entry
+        if not isinstance(roles, dict):
+            raise ValueError("damaged entry")
         base_line = card.line
-        base_offset = source.line_starts[card.line - 1]
-        images = [
-            Image(alt, url, Span(base_line + rel, col, base_line + rel, end), Span(base_line + rel, ucol, base_line + rel, uend), html)
-            for alt, url, rel, col, end, ucol, uend, html in entry["i"]
-        ]
-        card.know(images, entry["r"])
+        base_offset = source.line_starts[base_line - 1]
+        images = []
+        for alt, url, rel, col, end, ucol, uend, html in image_entries:
+            line = base_line + rel
+            images.append(Image(alt, url, Span(line, col, line, end), Span(line, ucol, line, uend), html))
         found = []
-        for code, name, severity, rel, column, rel_end, end_column, message, fix in entry["d"]:
-            restored_fix = None
+        for code, name, severity, rel, column, rel_end, end_column, message, fix in found_entries:
             if fix is not None:
                 title, applicability, rewrites, edits = fix
-                restored_fix = Fix(
+                fix = Fix(
                     title,
-                    tuple(Edit(start + base_offset, end + base_offset, content) for start, end, content in edits),
-                    Applicability(applicability),
+                    tuple([Edit(start + base_offset, end + base_offset, content) for start, end, content in edits]),
+                    _APPLICABILITIES[applicability],
                     rewrites,
                 )
             found.append(
                 Diagnostic(
                     path, base_line + rel, column, base_line + rel_end, end_column, code, name,
-                    Severity(severity), message, restored_fix,
+                    _SEVERITIES[severity], message, fix,
                 )
             )
+        card.know(images, roles)
         return found
 
     def save(self) -> None:
         """Keep the entries this run used or made (stale ones drop out); never fail the run over it."""
-        if self.name is None or self.fresh == self.entries:
+        if self.name is None or not (self.changed or len(self.used) != len(self.stored)):
             return
         try:
             os.makedirs(self.folder, exist_ok=True)
@@ -140,8 +175,7 @@ class CardCache:
                 with open(ignore, "w", encoding="utf-8") as handle:
                     handle.write("# Created by cardlint: the cache is never committed.\n*\n")
             temporary = f"{self.name}.{os.getpid()}.tmp"
-            # json.dumps then one write: json.dump writes chunk by chunk from Python, several times slower.
-            payload = json.dumps(self.fresh, ensure_ascii=False, separators=(",", ":"))
+            payload = "".join([f"{key} {text}\n" for key, text in self.used.items()])
             with open(temporary, "w", encoding="utf-8") as handle:
                 handle.write(payload)
             os.replace(temporary, self.name)

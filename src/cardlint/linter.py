@@ -58,8 +58,14 @@ def lint_source(
         else:
             key = cache.key(source, card)
             entry = cache.get(key)
+            restored = None
             if entry is not None:
-                found.extend(cache.restore(entry, card, source, ctx.path))
+                try:
+                    restored = cache.restore(entry, card, source, ctx.path)
+                except (ValueError, TypeError, KeyError):
+                    restored = None  # a damaged entry: check the card afresh
+            if restored is not None:
+                found.extend(restored)
             else:
                 fresh = [d for rule in cached for d in rule.check_card(card, ctx)]
                 found.extend(fresh)

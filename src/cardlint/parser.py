@@ -102,55 +102,72 @@ def _is_blank(text: str) -> bool:
     return not text.strip()
 
 
-class _BlockScan:
-    """Line classes for the whole document: headings, and lines hidden in code or HTML blocks."""
+# A line that may open a heading, a fence or an HTML block: at most three spaces, then one of #`~<.
+_CANDIDATE = re.compile(r"\n {0,3}[#`~<]")
+_FIRST_CANDIDATE = re.compile(r" {0,3}[#`~<]")
 
-    def __init__(self, lines: list[str]) -> None:
+
+def _candidate_lines(lines: list[str], text: str | None) -> list[int]:
+    """Numbers of the lines that start with a block marker, found by one C-level regex search.
+
+    Every other line can only be a paragraph line, a blank or indented code; the scanner needs
+    them only when inside a block, or to know whether a paragraph is open (see _BlockScan).
+    """
+    if text is None or "\r" in text:
+        text = "\n".join(lines)  # lines were split at CR, CRLF and LF alike
+    found = [1] if lines and _FIRST_CANDIDATE.match(lines[0]) else []
+    number, last = 1, 0
+    count = text.count
+    for match in _CANDIDATE.finditer(text):
+        at = match.start()
+        number += count("\n", last, at) + 1
+        last = at + 1
+        found.append(number)
+    return found
+
+
+def _paragraph_open(lines: list[str], after: int, last: int, state: bool) -> bool:
+    """Whether a paragraph is open after line ``last``, given its state after line ``after``.
+
+    Between the two lie only plain lines: a blank closes a paragraph, an unindented line opens or
+    continues one, and an indented line leaves the state as it was (indented code cannot
+    interrupt a paragraph). So the nearest blank or unindented line decides.
+    """
+    for number in range(last, after, -1):
+        text = lines[number - 1]
+        if not text or text.isspace():
+            return False
+        if not text.startswith(("    ", "\t")):
+            return True
+    return state
+
+
+class _BlockScan:
+    """Line classes for the whole document: headings, and lines hidden in code or HTML blocks.
+
+    Only candidate lines (those starting with ``#``, a backtick, ``~`` or ``<`` after at most three
+    spaces) can change the block state from outside a block, so the scan jumps from one candidate
+    to the next and walks line by line only inside a fenced or HTML block. On a 16 MB README this
+    visits a tenth of the lines. tests/block_scan_oracle.py keeps the plain line-by-line scanner
+    this must agree with.
+    """
+
+    def __init__(self, lines: list[str], text: str | None = None) -> None:
         self.headings: dict[int, Heading] = {}
         self.code: set[int] = set()
         self.html: set[int] = set()
-        fence: tuple[str, int] | None = None
-        html_end: str | None = None  # closing marker, or "" for "ends at a blank line"
-        html_end_re: re.Pattern[str] | None = None
+        done = 0  # the last line whose effect on the state is applied
         in_paragraph = False
-        # The hot loop of every run (one pass over all lines): locals and C string methods only.
-        add_code, add_html = self.code.add, self.html.add
-        starts = _BLOCK_STARTS
-        for number, text in enumerate(lines, start=1):
-            if fence is not None:
-                add_code(number)
-                stripped = text.lstrip(" ")
-                if len(text) - len(stripped) <= 3 and stripped.startswith(fence[0] * fence[1]):
-                    rest = stripped.lstrip(fence[0])
-                    if not rest.strip():
-                        fence = None
-                continue
-            blank = not text or text.isspace()
-            if html_end is not None:
-                if html_end == "" and blank:
-                    html_end = None
-                    in_paragraph = False
-                    continue
-                add_html(number)
-                if html_end_re is not None and html_end_re.search(text):
-                    html_end, html_end_re = None, None
-                elif html_end and html_end in text:
-                    html_end = None
-                continue
-            if blank:
-                in_paragraph = False
-                continue
-            first = text[0]
-            if first == " ":
-                unindented = text.lstrip(" ")
-                first = unindented[0] if len(text) - len(unindented) <= 3 else ""
-            if first not in starts:
-                in_paragraph = in_paragraph or not (text[0] == "\t" or text.startswith("    "))
-                continue
+        for number in _candidate_lines(lines, text):
+            if number <= done:
+                continue  # inside a block already walked
+            if number - 1 > done:
+                in_paragraph = _paragraph_open(lines, done, number - 1, in_paragraph)
+            text = lines[number - 1]
+            done = number
             match = _FENCE_OPEN.match(text)
             if match and not (match.group(2)[0] == "`" and "`" in match.group(3)):
-                fence = (match.group(2)[0], len(match.group(2)))
-                self.code.add(number)
+                done = self._fence(lines, number, match.group(2)[0], len(match.group(2)))
                 in_paragraph = False
                 continue
             match = _HEADING.match(text)
@@ -167,16 +184,48 @@ class _BlockScan:
             if ended is not None:
                 self.html.add(number)
                 end_marker, end_re = ended
+                after = text[text.index("<") + 1 :]
                 if end_re is not None:
-                    if not end_re.search(text[text.index("<") + 1 :]):
-                        html_end, html_end_re = "x", end_re
-                elif end_marker and end_marker not in text[text.index("<") + 2 :]:
-                    html_end = end_marker
+                    if not end_re.search(after):
+                        done = self._html(lines, number, None, end_re)
+                elif end_marker and end_marker not in after[1:]:
+                    done = self._html(lines, number, end_marker, None)
                 elif end_marker == "":
-                    html_end = ""
+                    done = self._html(lines, number, "", None)
                 in_paragraph = False
                 continue
-            in_paragraph = not text.startswith(("    ", "\t")) or in_paragraph
+            in_paragraph = True  # a candidate line is never indented: it opens or continues a paragraph
+
+    def _fence(self, lines: list[str], number: int, char: str, length: int) -> int:
+        """Mark a fenced block from its opening line; returns its last line (the closing fence)."""
+        add = self.code.add
+        add(number)
+        marker = char * length
+        for current in range(number + 1, len(lines) + 1):
+            add(current)
+            text = lines[current - 1]
+            stripped = text.lstrip(" ")
+            if len(text) - len(stripped) <= 3 and stripped.startswith(marker) and not stripped.lstrip(char).strip():
+                return current
+        return len(lines)
+
+    def _html(self, lines: list[str], number: int, end_marker: str | None, end_re: re.Pattern[str] | None) -> int:
+        """Mark an HTML block's lines after its first; returns the last line its state covers.
+
+        ``end_marker`` "" ends the block at a blank line (kinds 6 and 7), which is not part of it.
+        """
+        add = self.html.add
+        for current in range(number + 1, len(lines) + 1):
+            text = lines[current - 1]
+            if end_marker == "" and (not text or text.isspace()):
+                return current
+            add(current)
+            if end_re is not None:
+                if end_re.search(text):
+                    return current
+            elif end_marker and end_marker in text:
+                return current
+        return len(lines)
 
     @staticmethod
     def _html_start(text: str, in_paragraph: bool) -> tuple[str, re.Pattern[str] | None] | None:
@@ -362,7 +411,7 @@ class Parser:
         self.lazy = lazy
 
     def parse(self, source: Source) -> Document:
-        scan = _BlockScan(source.lines)
+        scan = _BlockScan(source.lines, source.text)
         lines = source.lines
         headings = [scan.headings[n] for n in sorted(scan.headings)]
         starts: list[tuple[Heading, str]] = []  # (heading, "title" | "tier" | "card")

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from collections.abc import Sequence
+from json.encoder import encode_basestring as _string  # the C string escaper json.dumps uses
 
 from cardlint.diagnostic import Diagnostic, Severity
 
@@ -114,13 +114,37 @@ def render_github(diagnostics: Sequence[Diagnostic]) -> str:
 
 
 def render_json(diagnostics: Sequence[Diagnostic]) -> str:
-    # One diagnostic per line (greppable): one C-level dumps of the whole list, then a line break
-    # after each object's closing brace at the top level, which ",\n{" marks unambiguously since
-    # messages are escaped strings where a raw newline cannot occur.
+    """A JSON array, one diagnostic object per line (greppable), fields as in ``Diagnostic.to_json``.
+
+    Written out directly: building 12,000 dicts for ``json.dumps`` took a third of a warm run on a
+    5,000-card README. Strings go through the json module's own C escaper, so the text is what
+    ``json.dumps(..., ensure_ascii=False, separators=(", ", ": "))`` would give.
+    """
     if not diagnostics:
         return "[]\n"
-    text = json.dumps([d.to_json() for d in diagnostics], ensure_ascii=False, separators=(", ", ": "))
-    return "[\n" + text[1:-1].replace('}, {"path": ', '},\n{"path": ') + "\n]\n"
+    paths: dict[str, str] = {}
+    out = []
+    for d in diagnostics:
+        path = paths.get(d.path)
+        if path is None:
+            path = paths[d.path] = _string(d.path)
+        fix = d.fix
+        if fix is None:
+            tail = '"fixable": false, "fix": null}'
+        else:
+            edits = ", ".join(
+                f'{{"start": {e.start}, "end": {e.end}, "content": {_string(e.content)}}}' for e in fix.edits
+            )
+            tail = (
+                f'"fixable": true, "fix": {{"title": {_string(fix.title)}, '
+                f'"applicability": {_string(fix.applicability.value)}, "edits": [{edits}]}}}}'
+            )
+        out.append(
+            f'{{"path": {path}, "line": {d.line}, "column": {d.column}, "end_line": {d.end_line}, '
+            f'"end_column": {d.end_column}, "code": {_string(d.code)}, "name": {_string(d.name)}, '
+            f'"severity": {_string(d.severity.value)}, "message": {_string(d.message)}, {tail}'
+        )
+    return "[\n" + ",\n".join(out) + "\n]\n"
 
 
 def render_statistics(diagnostics: Sequence[Diagnostic]) -> str:
