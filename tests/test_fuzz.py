@@ -100,9 +100,15 @@ def test_random_edits_of_a_clean_card(edits):
 @example([(0, "duplicate", ""), (262, "duplicate", "")], False)
 @example([(261, "insert", "1.")], False)
 def test_random_edits_of_the_example(edits, crlf):
-    lines = list(EXAMPLE)
+    check(("\r\n" if crlf else "\n").join(edited(EXAMPLE, edits)))
+
+
+def edited(lines: list[str], edits: list[tuple[int, str, str]]) -> list[str]:
+    lines = list(lines)
     for index, kind, fragment in edits:
-        if kind == "delete":
+        if not lines:
+            lines.append(fragment)
+        elif kind == "delete":
             del lines[index % len(lines)]
         elif kind == "duplicate":
             lines.insert(index % len(lines), lines[index % len(lines)])
@@ -110,7 +116,7 @@ def test_random_edits_of_the_example(edits, crlf):
             lines[index], lines[index + 1] = lines[index + 1], lines[index]
         else:
             lines.insert(index % len(lines), fragment)
-    check(("\r\n" if crlf else "\n").join(lines))
+    return lines
 
 
 BLOCK_FRAGMENTS = [
@@ -134,10 +140,63 @@ def test_fast_block_scan_agrees_with_the_line_by_line_scan(lines, newline, final
     """The scanner that jumps between candidate lines classifies every line as the plain one does."""
     from block_scan_oracle import LineByLineScan
 
-    from cardlint.parser import _BlockScan
+    from cardlint.parser import BlockScan
 
     source = Source.from_text(newline.join(lines) + (newline if final_newline else ""))
-    fast, plain = _BlockScan(source.lines, source.text), LineByLineScan(source.lines)
+    fast, plain = BlockScan(source.lines, source.text), LineByLineScan(source.lines)
     assert fast.code == plain.code
     assert fast.html == plain.html
     assert fast.headings == plain.headings
+
+
+_block_edits = st.lists(
+    st.tuples(
+        st.integers(0, len(EXAMPLE) - 1),
+        st.sampled_from(["delete", "duplicate", "swap", "insert"]),
+        st.one_of(st.sampled_from(BLOCK_FRAGMENTS), line),
+    ),
+    max_size=4,
+)
+
+
+@given(_block_edits, _block_edits, st.sampled_from(["\n", "\r\n"]), st.booleans())
+@settings(max_examples=max(300, settings.default.max_examples))
+def test_scan_reused_from_the_last_run_equals_a_full_scan(first, second, newline, final_newline):
+    """Segments kept from the previous run plus a scan of the rest give exactly a full scan; the
+    cards' hashes and offsets from kept segments are those of their text."""
+    import json
+
+    from cardlint.layout import Layout, digest
+    from cardlint.parser import BlockScan
+
+    end = newline if final_newline else ""
+    before_lines = edited(EXAMPLE, first)
+    before = Source.from_text(newline.join(before_lines) + end)
+    records = json.loads(json.dumps(Layout(before).records(parse(before, CONFIG.tiers))))
+    text = newline.join(edited(before_lines, second)) + end
+    after = Source.from_text(text)
+    layout = Layout(after)
+    scan = layout.reuse(records)
+    full = BlockScan(after.lines, after.text)
+    if scan is not None:
+        assert (scan.headings, scan.code, scan.html) == (full.headings, full.code, full.html)
+    starts = Source.from_text(text).line_starts  # computed in full, on a separate copy
+    for card in parse(after, CONFIG.tiers, scan=scan).cards:
+        key, offset = layout.hashed(card.line, card.end_line)
+        stop = starts[card.end_line] if card.end_line < len(starts) else len(after.text)
+        assert offset == starts[card.line - 1]
+        assert key == digest(after.text[offset:stop].encode("utf-8"))
+
+
+def test_one_changed_card_is_all_that_is_scanned_again():
+    from cardlint.layout import Layout
+
+    before = Source.from_text("\n".join(EXAMPLE) + "\n")
+    records = Layout(before).records(parse(before, CONFIG.tiers))
+    changed = "\n".join(EXAMPLE).replace("|Institute |", "|Institute | Somewhere else,", 1) + "\n"
+    layout = Layout(Source.from_text(changed))
+    assert layout.reuse(records) is not None
+    first, last, _ = layout.middle
+    changed_line = next(n for n, text in enumerate(changed.split("\n"), 1) if "Somewhere else" in text)
+    assert first <= changed_line <= last
+    assert last - first < 60  # one card, not the file

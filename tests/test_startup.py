@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 
@@ -35,3 +36,15 @@ def test_config_file_brings_pydantic(tmp_path):
     (tmp_path / "README.md").write_text("# x\n")
     (tmp_path / ".cardlint.toml").write_text("ignore = []\n")
     assert "pydantic" in imported(str(tmp_path / "README.md"))
+
+
+def test_warm_run_parses_nothing_it_has_cached(tmp_path):
+    """With every card in the cache, no Markdown, BibTeX, fuzzy-matching, logging or TOML code loads."""
+    shutil.copytree(DATA / "seed", tmp_path / "review")
+    readme = str(tmp_path / "review" / "README.md")
+    imported(readme)  # fills the cache
+    probe = PROBE.replace(
+        "heavy = (", "heavy = ('mistune', 'bibtexparser', 'rapidfuzz', 'logging', 'tomllib', 'tomli', "
+    )
+    result = subprocess.run([sys.executable, "-c", probe, readme], capture_output=True, text=True, check=False, cwd=tmp_path)
+    assert json.loads(result.stderr.strip().splitlines()[-1]) == []

@@ -10,6 +10,9 @@ The file is JSON Lines, not pickle (the folder sits in a repository that pull re
 to): one ``<key> <entry as JSON>`` line per card. An entry is decoded only when its card asks for
 it, and a saved run writes the entries it reused as the text it read: after one card changed,
 nothing but that card's entry is encoded again.
+
+Next to it, ``scan-<hash of the file's path>.json`` keeps the file's segments for the next run's
+block scan (see cardlint.layout), which also gives the cards' hashes.
 """
 
 from __future__ import annotations
@@ -22,7 +25,9 @@ from collections.abc import Sequence
 from cardlint import __version__
 from cardlint.config import Config
 from cardlint.diagnostic import Applicability, Diagnostic, Edit, Fix, Severity
-from cardlint.model import Card, Image, Span
+from cardlint.layout import Layout
+from cardlint.model import Card, Document, Image, Span
+from cardlint.parser import BlockScan
 from cardlint.rules import Rule
 from cardlint.source import Source
 from cardlint.template import Template
@@ -32,6 +37,13 @@ ROLES = ("title", "paper", "openreview", "github")
 
 def _digest(text: str) -> str:
     return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+
+
+def _decode(text: str) -> object:
+    try:
+        return json.loads(text)
+    except ValueError:
+        return None
 
 
 _SEVERITIES = {severity.value: severity for severity in Severity}
@@ -45,7 +57,15 @@ class CardCache:
         self.used: dict[str, str] = {}  # what this run read or wrote: the next file's lines
         self.name: str | None = None
         self.changed = False
-        self._ascii: bytes | None = None
+        self.layout: Layout | None = None
+        self.scan_name: str | None = None
+
+    def begin(self, source: Source) -> BlockScan | None:
+        """Start on a source: its block scan from the previous run's segments, when they serve."""
+        self.layout = Layout(source)
+        self.scan_name = os.path.join(self.folder, f"scan-{_digest(os.path.abspath(source.path))}.json")
+        records = Layout.load(self.scan_name)
+        return None if records is None else self.layout.reuse(records)
 
     def open(self, source: Source, template: Template, config: Config, rules: Sequence[type[Rule]]) -> None:
         context = repr(
@@ -68,35 +88,42 @@ class CardCache:
             key, _, entry = line.partition(" ")
             if entry:
                 stored[key] = entry
-        # One encoding of the whole text, sliced per card, when characters and bytes line up.
-        self._ascii = source.text.encode("ascii") if source.text.isascii() else None
+        if self.layout is None or self.layout.source is not source:
+            self.layout = Layout(source)
 
     def key(self, source: Source, card: Card) -> str:
         """A hash of the card's text, its line endings included (so a last line without one differs)."""
-        start = source.line_starts[card.line - 1]
-        end = source.next_line_offset(card.end_line)
-        if self._ascii is not None:
-            return hashlib.blake2b(memoryview(self._ascii)[start:end], digest_size=16).hexdigest()
-        return _digest(source.text[start:end])
+        assert self.layout is not None and self.layout.source is source
+        return self.layout.hashed(card.line, card.end_line)[0]
 
-    def get(self, key: str) -> list | None:
-        """The entry for a card's key; a damaged one counts as absent."""
-        text = self.stored.get(key)
-        if text is None:
-            return None
+    def offset(self, card: Card) -> int:
+        """The character offset where the card starts."""
+        assert self.layout is not None
+        return self.layout.offset(card.line)
+
+    def get(self, keys: list[str]) -> list[list | None]:
+        """The entries for the cards' keys, in order; a missing or damaged one is None.
+
+        The entries found are decoded together, in one call of the C decoder.
+        """
+        texts = [self.stored.get(key) for key in keys]
+        found = [text for text in texts if text is not None]
         try:
-            entry = json.loads(text)
-        except ValueError:
-            return None
-        if not (isinstance(entry, list) and len(entry) == 3):
-            return None
-        self.used[key] = text
-        return entry
+            decoded = iter(json.loads("[" + ",".join(found) + "]"))
+            entries = [None if text is None else next(decoded) for text in texts]
+        except ValueError:  # one damaged line: decode them one by one
+            entries = [None if text is None else _decode(text) for text in texts]
+        for index, (key, entry) in enumerate(zip(keys, entries)):
+            if isinstance(entry, list) and len(entry) == 3:
+                self.used[key] = texts[index]  # type: ignore[assignment]
+            else:
+                entries[index] = None
+        return entries
 
-    def put(self, key: str, card: Card, source: Source, found: list[Diagnostic], roles: dict) -> None:
+    def put(self, key: str, card: Card, found: list[Diagnostic], roles: dict) -> None:
         """Keep a freshly checked card: [diagnostics, images, facts], positions relative to the card."""
         base_line = card.line
-        base_offset = source.line_starts[card.line - 1]
+        base_offset = self.offset(card)
         entry = [
             [
                 [
@@ -130,8 +157,7 @@ class CardCache:
         self.used[key] = json.dumps(entry, separators=(",", ":"))
         self.changed = True
 
-    @staticmethod
-    def restore(entry: list, card: Card, source: Source, path: str) -> list[Diagnostic]:
+    def restore(self, entry: list, card: Card, path: str) -> list[Diagnostic]:
         """The entry's diagnostics at the card's current place; the card learns its facts.
 
         A damaged entry raises ValueError, TypeError or KeyError before the card learns anything.
@@ -140,7 +166,7 @@ class CardCache:
         if not isinstance(roles, dict):
             raise ValueError("damaged entry")
         base_line = card.line
-        base_offset = source.line_starts[base_line - 1]
+        base_offset = self.offset(card)
         images = []
         for alt, url, rel, col, end, ucol, uend, html in image_entries:
             line = base_line + rel
@@ -164,16 +190,22 @@ class CardCache:
         card.know(images, roles)
         return found
 
-    def save(self) -> None:
-        """Keep the entries this run used or made (stale ones drop out); never fail the run over it."""
-        if self.name is None or not (self.changed or len(self.used) != len(self.stored)):
-            return
+    def save(self, document: Document) -> None:
+        """Keep the entries this run used or made (stale ones drop out) and the file's segments;
+        never fail the run over it."""
         try:
             os.makedirs(self.folder, exist_ok=True)
             ignore = os.path.join(self.folder, ".gitignore")
             if not os.path.exists(ignore):
                 with open(ignore, "w", encoding="utf-8") as handle:
                     handle.write("# Created by cardlint: the cache is never committed.\n*\n")
+        except OSError:
+            return
+        if self.layout is not None and self.scan_name is not None:
+            self.layout.save(self.scan_name, document)
+        if self.name is None or not (self.changed or len(self.used) != len(self.stored)):
+            return
+        try:
             temporary = f"{self.name}.{os.getpid()}.tmp"
             payload = "".join([f"{key} {text}\n" for key, text in self.used.items()])
             with open(temporary, "w", encoding="utf-8") as handle:

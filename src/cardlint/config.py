@@ -11,11 +11,6 @@ from typing import Literal
 
 from cardlint.errors import UsageError
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on Python 3.10 only
-    import tomli as tomllib
-
 CONFIG_FILES = (".cardlint.toml", "cardlint.toml", "pyproject.toml")
 DEFAULT_TIERS = ("Notable Top 5%", "Notable Top 25%", "Poster")
 
@@ -102,6 +97,11 @@ def _read(path: Path) -> bytes:
 def load_config(path: Path) -> Config:
     """Read and validate one config file; any problem is one line naming the file and key."""
     data = _read(path)
+    # Imported here: a run without a config file never needs it.
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - exercised on Python 3.10 only
+        import tomli as tomllib
     try:
         table = tomllib.loads(data.decode("utf-8"))
     except UnicodeDecodeError:

@@ -39,7 +39,8 @@ def lint_source(
     ``online``, when given, checks the document's links (the only network use). ``cache``, when
     given, answers for unchanged cards: their cacheable rules do not run and they are not parsed.
     """
-    document = parse(source, config.tiers, config.template_heading, lazy=cache is not None)
+    scan = cache.begin(source) if cache is not None else None
+    document = parse(source, config.tiers, config.template_heading, lazy=cache is not None, scan=scan)
     template = Template.for_document(document)
     ctx = Context(source.path, source, document, template, config, scores)
     if online is not None:
@@ -51,17 +52,18 @@ def lint_source(
     found: list[Diagnostic] = []
     if cache is not None:
         cache.open(source, template, config, [type(rule) for rule in cached])
-    for card in document.paper_cards:
-        if cache is None:
+    cards = document.paper_cards
+    if cache is None:
+        for card in cards:
             for rule in cached:
                 found.extend(rule.check_card(card, ctx))
-        else:
-            key = cache.key(source, card)
-            entry = cache.get(key)
+    else:
+        keys = [cache.key(source, card) for card in cards]
+        for card, key, entry in zip(cards, keys, cache.get(keys)):
             restored = None
             if entry is not None:
                 try:
-                    restored = cache.restore(entry, card, source, ctx.path)
+                    restored = cache.restore(entry, card, ctx.path)
                 except (ValueError, TypeError, KeyError):
                     restored = None  # a damaged entry: check the card afresh
             if restored is not None:
@@ -70,12 +72,13 @@ def lint_source(
                 fresh = [d for rule in cached for d in rule.check_card(card, ctx)]
                 found.extend(fresh)
                 facts = {role: ctx.role_value(card, role) for role in ROLES}
-                cache.put(key, card, source, fresh, {**facts, **ctx.identity(card)})
+                cache.put(key, card, fresh, {**facts, **ctx.identity(card)})
+    for card in cards:
         for rule in uncached:
             found.extend(rule.check_card(card, ctx))
     # Document rules run last: cards restored from the cache know their facts by then.
     for rule in instances:
         found.extend(rule.check_document(ctx))
     if cache is not None:
-        cache.save()
+        cache.save(document)
     return LintResult(document, template, decide(found, document, config), ctx)

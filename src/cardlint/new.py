@@ -106,7 +106,7 @@ def _insert(source: Source, at: int, lines: list[str]) -> str:
         prefix = "" if not text or text.endswith(("\n", "\r")) else nl
         blank = nl if source.lines and source.lines[-1].strip() else ""
         return text + prefix + blank + nl.join(lines) + nl
-    offset = source.line_starts[at - 1]
+    offset = source.line_start(at)
     before_blank = at == 1 or not source.lines[at - 2].strip()
     block = ("" if before_blank else nl) + nl.join(lines) + nl + nl
     return text[:offset] + block + text[offset:]

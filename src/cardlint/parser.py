@@ -111,7 +111,7 @@ def _candidate_lines(lines: list[str], text: str | None) -> list[int]:
     """Numbers of the lines that start with a block marker, found by one C-level regex search.
 
     Every other line can only be a paragraph line, a blank or indented code; the scanner needs
-    them only when inside a block, or to know whether a paragraph is open (see _BlockScan).
+    them only when inside a block, or to know whether a paragraph is open (see BlockScan).
     """
     if text is None or "\r" in text:
         text = "\n".join(lines)  # lines were split at CR, CRLF and LF alike
@@ -142,7 +142,7 @@ def _paragraph_open(lines: list[str], after: int, last: int, state: bool) -> boo
     return state
 
 
-class _BlockScan:
+class BlockScan:
     """Line classes for the whole document: headings, and lines hidden in code or HTML blocks.
 
     Only candidate lines (those starting with ``#``, a backtick, ``~`` or ``<`` after at most three
@@ -152,10 +152,15 @@ class _BlockScan:
     this must agree with.
     """
 
-    def __init__(self, lines: list[str], text: str | None = None) -> None:
+    def __init__(self, lines: list[str], text: str | None = None, offset: int = 0) -> None:
+        """Scan ``lines`` (``text``, when given, is them joined by newlines), which start after line
+        ``offset`` of the document, from outside any block and paragraph."""
         self.headings: dict[int, Heading] = {}
         self.code: set[int] = set()
         self.html: set[int] = set()
+        self.offset = offset
+        # True when the lines end inside a fence or an HTML block (which would go on past them).
+        self.unclosed = False
         done = 0  # the last line whose effect on the state is applied
         in_paragraph = False
         for number in _candidate_lines(lines, text):
@@ -175,14 +180,13 @@ class _BlockScan:
                 level = len(match.group(1))
                 title = match.group(2).strip()
                 column = text.index(match.group(2)) + 1 if match.group(2) else len(text) + 1
-                self.headings[number] = Heading(
-                    level, title, number, Span(number, 1, number, len(text) + 1), column
-                )
+                at = number + offset
+                self.headings[at] = Heading(level, title, at, Span(at, 1, at, len(text) + 1), column)
                 in_paragraph = False
                 continue
             ended = self._html_start(text, in_paragraph)
             if ended is not None:
-                self.html.add(number)
+                self.html.add(number + offset)
                 end_marker, end_re = ended
                 after = text[text.index("<") + 1 :]
                 if end_re is not None:
@@ -196,17 +200,26 @@ class _BlockScan:
                 continue
             in_paragraph = True  # a candidate line is never indented: it opens or continues a paragraph
 
+    @classmethod
+    def assembled(cls, headings: dict[int, Heading], code: set[int], html: set[int]) -> BlockScan:
+        """A scan result put together from parts (see cardlint.layout)."""
+        scan = cls.__new__(cls)
+        scan.headings, scan.code, scan.html, scan.offset, scan.unclosed = headings, code, html, 0, False
+        return scan
+
     def _fence(self, lines: list[str], number: int, char: str, length: int) -> int:
         """Mark a fenced block from its opening line; returns its last line (the closing fence)."""
+        offset = self.offset
         add = self.code.add
-        add(number)
+        add(number + offset)
         marker = char * length
         for current in range(number + 1, len(lines) + 1):
-            add(current)
+            add(current + offset)
             text = lines[current - 1]
             stripped = text.lstrip(" ")
             if len(text) - len(stripped) <= 3 and stripped.startswith(marker) and not stripped.lstrip(char).strip():
                 return current
+        self.unclosed = True
         return len(lines)
 
     def _html(self, lines: list[str], number: int, end_marker: str | None, end_re: re.Pattern[str] | None) -> int:
@@ -214,17 +227,19 @@ class _BlockScan:
 
         ``end_marker`` "" ends the block at a blank line (kinds 6 and 7), which is not part of it.
         """
+        offset = self.offset
         add = self.html.add
         for current in range(number + 1, len(lines) + 1):
             text = lines[current - 1]
             if end_marker == "" and (not text or text.isspace()):
                 return current
-            add(current)
+            add(current + offset)
             if end_re is not None:
                 if end_re.search(text):
                     return current
             elif end_marker and end_marker in text:
                 return current
+        self.unclosed = True
         return len(lines)
 
     @staticmethod
@@ -410,8 +425,10 @@ class Parser:
         # Lazy: card parts are parsed when first read (a cached card may never be).
         self.lazy = lazy
 
-    def parse(self, source: Source) -> Document:
-        scan = _BlockScan(source.lines, source.text)
+    def parse(self, source: Source, scan: BlockScan | None = None) -> Document:
+        """``scan``, when given, is the source's block scan already made (see cardlint.layout)."""
+        if scan is None:
+            scan = BlockScan(source.lines, source.text)
         lines = source.lines
         headings = [scan.headings[n] for n in sorted(scan.headings)]
         starts: list[tuple[Heading, str]] = []  # (heading, "title" | "tier" | "card")
@@ -450,7 +467,7 @@ class Parser:
         return Document(source, title, tiers, cards, headings, frozenset(scan.code), frozenset(scan.html))
 
     @staticmethod
-    def _looks_like_card(source: Source, heading: Heading, scan: _BlockScan) -> bool:
+    def _looks_like_card(source: Source, heading: Heading, scan: BlockScan) -> bool:
         """A heading directly followed by a table is a card whatever its level."""
         for number in range(heading.line + 1, min(heading.line + 4, len(source.lines) + 1)):
             text = source.lines[number - 1]
@@ -459,7 +476,7 @@ class Parser:
             return number not in scan.code and text.lstrip().startswith("|")
         return False
 
-    def _fill_card(self, source: Source, card: Card, scan: _BlockScan) -> None:
+    def _fill_card(self, source: Source, card: Card, scan: BlockScan) -> None:
         card._filler = None
         lines = source.lines
         number = card.heading.line + 1
@@ -533,7 +550,7 @@ class Parser:
         return number
 
     @staticmethod
-    def _field(source: Source, card: Card, number: int, end: int, match: re.Match[str], scan: _BlockScan) -> int:
+    def _field(source: Source, card: Card, number: int, end: int, match: re.Match[str], scan: BlockScan) -> int:
         lines = source.lines
         text = lines[number - 1]
         raw_label = match.group(4) or ""
@@ -642,7 +659,7 @@ class Parser:
         return last + 1
 
 
-def _starts_block(text: str, number: int, scan: _BlockScan) -> bool:
+def _starts_block(text: str, number: int, scan: BlockScan) -> bool:
     stripped = text.lstrip()
     return (
         number in scan.headings
@@ -662,6 +679,10 @@ def _last_content_line(lines: list[str], start: int, end: int) -> int:
 
 
 def parse(
-    source: Source, tiers: Iterable[str] = (), template_heading: str = "Template", lazy: bool = False
+    source: Source,
+    tiers: Iterable[str] = (),
+    template_heading: str = "Template",
+    lazy: bool = False,
+    scan: BlockScan | None = None,
 ) -> Document:
-    return Parser(tiers, template_heading, lazy).parse(source)
+    return Parser(tiers, template_heading, lazy).parse(source, scan)

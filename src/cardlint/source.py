@@ -13,21 +13,30 @@ from cardlint.errors import UsageError
 
 BOM = "\ufeff"
 _LINE_END = re.compile(r"\r\n|\r|\n")
+_NEAR = 5_000  # lines: past this, counting from a known start costs more than computing all starts
 
 
 @dataclass(slots=True)
 class Source:
-    """Decoded text without its BOM; positions are 1-based lines and columns in characters."""
+    """Decoded text without its BOM; positions are 1-based lines and columns in characters.
+
+    ``line_starts`` (the offset of each line) is computed when first read. ``line_start`` answers
+    for one line from a nearby known start when there is one (see ``anchor``): a warm run that
+    serves most cards from the cache never computes them all.
+    """
 
     path: str
     text: str
     bom: bool = False
     newline: str = "\n"
     lines: list[str] = field(default_factory=list)
-    line_starts: list[int] = field(default_factory=list)
+    _line_starts: list[int] | None = None
+    _utf8: bytes | None = None  # the text as UTF-8, when the file's bytes are at hand
+    _anchors: dict[int, int] = field(default_factory=dict)  # line -> its start, known without line_starts
+    _anchor_lines: list[int] = field(default_factory=list)
 
     @classmethod
-    def from_text(cls, text: str, path: str = "<string>") -> Source:
+    def from_text(cls, text: str, path: str = "<string>", utf8: bytes | None = None) -> Source:
         bom = text.startswith(BOM)
         if bom:
             text = text[1:]
@@ -36,10 +45,7 @@ class Source:
             lines = text.split("\n")
             if len(lines) > 1 and lines[-1] == "":
                 lines.pop()
-            # Start of line i = lengths of the lines before it + one newline each (all in C).
-            prefix = accumulate(map(len, lines), initial=0)
-            starts = list(map(add, prefix, range(len(lines))))
-            return cls(path=path, text=text, bom=bom, newline="\n", lines=lines, line_starts=starts)
+            return cls(path=path, text=text, bom=bom, newline="\n", lines=lines, _utf8=utf8)
         lines = []
         starts = []
         counts = {"\n": 0, "\r\n": 0, "\r": 0}
@@ -56,12 +62,45 @@ class Source:
         newline = max(("\n", "\r\n", "\r"), key=lambda nl: counts[nl])
         if counts[newline] == 0:
             newline = "\n"
-        return cls(path=path, text=text, bom=bom, newline=newline, lines=lines, line_starts=starts)
+        return cls(path=path, text=text, bom=bom, newline=newline, lines=lines, _line_starts=starts, _utf8=utf8)
+
+    @property
+    def line_starts(self) -> list[int]:
+        if self._line_starts is None:
+            # LF only (CR texts get theirs while splitting): start of line i = lengths of the
+            # lines before it + one newline each, all in C.
+            prefix = accumulate(map(len, self.lines), initial=0)
+            self._line_starts = list(map(add, prefix, range(len(self.lines))))
+        return self._line_starts
+
+    def anchor(self, starts: dict[int, int]) -> None:
+        """Learn where some lines start (from the cache), to count other lines' starts from."""
+        self._anchors.update(starts)
+        self._anchor_lines = sorted(self._anchors)
+
+    def line_start(self, line: int) -> int:
+        """Character offset of the start of a 1-based line."""
+        if self._line_starts is None and self._anchor_lines:
+            # LF only (a text with CR has its line starts from the split): count from the nearest
+            # known start above, when it is near enough to beat computing them all.
+            index = bisect.bisect_right(self._anchor_lines, line) - 1
+            if index >= 0:
+                base = self._anchor_lines[index]
+                if line - base <= _NEAR:
+                    return self._anchors[base] + sum(map(len, self.lines[base - 1 : line - 1])) + line - base
+        return self.line_starts[line - 1]
+
+    @property
+    def utf8(self) -> bytes:
+        """The text (without BOM) as UTF-8 bytes: the bytes read when there were any."""
+        if self._utf8 is None:
+            self._utf8 = self.text.encode("utf-8", "surrogatepass")
+        return self._utf8
 
     @classmethod
     def read(cls, path: str, max_bytes: int | None = None) -> Source:
         data = read_bytes(path, max_bytes)
-        return cls.from_text(decode(data, path), path)
+        return cls.from_text(decode(data, path), path, data[3:] if data.startswith(b"\xef\xbb\xbf") else data)
 
     def encode(self, text: str | None = None) -> bytes:
         """The bytes to write for ``text`` (default: this source), restoring the BOM."""
@@ -76,16 +115,16 @@ class Source:
 
     def offset(self, line: int, column: int = 1) -> int:
         """Character offset of a 1-based (line, column)."""
-        return self.line_starts[line - 1] + column - 1
+        return self.line_start(line) + column - 1
 
     def line_end_offset(self, line: int) -> int:
         """Offset just past the line's content (before its line ending)."""
-        return self.line_starts[line - 1] + len(self.lines[line - 1])
+        return self.line_start(line) + len(self.lines[line - 1])
 
     def next_line_offset(self, line: int) -> int:
         """Offset of the start of the following line (or the end of text)."""
         if line < len(self.line_starts):
-            return self.line_starts[line]
+            return self.line_start(line + 1)
         return len(self.text)
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import bisect
-import logging
 import os
 import re
 from collections.abc import Iterable
@@ -236,14 +235,14 @@ class Context:
         return inside_fence or (line - 1) in self.document.html_lines
 
     def insert_before_line(self, line: int, lines: list[str]) -> Edit:
-        offset = self.source.line_starts[line - 1]
+        offset = self.source.line_start(line)
         nl = self.source.newline
         return Edit(offset, offset, "".join(text + nl for text in lines))
 
     def insert_after_line(self, line: int, lines: list[str]) -> Edit:
         nl = self.source.newline
         if line < len(self.source.lines):
-            offset = self.source.line_starts[line]
+            offset = self.source.line_start(line + 1)
             return Edit(offset, offset, "".join(text + nl for text in lines))
         # The last line may lack a newline: put one before the new lines instead of after.
         offset = self.source.line_end_offset(line)
@@ -258,7 +257,7 @@ class Context:
 
     def replace_lines(self, first: int, last: int, lines: list[str]) -> Edit:
         """Replace the content of lines ``first..last`` (their final line ending kept)."""
-        start = self.source.line_starts[first - 1]
+        start = self.source.line_start(first)
         end = self.source.line_end_offset(last)
         text = self.source.text[start:end]
         nl = _line_ending_between(text) or self.source.newline
@@ -270,40 +269,33 @@ def _line_ending_between(text: str) -> str | None:
     return match.group() if match else None
 
 
-_bibtex_logger = logging.getLogger("bibtexparser")
-
-
-class _Collect(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__(logging.DEBUG)
-        self.messages: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.messages.append(record.getMessage())
-
-
 def _parse_bibtex(text: str | None) -> tuple[dict[str, str] | None, str | None]:
     if not text:
         return None, None
+    import logging  # here, with bibtexparser: a run whose cards all come from the cache needs neither
+
     import bibtexparser
 
     # bibtexparser logs why a block failed; collect it for the message instead of printing it.
-    collector = _Collect()
-    propagate = _bibtex_logger.propagate
-    _bibtex_logger.addHandler(collector)
-    _bibtex_logger.propagate = False
+    logger = logging.getLogger("bibtexparser")
+    messages: list[str] = []
+    collector = logging.Handler(logging.DEBUG)
+    collector.emit = lambda record: messages.append(record.getMessage())  # type: ignore[method-assign]
+    propagate = logger.propagate
+    logger.addHandler(collector)
+    logger.propagate = False
     try:
         library = bibtexparser.parse_string(text)
     except Exception as exc:  # the library raises assorted errors on hostile input
         return None, f"BibTeX does not parse: {exc}"
     finally:
-        _bibtex_logger.removeHandler(collector)
-        _bibtex_logger.propagate = propagate
+        logger.removeHandler(collector)
+        logger.propagate = propagate
     if library.failed_blocks:
         block = library.failed_blocks[0]
         detail = str(block.error).split(". Note")[0].strip()
-        if not detail and collector.messages:
-            detail = collector.messages[0].strip().splitlines()[-1].strip()
+        if not detail and messages:
+            detail = messages[0].strip().splitlines()[-1].strip()
         return None, f"BibTeX does not parse: {detail or 'syntax error'}"
     if not library.entries:
         return None, "BibTeX does not parse: no entry found"

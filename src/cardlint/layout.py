@@ -1,0 +1,212 @@
+"""Reuse the previous run's block scan for the parts of a file that did not change.
+
+A run with the cache keeps, per file, the file's *segments*: the file is cut before every title,
+tier and card heading that follows a blank line. There the block scan is always outside any block
+and any paragraph, so a segment scans the same wherever it sits. A segment records its length
+(bytes, characters, lines), a hash of its bytes and what the scan found in it (headings, fenced
+and HTML lines), relative to its first line.
+
+The next run keeps the segments that still match, byte for byte, from the start of the file and
+from its end, and scans only the lines between. That is a full scan's result whenever the lines
+between end outside any block; otherwise the file is scanned in full. A card that is a kept
+segment also gets its hash (its cache key) and its offset without reading its text again.
+"""
+
+from __future__ import annotations
+
+import bisect
+import hashlib
+import json
+import operator
+import os
+
+from cardlint import __version__
+from cardlint.model import Document, Heading, Span
+from cardlint.parser import BlockScan
+from cardlint.source import Source
+
+_FORMAT = 1
+_NEWLINE = 0x0A
+
+
+def digest(data: bytes | memoryview) -> str:
+    return hashlib.sha256(data).hexdigest()[:32]
+
+
+def _runs(numbers: list[int], first: int, last: int, base: int) -> list[list[int]]:
+    """The sorted ``numbers`` between ``first`` and ``last`` as [start, end] runs, minus ``base``."""
+    runs: list[list[int]] = []
+    for number in numbers[bisect.bisect_left(numbers, first) : bisect.bisect_right(numbers, last)]:
+        if runs and runs[-1][1] == number - base - 1:
+            runs[-1][1] += 1
+        else:
+            runs.append([number - base, number - base])
+    return runs
+
+
+class Layout:
+    """The segments of one source: those kept from the previous run, and the lines scanned afresh."""
+
+    def __init__(self, source: Source) -> None:
+        self.source = source
+        self.kept: dict[int, list] = {}  # first line -> the kept segment's record
+        self.offsets: dict[int, int] = {}  # first line of a kept segment -> its character offset
+        self.middle: tuple[int, int, int] | None = None  # first and last line scanned afresh, offset
+        self.previous: list | None = None  # the records read, when they served
+
+    # -- reading the previous run's segments ------------------------------------------------------
+
+    @staticmethod
+    def load(name: str) -> list | None:
+        try:
+            with open(name, encoding="utf-8") as handle:
+                data = json.load(handle)
+        except (OSError, ValueError):
+            return None
+        if not isinstance(data, dict) or data.get("format") != _FORMAT or data.get("version") != __version__:
+            return None
+        segments = data.get("segments")
+        return segments if isinstance(segments, list) else None
+
+    def reuse(self, records: list) -> BlockScan | None:
+        """The block scan of the source from kept segments and a scan of the rest; None when the
+        rest would not end outside a block (or the records are damaged): scan it all then."""
+        try:
+            scan = self._reuse(records)
+        except (ValueError, TypeError, KeyError, IndexError):
+            scan = None
+        if scan is None:
+            self.kept, self.offsets, self.middle = {}, {}, None
+        else:
+            self.previous = records
+        return scan
+
+    def _reuse(self, records: list) -> BlockScan | None:
+        source = self.source
+        data = source.utf8
+        view = memoryview(data)
+        size, count = len(data), len(records)
+        kept: list[tuple[int, int, list]] = []  # (first line, offset, record)
+        # From the start: each segment must match where the one before it ended and end at a line
+        # break. The last segment is kept only when the file ends with it (the state after it, with
+        # more lines following, was never recorded).
+        index = byte = char = line = 0
+        while index < count:
+            nbytes, nchars, nlines, hashed = records[index][:4]
+            end = byte + nbytes
+            if end > size or (end < size and (data[end - 1] != _NEWLINE or index == count - 1)):
+                break
+            if digest(view[byte:end]) != hashed:
+                break
+            kept.append((line + 1, char, records[index]))
+            byte, char, line, index = end, char + nchars, line + nlines, index + 1
+        # From the end: back to where the kept start ends. The first segment (which starts at line
+        # 1, not at a heading) is kept only at the start of the file.
+        back = count
+        end_byte, end_char, end_line = size, len(source.text), len(source.lines)
+        while back > index:
+            nbytes, nchars, nlines, hashed = records[back - 1][:4]
+            start = end_byte - nbytes
+            if start < byte or (start > 0 and (data[start - 1] != _NEWLINE or back == 1)):
+                break
+            if digest(view[start:end_byte]) != hashed:
+                break
+            end_byte, end_char, end_line, back = start, end_char - nchars, end_line - nlines, back - 1
+            kept.append((end_line + 1, end_char, records[back]))
+        if end_line < line or end_char < char:
+            return None
+        middle = BlockScan(source.lines[line:end_line], None, offset=line)
+        text, lines = source.text, source.lines
+        if middle.unclosed:
+            return None
+        for first, offset, _ in kept:
+            # The counts come from the file read, not from the bytes hashed: check they still agree.
+            if not text.startswith(lines[first - 1], offset) or (offset and text[offset - 1] not in "\r\n"):
+                return None
+        headings, code, html = middle.headings, middle.code, middle.html
+        for first, offset, record in kept:
+            self.kept[first] = record
+            self.offsets[first] = offset
+            for rel, level, text, end_column, text_column in record[4]:
+                number = first + rel
+                headings[number] = Heading(level, text, number, Span(number, 1, number, end_column), text_column)
+            for start, stop in record[5]:
+                code.update(range(first + start, first + stop + 1))
+            for start, stop in record[6]:
+                html.update(range(first + start, first + stop + 1))
+        self.middle = (line + 1, end_line, char)
+        source.anchor({**self.offsets, line + 1: char})
+        return BlockScan.assembled(headings, code, html)
+
+    # -- positions and hashes -----------------------------------------------------------------------
+
+    def offset(self, line: int) -> int:
+        """The character offset where ``line`` starts (the text's length past the last line)."""
+        known = self.offsets.get(line)
+        if known is not None:
+            return known
+        if line > len(self.source.lines):
+            return len(self.source.text)
+        return self.source.line_start(line)
+
+    def hashed(self, first: int, last: int) -> tuple[str, int]:
+        """The hash of lines ``first`` to ``last`` with their line breaks, and their offset."""
+        record = self.kept.get(first)
+        if record is not None and record[2] == last - first + 1:
+            return record[3], self.offsets[first]
+        start, end = self.offset(first), self.offset(last + 1)
+        return digest(self._bytes(start, end)), start
+
+    def _bytes(self, start: int, end: int) -> bytes | memoryview:
+        source = self.source
+        if len(source.utf8) == len(source.text):  # ASCII: characters are bytes
+            return memoryview(source.utf8)[start:end]
+        return source.text[start:end].encode("utf-8", "surrogatepass")
+
+    # -- writing this run's segments ----------------------------------------------------------------
+
+    def records(self, document: Document) -> list[list]:
+        """This source's segments, cut before each title, tier and card heading after a blank line."""
+        source = self.source
+        lines = source.lines
+        starts = {card.heading.line for card in document.cards} | {tier.heading.line for tier in document.tiers}
+        if document.title is not None:
+            starts.add(document.title.line)
+        cuts = [1] + sorted(n for n in starts if n > 1 and (not lines[n - 2] or lines[n - 2].isspace()))
+        headings = document.headings  # in order
+        heading_lines = [heading.line for heading in headings]
+        code, html = sorted(document.code_lines), sorted(document.html_lines)
+        records = []
+        for index, first in enumerate(cuts):
+            last = cuts[index + 1] - 1 if index + 1 < len(cuts) else len(lines)
+            record = self.kept.get(first)
+            if record is None or record[2] != last - first + 1:
+                start, end = self.offset(first), self.offset(last + 1)
+                data = self._bytes(start, end)
+                low, high = bisect.bisect_left(heading_lines, first), bisect.bisect_right(heading_lines, last)
+                record = [
+                    len(data),
+                    end - start,
+                    last - first + 1,
+                    digest(data),
+                    [[h.line - first, h.level, h.text, h.span.end_column, h.text_column] for h in headings[low:high]],
+                    _runs(code, first, last, first),
+                    _runs(html, first, last, first),
+                ]
+            records.append(record)
+        return records
+
+    def save(self, name: str, document: Document) -> None:
+        """Write this run's segments (atomically) unless they are the ones read; never fail the run over it."""
+        records = self.records(document)
+        previous = self.previous
+        if previous is not None and len(records) == len(previous) and all(map(operator.is_, records, previous)):
+            return
+        payload = json.dumps({"format": _FORMAT, "version": __version__, "segments": records}, separators=(",", ":"))
+        temporary = f"{name}.{os.getpid()}.tmp"
+        try:
+            with open(temporary, "w", encoding="utf-8") as handle:
+                handle.write(payload)
+            os.replace(temporary, name)
+        except OSError:
+            pass
