@@ -19,6 +19,12 @@ RULE_FIXTURES = FIXTURES / "rules"
 MARKER = re.compile(r" \{(CL\d{3}(?::\d+)?(?:,CL\d{3}(?::\d+)?)*)\}$")
 
 
+@pytest.fixture(autouse=True)
+def cache_outside_the_tree(tmp_path_factory, monkeypatch):
+    """Each test's cache goes to its own temporary folder, never next to the bundled data."""
+    monkeypatch.setenv("CARDLINT_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+
+
 @dataclass
 class Run:
     code: int

@@ -12,6 +12,12 @@ from conftest import DATA
 HISTORY = sorted((DATA / "history").glob("*.md"))
 
 
+@pytest.fixture(autouse=True)
+def cache_by_the_file(monkeypatch):
+    """These tests look at the default cache folder, next to the README."""
+    monkeypatch.delenv("CARDLINT_CACHE_DIR")
+
+
 @pytest.fixture
 def seed(tmp_path):
     shutil.copytree(DATA / "seed", tmp_path / "review")
@@ -91,3 +97,38 @@ def test_damaged_cache_is_ignored(cli, seed, damage):
     assert lint(cli, seed) == expected
     assert lint(cli, seed) == expected  # and the rewritten cache serves the same
     assert (seed.parent / ".cardlint_cache" / ".gitignore").read_text().endswith("*\n")
+
+
+def test_entries_are_appended_and_stale_ones_compacted(cli, seed, monkeypatch):
+    import cardlint.cache
+
+    lint(cli, seed)
+    (entries,) = (seed.parent / ".cardlint_cache").glob("cards-*.jsonl")
+    first = entries.read_text().splitlines()
+    assert len(first) == 5  # one line per card
+    text = seed.read_text(encoding="utf-8")
+    seed.write_text(text.replace("|Institute |", "|Institute | Elsewhere,", 1), encoding="utf-8")
+    expected = lint(cli, seed, "--no-cache")
+    assert lint(cli, seed) == expected
+    second = entries.read_text().splitlines()
+    assert second[:5] == first and len(second) == 6  # the changed card's entry, appended
+    monkeypatch.setattr(cardlint.cache, "_SLACK", 0)
+    counts = []
+    for round in range(8):
+        seed.write_text(text.replace("|Institute |", f"|Institute | Place {round},", 1), encoding="utf-8")
+        assert lint(cli, seed) == lint(cli, seed, "--no-cache")
+        counts.append(len(entries.read_text().splitlines()))
+    # Each edit appends one entry; once stale entries outnumber the 5 in use the file is rewritten.
+    assert max(counts) <= 2 * 5 + 1
+    assert 5 in counts
+    assert all(b == a + 1 for a, b in zip(counts, counts[1:]) if b != 5)
+
+
+def test_cache_dir_option_and_environment(cli, seed, tmp_path, monkeypatch):
+    expected = lint(cli, seed, "--no-cache")
+    assert lint(cli, seed, "--cache-dir", tmp_path / "elsewhere") == expected
+    assert list((tmp_path / "elsewhere").glob("cards-*.jsonl"))
+    monkeypatch.setenv("CARDLINT_CACHE_DIR", str(tmp_path / "from-env"))
+    assert lint(cli, seed) == expected
+    assert list((tmp_path / "from-env").glob("scan-*.json"))
+    assert not (seed.parent / ".cardlint_cache").exists()

@@ -200,3 +200,26 @@ def test_one_changed_card_is_all_that_is_scanned_again():
     changed_line = next(n for n, text in enumerate(changed.split("\n"), 1) if "Somewhere else" in text)
     assert first <= changed_line <= last
     assert last - first < 60  # one card, not the file
+
+
+@given(st.integers(0, 200), st.integers(0, 3), st.sampled_from([-7, -1, 1, 3]), st.booleans())
+def test_segments_that_do_not_match_the_text_are_refused(which, field, delta, edit):
+    """A segment whose byte, character or line count or hash is off (a cache file edited by hand)
+    never yields a scan that differs from a full scan. (The scan parts themselves are trusted, as
+    the cards' entries are: the cache folder is the user's own.)"""
+    from cardlint.layout import Layout
+    from cardlint.parser import BlockScan
+
+    before = Source.from_text("\n".join(EXAMPLE) + "\n")
+    records = Layout(before).records(parse(before, CONFIG.tiers))
+    record = records[which % len(records)]
+    if field < 3:
+        record[field] += delta
+    else:
+        record[3] = record[3][::-1]
+    text = "\n".join(EXAMPLE).replace("|Institute |", "|Institute | Elsewhere,", 1) + "\n" if edit else before.text
+    after = Source.from_text(text)
+    scan = Layout(after).reuse(records)
+    full = BlockScan(after.lines, after.text)
+    if scan is not None:
+        assert (scan.headings, scan.code, scan.html) == (full.headings, full.code, full.html)

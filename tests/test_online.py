@@ -102,7 +102,8 @@ def test_allow_private_checks_the_local_url(cli, server, tmp_path):
     assert [request for request, _ in server.log if request.path == "/private"]
 
 
-def test_cache_keeps_successes_not_failures(cli, server, tmp_path):
+def test_cache_keeps_successes_not_failures(cli, server, tmp_path, monkeypatch):
+    monkeypatch.delenv("CARDLINT_CACHE_DIR")  # the default folder, by the config
     path, remap = review(tmp_path, server.port)
     (tmp_path / ".cardlint.toml").write_text("[links]\ntimeout = 1\nretries = 1\nmax-retry-wait = 2\nexclude = ['slow', 'busy']\n")
     first = cli("--check-links", "--remap", remap, path)

@@ -7,9 +7,10 @@ reported, with lines and offsets relative to the card, plus the facts other rule
 (its images and role values), so a hit needs no parse.
 
 The file is JSON Lines, not pickle (the folder sits in a repository that pull requests can write
-to): one ``<key> <entry as JSON>`` line per card. An entry is decoded only when its card asks for
-it, and a saved run writes the entries it reused as the text it read: after one card changed,
-nothing but that card's entry is encoded again.
+to): one ``<key> <entry as JSON>`` line per card. A run decodes the entries its cards ask for, in
+one call, and appends the entries it made: after one card changed, one line is written. The file
+is rewritten with only the entries in use when stale ones outnumber them (keys are hashes of the
+card text, so a stale entry is never wrong, only dead weight).
 
 Next to it, ``scan-<hash of the file's path>.json`` keeps the file's segments for the next run's
 block scan (see cardlint.layout), which also gives the cards' hashes.
@@ -46,6 +47,9 @@ def _decode(text: str) -> object:
         return None
 
 
+# Stale entries tolerated beyond the number in use before the file is rewritten.
+_SLACK = 1_000
+
 _SEVERITIES = {severity.value: severity for severity in Severity}
 _APPLICABILITIES = {applicability.value: applicability for applicability in Applicability}
 
@@ -54,9 +58,9 @@ class CardCache:
     def __init__(self, folder: str) -> None:
         self.folder = folder
         self.stored: dict[str, str] = {}  # key -> the entry's JSON text, as read
-        self.used: dict[str, str] = {}  # what this run read or wrote: the next file's lines
+        self.used: dict[str, str] = {}  # the stored entries this run served
+        self.added: dict[str, str] = {}  # the entries this run made
         self.name: str | None = None
-        self.changed = False
         self.layout: Layout | None = None
         self.scan_name: str | None = None
 
@@ -64,7 +68,7 @@ class CardCache:
         """Start on a source: its block scan from the previous run's segments, when they serve."""
         self.layout = Layout(source)
         self.scan_name = os.path.join(self.folder, f"scan-{_digest(os.path.abspath(source.path))}.json")
-        records = Layout.load(self.scan_name)
+        records = self.layout.load(self.scan_name)
         return None if records is None else self.layout.reuse(records)
 
     def open(self, source: Source, template: Template, config: Config, rules: Sequence[type[Rule]]) -> None:
@@ -154,8 +158,7 @@ class CardCache:
             roles,
         ]
         # ensure_ascii (the default) keeps U+2028 and friends escaped: a line is one entry.
-        self.used[key] = json.dumps(entry, separators=(",", ":"))
-        self.changed = True
+        self.added[key] = json.dumps(entry, separators=(",", ":"))
 
     def restore(self, entry: list, card: Card, path: str) -> list[Diagnostic]:
         """The entry's diagnostics at the card's current place; the card learns its facts.
@@ -203,13 +206,23 @@ class CardCache:
             return
         if self.layout is not None and self.scan_name is not None:
             self.layout.save(self.scan_name, document)
-        if self.name is None or not (self.changed or len(self.used) != len(self.stored)):
+        if self.name is None:
+            return
+        stale = len(self.stored) - len(self.used)
+        compact = stale > len(self.used) + len(self.added) + _SLACK
+        if not (self.added or compact):
             return
         try:
-            temporary = f"{self.name}.{os.getpid()}.tmp"
-            payload = "".join([f"{key} {text}\n" for key, text in self.used.items()])
-            with open(temporary, "w", encoding="utf-8") as handle:
-                handle.write(payload)
-            os.replace(temporary, self.name)
+            if compact:
+                temporary = f"{self.name}.{os.getpid()}.tmp"
+                lines = {**self.used, **self.added}
+                with open(temporary, "w", encoding="utf-8") as handle:
+                    handle.write("".join([f"{key} {text}\n" for key, text in lines.items()]))
+                os.replace(temporary, self.name)
+            else:
+                # One write in append mode: a reader meanwhile sees at worst a cut last line, which
+                # counts as a damaged entry and is checked afresh.
+                with open(self.name, "a", encoding="utf-8") as handle:
+                    handle.write("".join([f"{key} {text}\n" for key, text in self.added.items()]))
         except OSError:
             pass

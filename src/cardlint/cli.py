@@ -48,7 +48,13 @@ def _split(values: Sequence[str]) -> list[str]:
 )
 @click.option("--check-links", is_flag=True, help="Also check that links and remote images answer (online).")
 @click.option("--remap", multiple=True, metavar="'PATTERN REPLACEMENT'", help="Rewrite URLs before checking them.")
-@click.option("--no-cache", is_flag=True, help="Neither read nor write .cardlint_cache/.")
+@click.option("--no-cache", is_flag=True, help="Neither read nor write the cache.")
+@click.option(
+    "--cache-dir",
+    envvar="CARDLINT_CACHE_DIR",
+    type=str,
+    help="Keep the cache here [env CARDLINT_CACHE_DIR] (default: .cardlint_cache/ by the config, or by the file).",
+)
 @click.option("--list-rules", is_flag=True, help="List every rule and exit.")
 @click.option("--list-cards", is_flag=True, help="List each card's tier, score and whether it is in place.")
 @click.option("--explain", metavar="CODE", help="Print a rule's documentation and exit.")
@@ -98,6 +104,7 @@ def run(
     check_links: bool,
     remap: tuple[str, ...],
     no_cache: bool,
+    cache_dir: str | None,
     list_rules: bool,
     list_cards: bool,
     explain: str | None,
@@ -128,7 +135,7 @@ def run(
     plain = not (fix or diff or list_cards or check_links)
     if plain and len(paths) > 1 and (os.cpu_count() or 1) > 1:
         # Independent files on several cores; results are reported in the order given.
-        results = _lint_in_processes(paths, config_path, select, ignore, extend_select, no_cache)
+        results = _lint_in_processes(paths, config_path, select, ignore, extend_select, _cache(no_cache, cache_dir))
         for path, (found, lines) in zip(paths, results):
             reports.extend(found)
             sources[path] = lines
@@ -140,7 +147,7 @@ def run(
         if check_links or config.check_links:
             # One checker per config: verdicts and the link cache carry over from file to file.
             if id(config) not in checkers:
-                checkers[id(config)] = _link_checker(config, remap, no_cache, progress=output_format == "text")
+                checkers[id(config)] = _link_checker(config, remap, _cache(no_cache, cache_dir), progress=output_format == "text")
             online = checkers[id(config)]
         source = Source.read(path, config.max_file_size)
         sources[path] = source.lines
@@ -170,7 +177,8 @@ def run(
                     fixed_total += outcome.fixed
             reports.extend(outcome.result.diagnostics)
         else:
-            reports.extend(lint_source(source, config, chosen, scores, online, _card_cache(config, no_cache)).diagnostics)
+            cache = _card_cache(config, _cache(no_cache, cache_dir))
+            reports.extend(lint_source(source, config, chosen, scores, online, cache).diagnostics)
     if list_cards:
         return EXIT_OK
     if diff:
@@ -211,36 +219,45 @@ def _settings(path, config_path, rules, select, ignore, extend_select, memo: dic
     return memo[key]
 
 
-def _card_cache(config: Config, no_cache: bool) -> CardCache | None:
-    return None if no_cache else CardCache(os.path.join(config.root or ".", ".cardlint_cache"))
+def _cache(no_cache: bool, cache_dir: str | None) -> str | None:
+    """The cache setting passed around: None for no cache, "" for the default folder, or a folder."""
+    return None if no_cache else cache_dir or ""
+
+
+def _cache_folder(config: Config, cache: str) -> str:
+    return cache or os.path.join(config.root or ".", ".cardlint_cache")
+
+
+def _card_cache(config: Config, cache: str | None) -> CardCache | None:
+    return None if cache is None else CardCache(_cache_folder(config, cache))
 
 
 def _lint_one(job: tuple) -> tuple[list[Diagnostic], list[str]]:
     """Lint one file in a worker process (config, scores and rules are resolved there)."""
-    path, config_path, select, ignore, extend_select, no_cache = job
+    path, config_path, select, ignore, extend_select, cache = job
     from cardlint.rules import all_rules
 
     gc.disable()
     config, scores, chosen = _settings(path, config_path, all_rules(), select, ignore, extend_select, {})
     source = Source.read(path, config.max_file_size)
-    return lint_source(source, config, chosen, scores, cache=_card_cache(config, no_cache)).diagnostics, source.lines
+    return lint_source(source, config, chosen, scores, cache=_card_cache(config, cache)).diagnostics, source.lines
 
 
-def _lint_in_processes(paths, config_path, select, ignore, extend_select, no_cache) -> list:
+def _lint_in_processes(paths, config_path, select, ignore, extend_select, cache) -> list:
     from concurrent.futures import ProcessPoolExecutor
 
-    jobs = [(path, config_path, select, ignore, extend_select, no_cache) for path in paths]
+    jobs = [(path, config_path, select, ignore, extend_select, cache) for path in paths]
     workers = min(os.cpu_count() or 1, len(paths))
     with ProcessPoolExecutor(max_workers=workers) as pool:
         return list(pool.map(_lint_one, jobs))
 
 
-def _link_checker(config: Config, remap: Sequence[str], no_cache: bool, progress: bool):
+def _link_checker(config: Config, remap: Sequence[str], cache: str | None, progress: bool):
     """The ``online`` step for lint_source: collect links, check the ones not checked yet this run."""
     from cardlint.online import LinkChecker, collect_links
 
-    cache = None if no_cache else os.path.join(config.root or ".", ".cardlint_cache", "links.json")
-    checker = LinkChecker(config.links, cache, remap)
+    links = None if cache is None else os.path.join(_cache_folder(config, cache), "links.json")
+    checker = LinkChecker(config.links, links, remap)
     verdicts: dict = {}
     show = progress and sys.stderr.isatty() and not os.environ.get("CI")
 

@@ -4,7 +4,8 @@ A run with the cache keeps, per file, the file's *segments*: the file is cut bef
 tier and card heading that follows a blank line. There the block scan is always outside any block
 and any paragraph, so a segment scans the same wherever it sits. A segment records its length
 (bytes, characters, lines), a hash of its bytes and what the scan found in it (headings, fenced
-and HTML lines), relative to its first line.
+and HTML lines), relative to its first line: one JSON line per segment in
+``.cardlint_cache/scan-<hash of the file's path>.json``.
 
 The next run keeps the segments that still match, byte for byte, from the start of the file and
 from its end, and scans only the lines between. That is a full scan's result whenever the lines
@@ -33,6 +34,17 @@ def digest(data: bytes | memoryview) -> str:
     return hashlib.sha256(data).hexdigest()[:32]
 
 
+def _line_count(data: bytes, start: int, end: int) -> int:
+    """Lines in ``data[start:end]`` as Source splits them (at CRLF, CR and LF), in C-level counts."""
+    if start == end:
+        return 0
+    count = data.count(b"\n", start, end)
+    returns = data.count(b"\r", start, end)
+    if returns:
+        count += returns - data.count(b"\r\n", start, end)
+    return count + (0 if data[end - 1] in (0x0A, 0x0D) else 1)
+
+
 def _runs(numbers: list[int], first: int, last: int, base: int) -> list[list[int]]:
     """The sorted ``numbers`` between ``first`` and ``last`` as [start, end] runs, minus ``base``."""
     runs: list[list[int]] = []
@@ -53,20 +65,27 @@ class Layout:
         self.offsets: dict[int, int] = {}  # first line of a kept segment -> its character offset
         self.middle: tuple[int, int, int] | None = None  # first and last line scanned afresh, offset
         self.previous: list | None = None  # the records read, when they served
+        self.texts: dict[int, str] = {}  # id of a record read -> its JSON text
 
     # -- reading the previous run's segments ------------------------------------------------------
 
-    @staticmethod
-    def load(name: str) -> list | None:
+    def load(self, name: str) -> list | None:
+        """The previous run's records from ``name``: a header line, then one JSON line per segment."""
         try:
             with open(name, encoding="utf-8") as handle:
-                data = json.load(handle)
+                lines = handle.read().split("\n")
+            header = json.loads(lines[0])
+            if header != {"format": _FORMAT, "version": __version__}:
+                return None
+            body = [line for line in lines[1:] if line]
+            records = json.loads("[" + ",".join(body) + "]")
         except (OSError, ValueError):
             return None
-        if not isinstance(data, dict) or data.get("format") != _FORMAT or data.get("version") != __version__:
+        if not isinstance(records, list) or len(records) != len(body):
             return None
-        segments = data.get("segments")
-        return segments if isinstance(segments, list) else None
+        # Kept records are written back as the text read (see save).
+        self.texts = {id(record): text for record, text in zip(records, body)}
+        return records
 
     def reuse(self, records: list) -> BlockScan | None:
         """The block scan of the source from kept segments and a scan of the rest; None when the
@@ -87,6 +106,7 @@ class Layout:
         view = memoryview(data)
         size, count = len(data), len(records)
         kept: list[tuple[int, int, list]] = []  # (first line, offset, record)
+        sum_bytes: dict[int, int] = {}  # first line of a kept segment -> its byte offset
         # From the start: each segment must match where the one before it ended and end at a line
         # break. The last segment is kept only when the file ends with it (the state after it, with
         # more lines following, was never recorded).
@@ -99,6 +119,7 @@ class Layout:
             if digest(view[byte:end]) != hashed:
                 break
             kept.append((line + 1, char, records[index]))
+            sum_bytes[line + 1] = byte
             byte, char, line, index = end, char + nchars, line + nlines, index + 1
         # From the end: back to where the kept start ends. The first segment (which starts at line
         # 1, not at a heading) is kept only at the start of the file.
@@ -113,15 +134,23 @@ class Layout:
                 break
             end_byte, end_char, end_line, back = start, end_char - nchars, end_line - nlines, back - 1
             kept.append((end_line + 1, end_char, records[back]))
+            sum_bytes[end_line + 1] = start
         if end_line < line or end_char < char:
             return None
         middle = BlockScan(source.lines[line:end_line], None, offset=line)
         text, lines = source.text, source.lines
         if middle.unclosed:
             return None
-        for first, offset, _ in kept:
-            # The counts come from the file read, not from the bytes hashed: check they still agree.
+        ascii_text = len(data) == len(text)
+        for first, offset, record in kept:
+            # The hash vouches for the bytes only: check the counts against them and the text.
+            nbytes, nchars, nlines = record[0], record[1], record[2]
+            start = sum_bytes[first]
+            if nlines != _line_count(data, start, start + nbytes) or (ascii_text and nchars != nbytes):
+                return None
             if not text.startswith(lines[first - 1], offset) or (offset and text[offset - 1] not in "\r\n"):
+                return None
+            if nchars and text[offset + nchars - 1] not in "\r\n" and offset + nchars != len(text):
                 return None
         headings, code, html = middle.headings, middle.code, middle.html
         for first, offset, record in kept:
@@ -202,11 +231,15 @@ class Layout:
         previous = self.previous
         if previous is not None and len(records) == len(previous) and all(map(operator.is_, records, previous)):
             return
-        payload = json.dumps({"format": _FORMAT, "version": __version__, "segments": records}, separators=(",", ":"))
+        texts = self.texts
+        lines = [json.dumps({"format": _FORMAT, "version": __version__})]
+        for record in records:
+            text = texts.get(id(record))
+            lines.append(text if text is not None else json.dumps(record, separators=(",", ":")))
         temporary = f"{name}.{os.getpid()}.tmp"
         try:
             with open(temporary, "w", encoding="utf-8") as handle:
-                handle.write(payload)
+                handle.write("\n".join(lines) + "\n")
             os.replace(temporary, name)
         except OSError:
             pass

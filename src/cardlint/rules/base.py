@@ -167,7 +167,9 @@ class Context:
             found: dict[int, tuple[str, int]] = {}
             cards = self.document.cards
             starts = [card.line for card in cards]
-            for match in _SCORE_ANNOTATION.finditer(self.source.text):
+            text = self.source.text
+            # str's search finds no "cardlint:" in a 16 MB file several times faster than the regex.
+            for match in _SCORE_ANNOTATION.finditer(text) if "cardlint:" in text else ():
                 line, _ = self.source.position(match.start())
                 index = bisect.bisect_right(starts, line) - 1
                 if index >= 0 and line <= cards[index].end_line and line not in self.document.code_lines:
