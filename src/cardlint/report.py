@@ -123,11 +123,17 @@ def render_json(diagnostics: Sequence[Diagnostic]) -> str:
     if not diagnostics:
         return "[]\n"
     paths: dict[str, str] = {}
+    kinds: dict[tuple, str] = {}  # (code, name, severity) -> those three members, written once
     out = []
     for d in diagnostics:
         path = paths.get(d.path)
         if path is None:
             path = paths[d.path] = _string(d.path)
+        kind = kinds.get((d.code, d.name, d.severity))
+        if kind is None:
+            kind = kinds[(d.code, d.name, d.severity)] = (
+                f'"code": {_string(d.code)}, "name": {_string(d.name)}, "severity": {_string(d.severity.value)}'
+            )
         fix = d.fix
         if fix is None:
             tail = '"fixable": false, "fix": null}'
@@ -141,8 +147,7 @@ def render_json(diagnostics: Sequence[Diagnostic]) -> str:
             )
         out.append(
             f'{{"path": {path}, "line": {d.line}, "column": {d.column}, "end_line": {d.end_line}, '
-            f'"end_column": {d.end_column}, "code": {_string(d.code)}, "name": {_string(d.name)}, '
-            f'"severity": {_string(d.severity.value)}, "message": {_string(d.message)}, {tail}'
+            f'"end_column": {d.end_column}, {kind}, "message": {_string(d.message)}, {tail}'
         )
     return "[\n" + ",\n".join(out) + "\n]\n"
 

@@ -7,6 +7,7 @@ import os
 import re
 from itertools import accumulate
 from operator import add
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
 from cardlint.errors import UsageError
@@ -16,10 +17,82 @@ _LINE_END = re.compile(r"\r\n|\r|\n")
 _NEAR = 5_000  # lines: past this, counting from a known start costs more than computing all starts
 
 
+class Lines(Sequence[str]):
+    """The lines of an LF-only text, split region by region when first read.
+
+    A warm run knows where the file's segments start (see cardlint.layout) and reads the lines of
+    only a few of them: the rest of a 16 MB file is never split into a quarter of a million
+    strings. Reads near a region's start find the line without splitting the region.
+    """
+
+    __slots__ = ("text", "firsts", "offsets", "count", "parts")
+
+    def __init__(self, text: str, regions: list[tuple[int, int]], count: int) -> None:
+        """``regions``: (first line, character offset) of each region, in order, from (1, 0)."""
+        self.text = text
+        self.firsts = [first for first, _ in regions]
+        self.offsets = [offset for _, offset in regions] + [len(text)]
+        self.count = count
+        self.parts: list[list[str] | None] = [None] * len(regions)
+
+    def __len__(self) -> int:
+        return self.count
+
+    def _part(self, region: int) -> list[str]:
+        part = self.parts[region]
+        if part is None:
+            part = self.text[self.offsets[region] : self.offsets[region + 1]].split("\n")
+            if part[-1] == "" and (len(part) > 1 or region + 1 < len(self.firsts)):
+                part.pop()  # the region ends with its last line's newline
+            self.parts[region] = part
+        return part
+
+    def _line(self, index: int) -> str:
+        region = bisect.bisect_right(self.firsts, index + 1) - 1
+        within = index + 1 - self.firsts[region]
+        if self.parts[region] is None and within < 8:
+            start, end = self.offsets[region], self.offsets[region + 1]
+            for _ in range(within):
+                start = self.text.index("\n", start, end) + 1
+            stop = self.text.find("\n", start, end)
+            return self.text[start : end if stop < 0 else stop]
+        return self._part(region)[within]
+
+    def __getitem__(self, index):  # type: ignore[override]
+        if isinstance(index, slice):
+            start, stop, step = index.indices(self.count)
+            if step != 1 or stop - start <= 4:  # a few lines: read each, near its region's start
+                return [self._line(i) for i in range(start, stop, step)]
+            out: list[str] = []
+            region = bisect.bisect_right(self.firsts, start + 1) - 1 if start < stop else len(self.firsts)
+            while start < stop and region < len(self.firsts):
+                part = self._part(region)
+                first = self.firsts[region] - 1
+                out.extend(part[start - first : stop - first])
+                start = first + len(part)
+                region += 1
+            return out
+        if index < 0:
+            index += self.count
+        if not 0 <= index < self.count:
+            raise IndexError("line index out of range")
+        return self._line(index)
+
+    def __iter__(self) -> Iterator[str]:
+        for region in range(len(self.firsts)):
+            yield from self._part(region)
+
+    def __eq__(self, other: object) -> bool:
+        return list(self) == list(other) if isinstance(other, (list, Lines)) else NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+
 @dataclass(slots=True)
 class Source:
     """Decoded text without its BOM; positions are 1-based lines and columns in characters.
 
+    ``lines`` are split when first read (or, on a warm run, region by region: see ``Lines``).
     ``line_starts`` (the offset of each line) is computed when first read. ``line_start`` answers
     for one line from a nearby known start when there is one (see ``anchor``): a warm run that
     serves most cards from the cache never computes them all.
@@ -29,11 +102,13 @@ class Source:
     text: str
     bom: bool = False
     newline: str = "\n"
-    lines: list[str] = field(default_factory=list)
+    _lines: list[str] | Lines | None = None
     _line_starts: list[int] | None = None
     _utf8: bytes | None = None  # the text as UTF-8, when the file's bytes are at hand
     _anchors: dict[int, int] = field(default_factory=dict)  # line -> its start, known without line_starts
     _anchor_lines: list[int] = field(default_factory=list)
+    _count: int | None = None
+    lf_only: bool = True  # no CR anywhere: lines end with LF (the one newline str.split knows)
 
     @classmethod
     def from_text(cls, text: str, path: str = "<string>", utf8: bytes | None = None) -> Source:
@@ -41,11 +116,8 @@ class Source:
         if bom:
             text = text[1:]
         if "\r" not in text:
-            # The common case, LF only: str.split is an order of magnitude faster than the regex.
-            lines = text.split("\n")
-            if len(lines) > 1 and lines[-1] == "":
-                lines.pop()
-            return cls(path=path, text=text, bom=bom, newline="\n", lines=lines, _utf8=utf8)
+            # The common case, LF only: the lines are split when first asked for.
+            return cls(path=path, text=text, bom=bom, newline="\n", _utf8=utf8)
         lines = []
         starts = []
         counts = {"\n": 0, "\r\n": 0, "\r": 0}
@@ -62,7 +134,33 @@ class Source:
         newline = max(("\n", "\r\n", "\r"), key=lambda nl: counts[nl])
         if counts[newline] == 0:
             newline = "\n"
-        return cls(path=path, text=text, bom=bom, newline=newline, lines=lines, _line_starts=starts, _utf8=utf8)
+        return cls(
+            path=path, text=text, bom=bom, newline=newline, _lines=lines, _line_starts=starts, _utf8=utf8, lf_only=False
+        )
+
+    @property
+    def lines(self) -> list[str] | Lines:
+        if self._lines is None:
+            # str.split is an order of magnitude faster than the regex.
+            lines = self.text.split("\n")
+            if len(lines) > 1 and lines[-1] == "":
+                lines.pop()
+            self._lines = lines
+        return self._lines
+
+    @property
+    def line_count(self) -> int:
+        """The number of lines, without splitting them."""
+        if self._lines is not None:
+            return len(self._lines)
+        if self._count is None:
+            self._count = _lf_line_count(self.text)
+        return self._count
+
+    def split_lazily(self, regions: list[tuple[int, int]]) -> None:
+        """Split the lines region by region, when read (LF-only text whose lines are not split yet)."""
+        if self._lines is None and self.lf_only:
+            self._lines = Lines(self.text, regions, self.line_count)
 
     @property
     def line_starts(self) -> list[int]:
@@ -80,7 +178,7 @@ class Source:
 
     def line_start(self, line: int) -> int:
         """Character offset of the start of a 1-based line."""
-        if self._line_starts is None and self._anchor_lines:
+        if self._line_starts is None and self._anchor_lines and self.lf_only:
             # LF only (a text with CR has its line starts from the split): count from the nearest
             # known start above, when it is near enough to beat computing them all.
             index = bisect.bisect_right(self._anchor_lines, line) - 1
@@ -126,6 +224,12 @@ class Source:
         if line < len(self.line_starts):
             return self.line_start(line + 1)
         return len(self.text)
+
+
+def _lf_line_count(text: str) -> int:
+    """len(text.split("\n")) without its last "" (as Source splits an LF-only text)."""
+    count = text.count("\n") + 1
+    return count - 1 if count > 1 and text.endswith("\n") else count
 
 
 def read_bytes(path: str, max_bytes: int | None = None) -> bytes:
