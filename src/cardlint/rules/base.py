@@ -168,8 +168,8 @@ class Context:
             cards = self.document.cards
             starts = [card.line for card in cards]
             text = self.source.text
-            # str's search finds no "cardlint:" in a 16 MB file several times faster than the regex.
-            for match in _SCORE_ANNOTATION.finditer(text) if "cardlint:" in text else ():
+            # A plain search finds no "cardlint:" in a 16 MB file several times faster than the regex.
+            for match in _SCORE_ANNOTATION.finditer(text) if self.source.mentions("cardlint:") else ():
                 line, _ = self.source.position(match.start())
                 index = bisect.bisect_right(starts, line) - 1
                 if index >= 0 and line <= cards[index].end_line and line not in self.document.code_lines:
