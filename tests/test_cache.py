@@ -7,7 +7,8 @@ import shutil
 
 import pytest
 
-from conftest import DATA
+from cardlint.rules import Rule
+from conftest import DATA, RULE_FIXTURES
 
 HISTORY = sorted((DATA / "history").glob("*.md"))
 
@@ -132,3 +133,32 @@ def test_cache_dir_option_and_environment(cli, seed, tmp_path, monkeypatch):
     assert lint(cli, seed) == expected
     assert list((tmp_path / "from-env").glob("scan-*.json"))
     assert not (seed.parent / ".cardlint_cache").exists()
+
+
+FIXTURES = sorted(p for p in RULE_FIXTURES.glob("*.md") if not p.name.endswith(".fixed.md"))
+
+
+@pytest.mark.parametrize("fixture", FIXTURES, ids=[p.stem for p in FIXTURES])
+def test_cached_rules_report_the_same_wherever_the_card_sits(fixture):
+    """A cacheable rule's result is served from the cache after the card moves: its messages may
+    not name absolute lines, and its positions and fixes must move with the card."""
+    from cardlint.config import Config
+    from cardlint.linter import lint_source
+    from cardlint.rules import BUILTIN_RULES
+    from cardlint.source import Source
+    from conftest import strip_markers
+
+    cacheable = [rule for rule in BUILTIN_RULES if rule.cacheable and rule.check_card is not Rule.check_card]
+    text, _ = strip_markers(fixture.read_text(encoding="utf-8"))
+    shift = "\n" * 7
+
+    def found(body: str) -> list:
+        return lint_source(Source.from_text(body, str(fixture)), Config(), cacheable).diagnostics
+
+    here, moved = found(text), found(shift + text)
+    assert [(d.code, d.line + 7, d.column, d.end_line + 7, d.message) for d in here] == [
+        (d.code, d.line, d.column, d.end_line, d.message) for d in moved
+    ]
+    assert [[(e.start + 7, e.end + 7, e.content) for e in d.fix.edits] if d.fix else None for d in here] == [
+        [(e.start, e.end, e.content) for e in d.fix.edits] if d.fix else None for d in moved
+    ]

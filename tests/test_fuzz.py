@@ -10,7 +10,7 @@ import os
 import re
 from collections import Counter
 
-from hypothesis import HealthCheck, example, given, settings
+from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
 from cardlint.config import Config
@@ -248,3 +248,29 @@ def test_lines_split_region_by_region_read_as_the_whole_split(lines, final_newli
             if -len(plain) <= index < len(plain):
                 assert lazy[index] == plain[index]
     assert len(lazy) == len(plain) and list(lazy) == plain and lazy[::2] == plain[::2]
+
+
+@given(_block_edits, _block_edits, st.sampled_from(["\n", "\r\n"]))
+# Found by the search: CL205's message named the first row's line, served stale after a shift.
+@example([(10, "duplicate", "")], [(0, "delete", "")], "\n")
+@settings(max_examples=max(100, settings.default.max_examples))
+def test_warm_run_after_random_edits_equals_a_run_without_cache(first, second, newline):
+    """End to end: a run that reuses the previous run's segments and card entries reports exactly
+    what a run without the cache reports, positions and fixes included."""
+    import tempfile
+
+    from cardlint.cache import CardCache
+
+    def lint(text: str, cache: CardCache | None) -> list:
+        source = Source.read(path) if cache is not None else Source.from_text(text, path)
+        return lint_source(source, CONFIG, RULES, cache=cache).diagnostics
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = os.path.join(folder, "README.md")
+        before = newline.join(edited(EXAMPLE, first)) + newline
+        after = newline.join(edited(edited(EXAMPLE, first), second)) + newline
+        assume("\x00" not in after)  # a binary file is refused before any linting
+        for text in (before, after):
+            with open(path, "w", encoding="utf-8", newline="") as handle:
+                handle.write(text)
+            assert lint(text, CardCache(os.path.join(folder, "cache"))) == lint(text, None)

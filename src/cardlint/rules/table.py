@@ -230,18 +230,20 @@ class DuplicateRow(Rule):
     summary = "Table row appears twice"
 
     def check_card(self, card: Card, ctx: Context) -> Iterable[Diagnostic]:
-        first_line: dict[str, int] = {}
-        for row, match in ctx.rows(card):
+        # The first one is named by its place in the table, not its line: a card's results are
+        # cached and served wherever the card moves to.
+        first_row: dict[str, int] = {}
+        for number, (row, match) in enumerate(ctx.rows(card), start=1):
             if match.canonical is None:
                 continue
-            if match.canonical in first_line:
+            if match.canonical in first_row:
                 yield self.report(
                     ctx,
                     row.key_span,
-                    f"Duplicate row '{match.canonical}' (first on line {first_line[match.canonical]})",
+                    f"Duplicate row '{match.canonical}' (first as row {first_row[match.canonical]} of the table)",
                 )
             else:
-                first_line[match.canonical] = row.line
+                first_row[match.canonical] = number
 
 
 class RowOrder(Rule):
