@@ -2,9 +2,9 @@
 
 A run with the cache keeps, per file, the file's *segments*: the file is cut before every title,
 tier and card heading that follows a blank line or another heading. There the block scan is always
-outside any block and any paragraph, so a segment scans the same wherever it sits. A segment records its length
-(bytes, characters, lines), a hash of its bytes and what the scan found in it (headings, fenced
-and HTML lines), relative to its first line: one JSON line per segment in
+outside any block and any paragraph, so a segment scans the same wherever it sits. A segment
+records its length (bytes, characters, lines), a hash of its bytes and what the scan found in it
+(headings, fenced and HTML lines), relative to its first line: one JSON line per segment in
 ``.cardlint_cache/scan-<hash of the file's path>.json``.
 
 The next run keeps the segments that still match, byte for byte, from the start of the file and
@@ -131,7 +131,8 @@ class Layout:
         # From the end: back to where the kept start ends. The first segment (which starts at line
         # 1, not at a heading) is kept only at the start of the file.
         back = count
-        end_byte, end_char, end_line = size, length, source.line_count
+        total = source.line_count
+        end_byte, end_char, end_line = size, length, total
         while back > index:
             record = records[back - 1]
             start, start_char = end_byte - record[0], end_char - record[1]
@@ -143,13 +144,21 @@ class Layout:
             kept.append((end_line + 1, end_char, record))
         if end_line < line:
             return None
-        if source._lines is None and source.lf_only:
-            # LF only, not split yet: split the lines segment by segment, when read.
-            regions = sorted([(first, offset) for first, offset, _ in kept] + [(line + 1, char)])
-            source.split_lazily([region for region, after in zip(regions, regions[1:] + [(end_line + 1, 0)]) if region[0] < after[0]])
-        middle = BlockScan(source.lines[line:end_line], None, offset=line)
+        lazy = source._lines is None and source.lf_only
+        if lazy:
+            fresh = text[char:end_char].split("\n")[: end_line - line] if end_line > line else []
+        else:
+            fresh = source.lines[line:end_line]
+        middle = BlockScan(fresh, None, offset=line)
         if middle.unclosed:
             return None
+        if lazy:
+            # LF only, not split yet: split the other lines segment by segment, when read.
+            regions = sorted([(first, offset) for first, offset, _ in kept] + [(line + 1, char)])
+            source.split_lazily(
+                [region for region, after in zip(regions, regions[1:] + [(total + 1, 0)]) if region[0] < after[0]],
+                {line + 1: fresh} if fresh else {},
+            )
         headings, code, html = middle.headings, middle.code, middle.html
         for first, offset, record in kept:
             self.kept[first] = record

@@ -25,15 +25,22 @@ class Lines(Sequence[str]):
     strings. Reads near a region's start find the line without splitting the region.
     """
 
-    __slots__ = ("text", "firsts", "offsets", "count", "parts")
+    __slots__ = ("text", "firsts", "offsets", "count", "parts", "split")
 
-    def __init__(self, text: str, regions: list[tuple[int, int]], count: int) -> None:
-        """``regions``: (first line, character offset) of each region, in order, from (1, 0)."""
+    def __init__(self, text: str, regions: list[tuple[int, int]], count: int, known: dict[int, list[str]]) -> None:
+        """``regions``: (first line, character offset) of each region, in order, from (1, 0);
+        ``known``: the lines of some regions (by first line), split already."""
         self.text = text
         self.firsts = [first for first, _ in regions]
         self.offsets = [offset for _, offset in regions] + [len(text)]
         self.count = count
-        self.parts: list[list[str] | None] = [None] * len(regions)
+        self.parts: list[list[str] | None] = [known.get(first) for first in self.firsts]
+        self.split = sum(part is not None for part in self.parts)
+
+    @property
+    def worn(self) -> bool:
+        """Whether most regions are split already: a plain list is then the faster to read."""
+        return self.split * 2 > len(self.parts)
 
     def __len__(self) -> int:
         return self.count
@@ -45,6 +52,7 @@ class Lines(Sequence[str]):
             if part[-1] == "" and (len(part) > 1 or region + 1 < len(self.firsts)):
                 part.pop()  # the region ends with its last line's newline
             self.parts[region] = part
+            self.split += 1
         return part
 
     def _line(self, index: int) -> str:
@@ -140,13 +148,17 @@ class Source:
 
     @property
     def lines(self) -> list[str] | Lines:
-        if self._lines is None:
+        lines = self._lines
+        if lines is None:
             # str.split is an order of magnitude faster than the regex.
             lines = self.text.split("\n")
             if len(lines) > 1 and lines[-1] == "":
                 lines.pop()
             self._lines = lines
-        return self._lines
+        elif type(lines) is Lines and lines.worn:
+            # Most of the file is being read after all (many cards not in the cache): a list.
+            self._lines = lines = list(lines)
+        return lines
 
     @property
     def line_count(self) -> int:
@@ -157,10 +169,11 @@ class Source:
             self._count = _lf_line_count(self.text)
         return self._count
 
-    def split_lazily(self, regions: list[tuple[int, int]]) -> None:
-        """Split the lines region by region, when read (LF-only text whose lines are not split yet)."""
+    def split_lazily(self, regions: list[tuple[int, int]], known: dict[int, list[str]]) -> None:
+        """Split the lines region by region, when read (LF-only text whose lines are not split yet);
+        ``known``: the lines of some regions, by first line."""
         if self._lines is None and self.lf_only:
-            self._lines = Lines(self.text, regions, self.line_count)
+            self._lines = Lines(self.text, regions, self.line_count, known)
 
     @property
     def line_starts(self) -> list[int]:
