@@ -39,8 +39,9 @@ class Lines(Sequence[str]):
 
     @property
     def worn(self) -> bool:
-        """Whether most regions are split already: a plain list is then the faster to read."""
-        return self.split * 2 > len(self.parts)
+        """Whether many regions are split already (a sixteenth): the run is reading much of the
+        file after all (many cards not in the cache), and a plain list is the faster to read."""
+        return self.split * 16 > len(self.parts)
 
     def __len__(self) -> int:
         return self.count
@@ -156,7 +157,7 @@ class Source:
                 lines.pop()
             self._lines = lines
         elif type(lines) is Lines and lines.worn:
-            # Most of the file is being read after all (many cards not in the cache): a list.
+            # Much of the file is being read after all (many cards not in the cache): a list.
             self._lines = lines = list(lines)
         return lines
 
