@@ -34,6 +34,23 @@ def digest(data: bytes | memoryview) -> str:
     return hashlib.sha256(data).hexdigest()[:32]
 
 
+def _lines_in(data: bytes, start: int, end: int, lf_only: bool) -> int:
+    """Lines in ``data[start:end]`` as Source splits them (CRLF, CR and LF end a line), counted in C;
+    a part that ends mid-line counts that line."""
+    if start == end:
+        return 0
+    count = data.count(b"\n", start, end)
+    returns = 0 if lf_only else data.count(b"\r", start, end)
+    if returns:
+        count += returns - data.count(b"\r\n", start, end)
+    return count + (0 if data[end - 1] in (0x0A, 0x0D) else 1)
+
+
+def _starts_line(text: str, offset: int) -> bool:
+    """Whether ``offset`` is where a line starts (or the end of the text)."""
+    return offset == 0 or offset == len(text) or text[offset - 1] in "\r\n"
+
+
 def _runs(numbers: list[int], first: int, last: int, base: int) -> list[list[int]]:
     """The sorted ``numbers`` between ``first`` and ``last`` as [start, end] runs, minus ``base``."""
     runs: list[list[int]] = []
@@ -94,26 +111,8 @@ class Layout:
         data, text = source.utf8, source.text
         view = memoryview(data)
         size, length, count = len(data), len(text), len(records)
-        # Per segment: byte, character and line counts, and hash. The hash vouches for the bytes
-        # only, so the counts are checked against the bytes and the text as the segment is kept
-        # (and a segment after the first starts with its heading); one that fails is not kept.
-        ascii_text, returns = size == length, b"\r" in data
+        # Per segment: byte, character and line counts, and hash.
         sha256 = hashlib.sha256
-
-        def fits(record: list, byte: int, char: int) -> bool:
-            nbytes, nchars, nlines, hashed = record[0], record[1], record[2], record[3]
-            end = byte + nbytes
-            lines = data.count(b"\n", byte, end)
-            if returns:
-                lines += data.count(b"\r", byte, end) - data.count(b"\r\n", byte, end)
-            return (
-                sha256(view[byte:end]).hexdigest()[:32] == hashed
-                and nlines == lines + (0 if end == byte or data[end - 1] in (0x0A, 0x0D) else 1)
-                and (nchars == nbytes or not ascii_text)
-                and (char == 0 or (text[char - 1] in "\r\n" and text[char : char + 4].lstrip(" ")[:1] == "#"))
-                and (nchars == 0 or char + nchars == length or text[char + nchars - 1] in "\r\n")
-            )
-
         kept: list[tuple[int, int, list]] = []  # (first line, offset, record)
         # From the start: each segment must match where the one before it ended and end at a line
         # break. The last segment is kept only when the file ends with it (the state after it, with
@@ -124,7 +123,7 @@ class Layout:
             end = byte + record[0]
             if end > size or (end < size and (data[end - 1] != _NEWLINE or index == count - 1)):
                 break
-            if not fits(record, byte, char):
+            if sha256(view[byte:end]).hexdigest()[:32] != record[3]:
                 break
             kept.append((line + 1, char, record))
             byte, char, line, index = end, char + record[1], line + record[2], index + 1
@@ -135,15 +134,26 @@ class Layout:
         end_byte, end_char, end_line = size, length, total
         while back > index:
             record = records[back - 1]
-            start, start_char = end_byte - record[0], end_char - record[1]
-            if start < byte or start_char < char or (start > 0 and (data[start - 1] != _NEWLINE or back == 1)):
+            start = end_byte - record[0]
+            if start < byte or (start > 0 and (data[start - 1] != _NEWLINE or back == 1)):
                 break
-            if not fits(record, start, start_char):
+            if sha256(view[start:end_byte]).hexdigest()[:32] != record[3]:
                 break
-            end_byte, end_char, end_line, back = start, start_char, end_line - record[2], back - 1
+            end_byte, end_char, end_line, back = start, end_char - record[1], end_line - record[2], back - 1
             kept.append((end_line + 1, end_char, record))
-        if end_line < line:
+        # The hashes vouch for the bytes only; the character and line counts the records add up
+        # must agree with the text where the kept runs end and the fresh lines begin.
+        if end_line < line or end_char < char or not (
+            _lines_in(data, 0, byte, source.lf_only) == line
+            and _lines_in(data, end_byte, size, source.lf_only) == total - end_line
+            and _starts_line(text, char)
+            and _starts_line(text, end_char)
+            and (size != length or (char == byte and end_char == end_byte))
+        ):
             return None
+        for first, offset, _ in kept:  # and each kept segment after the first starts its heading line
+            if offset and (text[offset - 1] not in "\r\n" or text[offset] not in "# "):
+                return None
         lazy = source._lines is None and source.lf_only
         if lazy:
             fresh = text[char:end_char].split("\n")[: end_line - line] if end_line > line else []
