@@ -18,9 +18,9 @@ from cardlint.decide import enabled_rules
 from cardlint.diagnostic import Diagnostic, Severity
 from cardlint.errors import UsageError
 from cardlint.linter import LintResult, lint_source
-from cardlint.source import Source
-from cardlint.scores import ScoreTable, scores_for
 from cardlint.report import render_github, render_json, render_statistics, render_text
+from cardlint.scores import ScoreTable, scores_for
+from cardlint.source import Source
 
 EXIT_OK, EXIT_FOUND, EXIT_ERROR = 0, 1, 2
 FORMATS = ("text", "json", "github", "sarif")

@@ -5,10 +5,10 @@ from __future__ import annotations
 import bisect
 import os
 import re
-from itertools import accumulate
-from operator import add
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from itertools import accumulate
+from operator import add
 
 from cardlint.errors import UsageError
 
