@@ -162,3 +162,13 @@ def test_cached_rules_report_the_same_wherever_the_card_sits(fixture):
     assert [[(e.start + 7, e.end + 7, e.content) for e in d.fix.edits] if d.fix else None for d in here] == [
         [(e.start, e.end, e.content) for e in d.fix.edits] if d.fix else None for d in moved
     ]
+
+
+def test_unusable_cache_dir_only_costs_speed(cli, seed, tmp_path):
+    """A cache folder that cannot be made (a file is in the way) never fails the run."""
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("x")
+    expected = lint(cli, seed, "--no-cache")
+    first = cli("--output-format", "json", "--cache-dir", blocker, seed)
+    assert (first.code, json.loads(first.out)) == expected and first.err == ""
+    assert lint(cli, seed, "--cache-dir", blocker) == expected
