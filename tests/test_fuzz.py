@@ -199,7 +199,7 @@ def test_one_changed_card_is_all_that_is_scanned_again():
     changed = "\n".join(EXAMPLE).replace("|Institute |", "|Institute | Somewhere else,", 1) + "\n"
     layout = Layout(Source.from_text(changed))
     assert layout.reuse(records) is not None
-    first, last, _ = layout.middle
+    first, last = layout.middle
     changed_line = next(n for n, text in enumerate(changed.split("\n"), 1) if "Somewhere else" in text)
     assert first <= changed_line <= last
     assert last - first < 60  # one card, not the file

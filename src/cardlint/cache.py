@@ -103,7 +103,7 @@ class CardCache:
     def offset(self, card: Card) -> int:
         """The character offset where the card starts."""
         assert self.layout is not None
-        return self.layout.offset(card.line)
+        return self.layout.source.line_start(card.line)
 
     def get(self, keys: list[str]) -> list[list | None]:
         """The entries for the cards' keys, in order; a missing or damaged one is None.

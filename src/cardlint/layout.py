@@ -68,8 +68,7 @@ class Layout:
     def __init__(self, source: Source) -> None:
         self.source = source
         self.kept: dict[int, list] = {}  # first line -> the kept segment's record
-        self.offsets: dict[int, int] = {}  # first line of a kept segment -> its character offset
-        self.middle: tuple[int, int, int] | None = None  # first and last line scanned afresh, offset
+        self.middle: tuple[int, int] | None = None  # first and last line scanned afresh
         self.previous: list | None = None  # the records read, when they served
         self.texts: dict[int, str] = {}  # id of a record read -> its JSON text
 
@@ -101,7 +100,7 @@ class Layout:
         except (ValueError, TypeError, KeyError, IndexError):
             scan = None
         if scan is None:
-            self.kept, self.offsets, self.middle = {}, {}, None
+            self.kept, self.middle = {}, None
         else:
             self.previous = records
         return scan
@@ -170,9 +169,8 @@ class Layout:
                 {line + 1: fresh} if fresh else {},
             )
         headings, code, html = middle.headings, middle.code, middle.html
-        for first, offset, record in kept:
+        for first, _, record in kept:
             self.kept[first] = record
-            self.offsets[first] = offset
             for rel, level, text, end_column, text_column in record[4]:
                 number = first + rel
                 headings[number] = Heading(level, text, number, Span(number, 1, number, end_column), text_column)
@@ -180,27 +178,20 @@ class Layout:
                 code.update(range(first + start, first + stop + 1))
             for start, stop in record[6]:
                 html.update(range(first + start, first + stop + 1))
-        self.middle = (line + 1, end_line, char)
-        source.anchor({**self.offsets, line + 1: char})
+        self.middle = (line + 1, end_line)
+        # Where the kept segments and the fresh lines start: the source counts other lines from there.
+        source.anchor({**{first: offset for first, offset, _ in kept}, line + 1: char})
         return BlockScan.assembled(headings, code, html)
 
     # -- positions and hashes -----------------------------------------------------------------------
 
-    def offset(self, line: int) -> int:
-        """The character offset where ``line`` starts (the text's length past the last line)."""
-        known = self.offsets.get(line)
-        if known is not None:
-            return known
-        if line > self.source.line_count:
-            return len(self.source.text)
-        return self.source.line_start(line)
-
     def hashed(self, first: int, last: int) -> tuple[str, int]:
         """The hash of lines ``first`` to ``last`` with their line breaks, and their offset."""
+        source = self.source
         record = self.kept.get(first)
         if record is not None and record[2] == last - first + 1:
-            return record[3], self.offsets[first]
-        start, end = self.offset(first), self.offset(last + 1)
+            return record[3], source.line_start(first)
+        start, end = source.line_start(first), source.next_line_offset(last)
         return digest(self._bytes(start, end)), start
 
     def _bytes(self, start: int, end: int) -> bytes | memoryview:
@@ -238,7 +229,7 @@ class Layout:
             last = cuts[index + 1] - 1 if index + 1 < len(cuts) else total
             record = self.kept.get(first)
             if record is None or record[2] != last - first + 1:
-                start, end = self.offset(first), self.offset(last + 1)
+                start, end = source.line_start(first), source.next_line_offset(last)
                 data = self._bytes(start, end)
                 low, high = bisect.bisect_left(heading_lines, first), bisect.bisect_right(heading_lines, last)
                 record = [

@@ -192,6 +192,9 @@ class Source:
 
     def line_start(self, line: int) -> int:
         """Character offset of the start of a 1-based line."""
+        known = self._anchors.get(line)
+        if known is not None:
+            return known
         if self._line_starts is None and self._anchor_lines and self.lf_only:
             # LF only (a text with CR has its line starts from the split): count from the nearest
             # known start above, when it is near enough to beat computing them all.
@@ -242,7 +245,7 @@ class Source:
 
     def next_line_offset(self, line: int) -> int:
         """Offset of the start of the following line (or the end of text)."""
-        if line < len(self.line_starts):
+        if line < self.line_count:
             return self.line_start(line + 1)
         return len(self.text)
 
