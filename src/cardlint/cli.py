@@ -182,7 +182,10 @@ def run(
             reports.extend(outcome.result.diagnostics)
         else:
             cache = _card_cache(config, _cache(no_cache, cache_dir))
-            reports.extend(lint_source(source, config, chosen, scores, online, cache).diagnostics)
+            result = lint_source(source, config, chosen, scores, online, cache)
+            reports.extend(result.diagnostics)
+            if _kept is not None:
+                _kept.append(result)
     if list_cards:
         return EXIT_OK
     if diff:
@@ -192,14 +195,16 @@ def run(
         total = sum(fixed_total.values())
         # Machine-readable output stays parseable: the tally goes to stderr there.
         click.echo(f"Fixed {total} problem{'s' if total != 1 else ''} ({details}).", err=output_format != "text")
+    # JSON escapes every control character: color=True spares click a pass over the whole output
+    # in search of escape codes to strip (megabytes for a large README).
     if output_format == "json":
-        click.echo(render_json(reports), nl=False)
+        click.echo(render_json(reports), nl=False, color=True)
     elif output_format == "github":
         click.echo(render_github(reports), nl=False)
     elif output_format == "sarif":
         from cardlint.sarif import render_sarif
 
-        click.echo(render_sarif(reports, rules), nl=False)
+        click.echo(render_sarif(reports, rules), nl=False, color=True)
     elif statistics:
         click.echo(render_statistics(reports), nl=False)
     else:
@@ -214,6 +219,8 @@ def run(
             }
         click.echo(render_text(reports, unsafe_fixes, shown, styled=terminal), nl=False)
     failed = refused or any(d.severity is Severity.ERROR for d in reports)
+    if _kept is not None:
+        _kept.append((reports, sources))
     return EXIT_FOUND if failed else EXIT_OK
 
 
@@ -349,10 +356,17 @@ def _main(argv: Sequence[str] | None) -> int:
     return EXIT_OK
 
 
+# The console script's run keeps its objects here: it ends with os._exit, and freeing a large
+# run's millions of objects one by one on the way there would be time spent for nothing.
+_kept: list | None = None
+
+
 def entry() -> None:
+    global _kept
+    _kept = []
     code = main()
-    # The console script ends here: flush, then leave without the interpreter's teardown, which
-    # would free a large run's millions of objects one by one for nothing (as mypy does).
+    # The console script ends here: flush, then leave without the interpreter's teardown (as mypy
+    # does), for the same reason.
     try:
         sys.stdout.flush()
         sys.stderr.flush()

@@ -14,6 +14,7 @@ from cardlint.errors import UsageError
 
 BOM = "\ufeff"
 _LINE_END = re.compile(r"\r\n|\r|\n")
+_OUR_NAME = "cardlint"
 _NEAR = 5_000  # lines: past this, counting from a known start costs more than computing all starts
 
 
@@ -118,6 +119,7 @@ class Source:
     _anchor_lines: list[int] = field(default_factory=list)
     _count: int | None = None
     lf_only: bool = True  # no CR anywhere: lines end with LF (the one newline str.split knows)
+    _mentioned: dict[str, bool] = field(default_factory=dict)  # word -> whether the text holds it
 
     @classmethod
     def from_text(cls, text: str, path: str = "<string>", utf8: bytes | None = None) -> Source:
@@ -207,10 +209,21 @@ class Source:
 
     def mentions(self, word: str) -> bool:
         """Whether the text contains ``word`` (ASCII), searched in the file's bytes when at hand:
-        a one-byte search is faster than one in a text that holds any character past U+00FF."""
-        if self._utf8 is not None:
-            return word.encode("ascii") in self._utf8
-        return word in self.text
+        a one-byte search is faster than one in a text that holds any character past U+00FF.
+
+        The directives and annotations all start with "cardlint": a file that never names it
+        (the common case) is searched once for all of them.
+        """
+        found = self._mentioned.get(word)
+        if found is None:
+            if word.startswith(_OUR_NAME) and word != _OUR_NAME and not self.mentions(_OUR_NAME):
+                found = False
+            elif self._utf8 is not None:
+                found = word.encode("ascii") in self._utf8
+            else:
+                found = word in self.text
+            self._mentioned[word] = found
+        return found
 
     @property
     def utf8(self) -> bytes:
