@@ -172,3 +172,25 @@ def test_unusable_cache_dir_only_costs_speed(cli, seed, tmp_path):
     first = cli("--output-format", "json", "--cache-dir", blocker, seed)
     assert (first.code, json.loads(first.out)) == expected and first.err == ""
     assert lint(cli, seed, "--cache-dir", blocker) == expected
+
+
+def test_warm_run_decodes_only_the_changed_card(seed):
+    """After one card changed, a warm run decodes that card and the few lines rules read, never
+    the whole file, and reports what a run without the cache reports."""
+    from cardlint.cache import CardCache
+    from cardlint.config import Config
+    from cardlint.linter import lint_source
+    from cardlint.rules import all_rules
+    from cardlint.source import Source
+
+    def lint(cache):
+        source = Source.read(str(seed), lazy=cache is not None)
+        return source, lint_source(source, Config(), all_rules(), cache=cache).diagnostics
+
+    folder = str(seed.parent / "cache")
+    lint(CardCache(folder))
+    text = seed.read_text(encoding="utf-8")
+    seed.write_text(text.replace("|Institute |", "|Institute | Elsewhere,", 1), encoding="utf-8")
+    source, warm = lint(CardCache(folder))
+    assert source._text is None
+    assert warm == lint(None)[1]

@@ -159,12 +159,13 @@ _block_edits = st.lists(
 )
 
 
-@given(_block_edits, _block_edits, st.sampled_from(["\n", "\r\n"]), st.booleans())
-@example([], [(208, "delete", "")], "\n", False)  # the lazily split lines once lost the last segment
+@given(_block_edits, _block_edits, st.sampled_from(["\n", "\r\n"]), st.booleans(), st.booleans())
+@example([], [(208, "delete", "")], "\n", False, False)  # the lazily split lines once lost the last segment
 @settings(max_examples=max(300, settings.default.max_examples))
-def test_scan_reused_from_the_last_run_equals_a_full_scan(first, second, newline, final_newline):
+def test_scan_reused_from_the_last_run_equals_a_full_scan(first, second, newline, final_newline, lazy):
     """Segments kept from the previous run plus a scan of the rest give exactly a full scan; the
-    cards' hashes and offsets from kept segments are those of their text."""
+    cards' hashes and offsets from kept segments are those of their text. ``lazy``: the edited
+    file is decoded only where read, as a warm run reads it."""
     import json
 
     from cardlint.layout import Layout, digest
@@ -175,20 +176,21 @@ def test_scan_reused_from_the_last_run_equals_a_full_scan(first, second, newline
     before = Source.from_text(newline.join(before_lines) + end)
     records = json.loads(json.dumps(Layout(before).records(parse(before, CONFIG.tiers))))
     text = newline.join(edited(before_lines, second)) + end
-    after = Source.from_text(text)
+    after = Source.from_bytes(text.encode("utf-8"), lazy=lazy)
     layout = Layout(after)
     scan = layout.reuse(records)
     plain = Source.from_text(text)  # split and measured in full, on a separate copy
-    assert list(after.lines) == plain.lines
-    full = BlockScan(plain.lines, plain.text)
     if scan is not None:
+        full = BlockScan(plain.lines, plain.text)
         assert (scan.headings, scan.code, scan.html) == (full.headings, full.code, full.html)
+        assert (after.line_count, after.length) == (len(plain.lines), len(text))
     starts = plain.line_starts
     for card in parse(after, CONFIG.tiers, scan=scan).cards:
         key, offset = layout.hashed(card.line, card.end_line)
-        stop = starts[card.end_line] if card.end_line < len(starts) else len(after.text)
+        stop = starts[card.end_line] if card.end_line < len(starts) else len(text)
         assert offset == starts[card.line - 1]
-        assert key == digest(after.text[offset:stop].encode("utf-8"))
+        assert key == digest(text[offset:stop].encode("utf-8"))
+    assert list(after.lines) == plain.lines
 
 
 def test_one_changed_card_is_all_that_is_scanned_again():
@@ -205,47 +207,72 @@ def test_one_changed_card_is_all_that_is_scanned_again():
     assert last - first < 60  # one card, not the file
 
 
-@given(st.integers(0, 200), st.integers(0, 3), st.sampled_from([-7, -1, 1, 3]), st.booleans())
-def test_segments_that_do_not_match_the_text_are_refused(which, field, delta, edit):
-    """A segment whose byte, character or line count or hash is off (a cache file edited by hand)
-    never yields a scan that differs from a full scan. (The scan parts themselves are trusted, as
-    the cards' entries are: the cache folder is the user's own.)"""
+@given(st.integers(0, 200), st.integers(0, 3), st.sampled_from([-7, -1, 1, 3]), st.booleans(), st.booleans())
+def test_segments_that_do_not_match_the_text_are_refused(which, field, delta, edit, lazy):
+    """A segment whose byte, character or line count or hash is off never yields a scan that
+    differs from a full scan: a decoded text checks the counts, and a warm run (which decodes only
+    the changed lines) trusts only records that the scan file's hash vouches for. (What a record
+    says of its scan is trusted, as the cards' entries are: the cache folder is the user's own.)"""
+    import json
+    import tempfile
+
     from cardlint.layout import Layout
     from cardlint.parser import BlockScan
 
     before = Source.from_text("\n".join(EXAMPLE) + "\n")
+    text = "\n".join(EXAMPLE).replace("|Institute |", "|Institute | Elsewhere,", 1) + "\n" if edit else before.text
+    with tempfile.TemporaryDirectory() as folder:
+        name = os.path.join(folder, "scan.json")
+        Layout(before).save(name, parse(before, CONFIG.tiers))
+        with open(name, encoding="utf-8") as handle:
+            header, *lines = handle.read().splitlines()
+        index = which % len(lines)
+        record = json.loads(lines[index])
+        if field < 3:
+            record[field] += delta
+        else:
+            record[3] = record[3][::-1]
+        lines[index] = json.dumps(record, separators=(",", ":"))
+        with open(name, "w", encoding="utf-8") as handle:
+            handle.write("\n".join([header, *lines]) + "\n")
+        # Edited by hand, the file is refused whole: its hash no longer matches.
+        assert Layout(Source.from_bytes(text.encode("utf-8"), lazy=lazy)).load(name) is None
+    # The same records handed over directly: the bytes and hashes are checked against the file,
+    # and a decoded text checks the counts.
     records = Layout(before).records(parse(before, CONFIG.tiers))
     record = records[which % len(records)]
     if field < 3:
         record[field] += delta
     else:
         record[3] = record[3][::-1]
-    text = "\n".join(EXAMPLE).replace("|Institute |", "|Institute | Elsewhere,", 1) + "\n" if edit else before.text
-    after = Source.from_text(text)
+    after = Source.from_bytes(text.encode("utf-8"), lazy=lazy)
     scan = Layout(after).reuse(records)
-    full = BlockScan(after.lines, after.text)
-    if scan is not None:
+    plain = Source.from_text(text)
+    full = BlockScan(plain.lines, plain.text)
+    if scan is not None and (field in (0, 3) or not lazy):
         assert (scan.headings, scan.code, scan.html) == (full.headings, full.code, full.html)
+        assert list(after.lines) == plain.lines
 
 
 @given(
-    st.lists(st.sampled_from(["", "a", "## H", " ", "x y"]), min_size=1, max_size=30),
+    st.lists(st.sampled_from(["", "a", "## H", " ", "x y", "é ⋅ 扩散", "🙂"]), min_size=1, max_size=30),
     st.booleans(),
     st.sets(st.integers(1, 30)),
     st.lists(st.tuples(st.integers(-35, 35), st.integers(-35, 35)), max_size=5),
 )
 def test_lines_split_region_by_region_read_as_the_whole_split(lines, final_newline, cuts, reads):
-    """Lines (a warm run's lazily split lines) answers every read as the plain split list does."""
+    """Lines (a warm run's lines, decoded and split region by region) answers every read as the
+    plain split list does."""
     from cardlint.source import Lines
 
     text = "\n".join(lines) + ("\n" if final_newline else "")
     plain = Source.from_text(text).lines
-    starts = [0]
+    starts = [0]  # byte offsets
     for line in plain[:-1]:
-        starts.append(starts[-1] + len(line) + 1)
+        starts.append(starts[-1] + len(line.encode("utf-8")) + 1)
     regions = [(1, 0)] + [(cut, starts[cut - 1]) for cut in sorted(cuts) if 1 < cut <= len(plain)]
     known = {regions[-1][0]: plain[regions[-1][0] - 1 :]} if len(regions) > 1 and final_newline else {}
-    lazy = Lines(text, regions, len(plain), known)
+    lazy = Lines(text.encode("utf-8"), regions, len(plain), known)
     for start, stop in reads:
         assert lazy[start:stop] == plain[start:stop]
         for index in (start, stop):
@@ -267,7 +294,7 @@ def test_warm_run_after_random_edits_equals_a_run_without_cache(first, second, n
     from cardlint.cache import CardCache
 
     def lint(text: str, cache: CardCache | None) -> list:
-        source = Source.read(path) if cache is not None else Source.from_text(text, path)
+        source = Source.read(path, lazy=True) if cache is not None else Source.from_text(text, path)
         return lint_source(source, CONFIG, RULES, cache=cache).diagnostics
 
     with tempfile.TemporaryDirectory() as folder:

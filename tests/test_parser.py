@@ -141,7 +141,7 @@ def test_lines_read_mostly_become_a_plain_list():
     for the region-by-region reads."""
     card = "## Card {n}\n" + "".join(f"line {i}\n" for i in range(15))
     text = "".join(card.format(n=n) for n in range(40))
-    source = Source.from_text(text)
+    source = Source.from_bytes(text.encode("utf-8"), lazy=True)
     source.split_lazily([(1 + 16 * n, text.index(f"## Card {n}\n")) for n in range(40)], {})
     assert source.lines[2] == "line 1" and source.lines[16] == "## Card 1"  # near a start: nothing split
     assert type(source.lines).__name__ == "Lines"

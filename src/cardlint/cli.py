@@ -153,7 +153,9 @@ def run(
             if id(config) not in checkers:
                 checkers[id(config)] = _link_checker(config, remap, _cache(no_cache, cache_dir), progress=output_format == "text")
             online = checkers[id(config)]
-        source = Source.read(path, config.max_file_size)
+        cache = None if fix or diff or list_cards else _card_cache(config, _cache(no_cache, cache_dir))
+        # With the cache, a warm run decodes only the parts of the file it reads.
+        source = Source.read(path, config.max_file_size, lazy=cache is not None)
         sources[path] = source
         if list_cards:
             result = lint_source(source, config, chosen, scores)
@@ -181,7 +183,6 @@ def run(
                     fixed_total += outcome.fixed
             reports.extend(outcome.result.diagnostics)
         else:
-            cache = _card_cache(config, _cache(no_cache, cache_dir))
             result = lint_source(source, config, chosen, scores, online, cache)
             reports.extend(result.diagnostics)
             if _kept is not None:
@@ -255,8 +256,9 @@ def _lint_one(job: tuple) -> tuple[list[Diagnostic], list[str] | None]:
 
     gc.disable()
     config, scores, chosen = _settings(path, config_path, all_rules(), select, ignore, extend_select, {})
-    source = Source.read(path, config.max_file_size)
-    found = lint_source(source, config, chosen, scores, cache=_card_cache(config, cache)).diagnostics
+    card_cache = _card_cache(config, cache)
+    source = Source.read(path, config.max_file_size, lazy=card_cache is not None)
+    found = lint_source(source, config, chosen, scores, cache=card_cache).diagnostics
     return found, list(source.lines) if excerpts else None
 
 

@@ -8,9 +8,12 @@ records its length (bytes, characters, lines), a hash of its bytes and what the 
 ``.cardlint_cache/scan-<hash of the file's path>.json``.
 
 The next run keeps the segments that still match, byte for byte, from the start of the file and
-from its end, and scans only the lines between. That is a full scan's result whenever the lines
-between end outside any block; otherwise the file is scanned in full. A card that is a kept
-segment also gets its hash (its cache key) and its offset without reading its text again.
+from its end, and decodes and scans only the lines between. That is a full scan's result whenever
+the lines between end outside any block; otherwise the file is scanned in full. A card that is a
+kept segment also gets its hash (its cache key) and its offset without reading its text again,
+and the file's length in characters and lines comes from the counts the records keep: the rest
+of the file is never decoded. The hash in the header covers every record, so a record damaged or
+edited by hand is never trusted: the whole file is scanned afresh then.
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ from cardlint.model import Document, Heading, Span
 from cardlint.parser import BlockScan
 from cardlint.source import Source
 
-_FORMAT = 1
+_FORMAT = 2
 _NEWLINE = 0x0A
 
 
@@ -44,11 +47,6 @@ def _lines_in(data: bytes, start: int, end: int, lf_only: bool) -> int:
     if returns:
         count += returns - data.count(b"\r\n", start, end)
     return count + (0 if data[end - 1] in (0x0A, 0x0D) else 1)
-
-
-def _starts_line(text: str, offset: int) -> bool:
-    """Whether ``offset`` is where a line starts (or the end of the text)."""
-    return offset == 0 or offset == len(text) or text[offset - 1] in "\r\n"
 
 
 def _runs(numbers: list[int], first: int, last: int, base: int) -> list[list[int]]:
@@ -77,12 +75,12 @@ class Layout:
     def load(self, name: str) -> list | None:
         """The previous run's records from ``name``: a header line, then one JSON line per segment."""
         try:
-            with open(name, encoding="utf-8") as handle:
-                lines = handle.read().split("\n")
-            header = json.loads(lines[0])
-            if header != {"format": _FORMAT, "version": __version__}:
+            with open(name, "rb") as handle:
+                header_line, _, rest = handle.read().partition(b"\n")
+            header = json.loads(header_line)
+            if header != {"format": _FORMAT, "version": __version__, "hash": digest(rest)}:
                 return None
-            body = [line for line in lines[1:] if line]
+            body = [line for line in rest.decode("utf-8").split("\n") if line]
             records = json.loads("[" + ",".join(body) + "]")
         except (OSError, ValueError):
             return None
@@ -107,12 +105,12 @@ class Layout:
 
     def _reuse(self, records: list) -> BlockScan | None:
         source = self.source
-        data, text = source.utf8, source.text
+        data = source.utf8
         view = memoryview(data)
-        size, length, count = len(data), len(text), len(records)
+        size, count = len(data), len(records)
         # Per segment: byte, character and line counts, and hash.
         sha256 = hashlib.sha256
-        kept: list[tuple[int, int, list]] = []  # (first line, offset, record)
+        kept: list[tuple[int, int, int, list]] = []  # (first line, character offset, byte offset, record)
         # From the start: each segment must match where the one before it ended and end at a line
         # break. The last segment is kept only when the file ends with it (the state after it, with
         # more lines following, was never recorded).
@@ -124,13 +122,13 @@ class Layout:
                 break
             if sha256(view[byte:end]).hexdigest()[:32] != record[3]:
                 break
-            kept.append((line + 1, char, record))
+            kept.append((line + 1, char, byte, record))
             byte, char, line, index = end, char + record[1], line + record[2], index + 1
         # From the end: back to where the kept start ends. The first segment (which starts at line
         # 1, not at a heading) is kept only at the start of the file.
         back = count
-        total = source.line_count
-        end_byte, end_char, end_line = size, length, total
+        end_byte = size
+        suffix: list[list] = []
         while back > index:
             record = records[back - 1]
             start = end_byte - record[0]
@@ -138,38 +136,40 @@ class Layout:
                 break
             if sha256(view[start:end_byte]).hexdigest()[:32] != record[3]:
                 break
-            end_byte, end_char, end_line, back = start, end_char - record[1], end_line - record[2], back - 1
-            kept.append((end_line + 1, end_char, record))
-        # The hashes vouch for the bytes only; the character and line counts the records add up
-        # must agree with the text where the kept runs end and the fresh lines begin.
-        if end_line < line or end_char < char or not (
-            _lines_in(data, 0, byte, source.lf_only) == line
-            and _lines_in(data, end_byte, size, source.lf_only) == total - end_line
-            and _starts_line(text, char)
-            and _starts_line(text, end_char)
-            and (size != length or (char == byte and end_char == end_byte))
-        ):
-            return None
-        for first, offset, _ in kept:  # and each kept segment after the first starts its heading line
-            if offset and (text[offset - 1] not in "\r\n" or text[offset] not in "# "):
-                return None
+            end_byte, back = start, back - 1
+            suffix.append(record)
+        # The lines between, decoded and split here (the rest of the file is decoded only where
+        # read). Their counts and the records' give the file's length in characters and lines.
+        middle = data[byte:end_byte].decode("utf-8")
         lazy = source._lines is None and source.lf_only
+        fresh_count = _lines_in(data, byte, end_byte, source.lf_only)
+        end_line = line + fresh_count
+        char_at, line_at, byte_at = char + len(middle), end_line, end_byte
+        for record in reversed(suffix):
+            kept.append((line_at + 1, char_at, byte_at, record))
+            char_at, line_at, byte_at = char_at + record[1], line_at + record[2], byte_at + record[0]
+        if source._text is not None and (line_at != source.line_count or char_at != len(source._text)):
+            return None  # the counts disagree with the text: never trust them
+        # Each kept segment after the first starts its heading line.
+        if any(offset and data[offset] not in b"# " for _, _, offset, _ in kept):
+            return None
         if lazy:
-            fresh = text[char:end_char].split("\n")[: end_line - line] if end_line > line else []
+            fresh = middle.split("\n")[:fresh_count]
         else:
             fresh = source.lines[line:end_line]
-        middle = BlockScan(fresh, None, offset=line)
-        if middle.unclosed:
+        scan = BlockScan(fresh, None, offset=line)
+        if scan.unclosed:
             return None
+        source._count, source._length = line_at, char_at
         if lazy:
-            # LF only, not split yet: split the other lines segment by segment, when read.
-            regions = sorted([(first, offset) for first, offset, _ in kept] + [(line + 1, char)])
+            # LF only, not split yet: decode and split the other lines segment by segment, when read.
+            regions = sorted([(first, offset) for first, _, offset, _ in kept] + [(line + 1, byte)])
             source.split_lazily(
-                [region for region, after in zip(regions, regions[1:] + [(total + 1, 0)]) if region[0] < after[0]],
+                [region for region, after in zip(regions, regions[1:] + [(line_at + 1, 0)]) if region[0] < after[0]],
                 {line + 1: fresh} if fresh else {},
             )
-        headings, code, html = middle.headings, middle.code, middle.html
-        for first, _, record in kept:
+        headings, code, html = scan.headings, scan.code, scan.html
+        for first, _, _, record in kept:
             self.kept[first] = record
             for rel, level, text, end_column, text_column in record[4]:
                 number = first + rel
@@ -180,7 +180,7 @@ class Layout:
                 html.update(range(first + start, first + stop + 1))
         self.middle = (line + 1, end_line)
         # Where the kept segments and the fresh lines start: the source counts other lines from there.
-        source.anchor({**{first: offset for first, offset, _ in kept}, line + 1: char})
+        source.anchor({**{first: offset for first, offset, _, _ in kept}, line + 1: char})
         return BlockScan.assembled(headings, code, html)
 
     # -- positions and hashes -----------------------------------------------------------------------
@@ -191,14 +191,16 @@ class Layout:
         record = self.kept.get(first)
         if record is not None and record[2] == last - first + 1:
             return record[3], source.line_start(first)
-        start, end = source.line_start(first), source.next_line_offset(last)
-        return digest(self._bytes(start, end)), start
+        return digest(self._bytes(first, last)[0]), source.line_start(first)
 
-    def _bytes(self, start: int, end: int) -> bytes | memoryview:
+    def _bytes(self, first: int, last: int) -> tuple[bytes | memoryview, int]:
+        """Lines ``first`` to ``last`` with their line breaks: as UTF-8, and their length in characters."""
         source = self.source
-        if len(source.utf8) == len(source.text):  # ASCII: characters are bytes
-            return memoryview(source.utf8)[start:end]
-        return source.text[start:end].encode("utf-8", "surrogatepass")
+        if source.length == len(source.utf8):  # ASCII: characters are bytes
+            start, end = source.line_start(first), source.next_line_offset(last)
+            return memoryview(source.utf8)[start:end], end - start
+        text = source.segment(first, last)
+        return text.encode("utf-8", "surrogatepass"), len(text)
 
     def _blank(self, line: int) -> bool:
         """Whether ``line`` (not a heading) is blank. The last line of a kept segment before another
@@ -229,12 +231,11 @@ class Layout:
             last = cuts[index + 1] - 1 if index + 1 < len(cuts) else total
             record = self.kept.get(first)
             if record is None or record[2] != last - first + 1:
-                start, end = source.line_start(first), source.next_line_offset(last)
-                data = self._bytes(start, end)
+                data, characters = self._bytes(first, last)
                 low, high = bisect.bisect_left(heading_lines, first), bisect.bisect_right(heading_lines, last)
                 record = [
                     len(data),
-                    end - start,
+                    characters,
                     last - first + 1,
                     digest(data),
                     [[h.line - first, h.level, h.text, h.span.end_column, h.text_column] for h in headings[low:high]],
@@ -251,14 +252,16 @@ class Layout:
         if previous is not None and len(records) == len(previous) and all(map(operator.is_, records, previous)):
             return
         texts = self.texts
-        lines = [json.dumps({"format": _FORMAT, "version": __version__})]
+        lines = []
         for record in records:
             text = texts.get(id(record))
             lines.append(text if text is not None else json.dumps(record, separators=(",", ":")))
+        body = "".join([line + "\n" for line in lines]).encode("utf-8")
+        header = json.dumps({"format": _FORMAT, "version": __version__, "hash": digest(body)})
         temporary = f"{name}.{os.getpid()}.tmp"
         try:
-            with open(temporary, "w", encoding="utf-8") as handle:
-                handle.write("\n".join(lines) + "\n")
+            with open(temporary, "wb") as handle:
+                handle.write(header.encode("utf-8") + b"\n" + body)
             os.replace(temporary, name)
         except OSError:
             pass

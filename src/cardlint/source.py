@@ -13,27 +13,29 @@ from operator import add
 from cardlint.errors import UsageError
 
 BOM = "\ufeff"
+_UTF8_BOM = b"\xef\xbb\xbf"
 _LINE_END = re.compile(r"\r\n|\r|\n")
 _OUR_NAME = "cardlint"
 _NEAR = 5_000  # lines: past this, counting from a known start costs more than computing all starts
 
 
 class Lines(Sequence[str]):
-    """The lines of an LF-only text, split region by region when first read.
+    """The lines of an LF-only UTF-8 file, decoded and split region by region when first read.
 
     A warm run knows where the file's segments start (see cardlint.layout) and reads the lines of
-    only a few of them: the rest of a 16 MB file is never split into a quarter of a million
-    strings. Reads near a region's start find the line without splitting the region.
+    only a few of them: the rest of a 16 MB file is never decoded, nor split into a quarter of a
+    million strings. Reads near a region's start decode that line alone.
     """
 
-    __slots__ = ("text", "firsts", "offsets", "count", "parts", "split")
+    __slots__ = ("data", "firsts", "offsets", "count", "parts", "split")
 
-    def __init__(self, text: str, regions: list[tuple[int, int]], count: int, known: dict[int, list[str]]) -> None:
-        """``regions``: (first line, character offset) of each region, in order, from (1, 0);
-        ``known``: the lines of some regions (by first line), split already."""
-        self.text = text
+    def __init__(self, data: bytes, regions: list[tuple[int, int]], count: int, known: dict[int, list[str]]) -> None:
+        """``data``: the file's bytes (valid UTF-8, no BOM); ``regions``: (first line, byte offset)
+        of each region, in order, from (1, 0); ``known``: the lines of some regions (by first
+        line), split already."""
+        self.data = data
         self.firsts = [first for first, _ in regions]
-        self.offsets = [offset for _, offset in regions] + [len(text)]
+        self.offsets = [offset for _, offset in regions] + [len(data)]
         self.count = count
         self.parts: list[list[str] | None] = [known.get(first) for first in self.firsts]
         self.split = sum(part is not None for part in self.parts)
@@ -50,7 +52,7 @@ class Lines(Sequence[str]):
     def _part(self, region: int) -> list[str]:
         part = self.parts[region]
         if part is None:
-            part = self.text[self.offsets[region] : self.offsets[region + 1]].split("\n")
+            part = self.data[self.offsets[region] : self.offsets[region + 1]].decode("utf-8").split("\n")
             if part[-1] == "" and (len(part) > 1 or region + 1 < len(self.firsts)):
                 part.pop()  # the region ends with its last line's newline
             self.parts[region] = part
@@ -61,11 +63,11 @@ class Lines(Sequence[str]):
         region = bisect.bisect_right(self.firsts, index + 1) - 1
         within = index + 1 - self.firsts[region]
         if self.parts[region] is None and within < 8:
-            start, end = self.offsets[region], self.offsets[region + 1]
+            data, start, end = self.data, self.offsets[region], self.offsets[region + 1]
             for _ in range(within):
-                start = self.text.index("\n", start, end) + 1
-            stop = self.text.find("\n", start, end)
-            return self.text[start : end if stop < 0 else stop]
+                start = data.index(b"\n", start, end) + 1
+            stop = data.find(b"\n", start, end)
+            return data[start : end if stop < 0 else stop].decode("utf-8")
         return self._part(region)[within]
 
     def __getitem__(self, index):  # type: ignore[override]
@@ -102,14 +104,16 @@ class Lines(Sequence[str]):
 class Source:
     """Decoded text without its BOM; positions are 1-based lines and columns in characters.
 
-    ``lines`` are split when first read (or, on a warm run, region by region: see ``Lines``).
+    ``text`` is decoded when first read: a warm run that serves most cards from the cache reads
+    only the lines it needs, each region decoded when first read (see ``Lines``), and never
+    decodes the whole file. ``lines`` are split when first read.
     ``line_starts`` (the offset of each line) is computed when first read. ``line_start`` answers
     for one line from a nearby known start when there is one (see ``anchor``): a warm run that
     serves most cards from the cache never computes them all.
     """
 
     path: str
-    text: str
+    _text: str | None  # None until first read (the bytes are then at hand, valid UTF-8 or not)
     bom: bool = False
     newline: str = "\n"
     _lines: list[str] | Lines | None = None
@@ -120,6 +124,7 @@ class Source:
     _count: int | None = None
     lf_only: bool = True  # no CR anywhere: lines end with LF (the one newline str.split knows)
     _mentioned: dict[str, bool] = field(default_factory=dict)  # word -> whether the text holds it
+    _length: int | None = None  # len(text), when known without decoding it (see cardlint.layout)
 
     @classmethod
     def from_text(cls, text: str, path: str = "<string>", utf8: bytes | None = None) -> Source:
@@ -128,7 +133,7 @@ class Source:
             text = text[1:]
         if "\r" not in text:
             # The common case, LF only: the lines are split when first asked for.
-            return cls(path=path, text=text, bom=bom, newline="\n", _utf8=utf8)
+            return cls(path=path, _text=text, bom=bom, newline="\n", _utf8=utf8)
         lines = []
         starts = []
         counts = {"\n": 0, "\r\n": 0, "\r": 0}
@@ -146,8 +151,30 @@ class Source:
         if counts[newline] == 0:
             newline = "\n"
         return cls(
-            path=path, text=text, bom=bom, newline=newline, _lines=lines, _line_starts=starts, _utf8=utf8, lf_only=False
+            path=path, _text=text, bom=bom, newline=newline, _lines=lines, _line_starts=starts, _utf8=utf8, lf_only=False
         )
+
+    @property
+    def text(self) -> str:
+        text = self._text
+        if text is None:
+            assert self._utf8 is not None
+            self._text = text = decode(self._utf8, self.path, 3 if self.bom else 0)
+        return text
+
+    @property
+    def length(self) -> int:
+        """len(text), without decoding it when a warm run learnt it from the cache."""
+        if self._text is None and self._length is not None:
+            return self._length
+        return len(self.text)
+
+    @property
+    def final_newline(self) -> bool:
+        """Whether the text ends with a line break."""
+        if self._text is None and self._utf8 is not None:
+            return self._utf8.endswith((b"\n", b"\r"))
+        return self.text.endswith(("\n", "\r"))
 
     @property
     def lines(self) -> list[str] | Lines:
@@ -169,14 +196,26 @@ class Source:
         if self._lines is not None:
             return len(self._lines)
         if self._count is None:
-            self._count = _lf_line_count(self.text)
+            if self._text is None and self._utf8 is not None:
+                self._count = _lf_line_count(self._utf8, b"\n")
+            else:
+                self._count = _lf_line_count(self.text, "\n")
         return self._count
 
     def split_lazily(self, regions: list[tuple[int, int]], known: dict[int, list[str]]) -> None:
-        """Split the lines region by region, when read (LF-only text whose lines are not split yet);
-        ``known``: the lines of some regions, by first line."""
-        if self._lines is None and self.lf_only:
-            self._lines = Lines(self.text, regions, self.line_count, known)
+        """Decode and split the lines region by region, when read (LF-only text whose lines are not
+        split yet); ``regions``: (first line, byte offset); ``known``: the lines of some regions,
+        by first line."""
+        if self._lines is None and self.lf_only and self._utf8 is not None:
+            self._lines = Lines(self._utf8, regions, self.line_count, known)
+
+    def segment(self, first: int, last: int) -> str:
+        """The text of lines ``first`` to ``last``, their line breaks included."""
+        if self._text is not None or not self.lf_only:
+            return self.text[self.line_start(first) : self.next_line_offset(last)]
+        # LF only, not decoded: join the lines (a warm run decodes only the regions it reads).
+        end = "\n" if last < self.line_count or self.final_newline else ""
+        return "\n".join(self.lines[first - 1 : last]) + end
 
     @property
     def line_starts(self) -> list[int]:
@@ -233,9 +272,20 @@ class Source:
         return self._utf8
 
     @classmethod
-    def read(cls, path: str, max_bytes: int | None = None) -> Source:
-        data = read_bytes(path, max_bytes)
-        return cls.from_text(decode(data, path), path, data[3:] if data.startswith(b"\xef\xbb\xbf") else data)
+    def read(cls, path: str, max_bytes: int | None = None, lazy: bool = False) -> Source:
+        """The file's source. ``lazy``: an LF-only file is decoded only when its text is read
+        (a refused file then raises there, with the same message)."""
+        return cls.from_bytes(read_bytes(path, max_bytes), path, lazy)
+
+    @classmethod
+    def from_bytes(cls, data: bytes, path: str = "<string>", lazy: bool = False) -> Source:
+        bom = data.startswith(_UTF8_BOM)
+        body = data[3:] if bom else data
+        if lazy and b"\r" not in data:
+            if b"\x00" in data:
+                raise UsageError(f"binary file, not Markdown ({path})")
+            return cls(path=path, _text=None, bom=bom, newline="\n", _utf8=body)
+        return cls.from_text(decode(data, path), path, body)
 
     def encode(self, text: str | None = None) -> bytes:
         """The bytes to write for ``text`` (default: this source), restoring the BOM."""
@@ -260,13 +310,14 @@ class Source:
         """Offset of the start of the following line (or the end of text)."""
         if line < self.line_count:
             return self.line_start(line + 1)
-        return len(self.text)
+        return self.length
 
 
-def _lf_line_count(text: str) -> int:
-    """len(text.split("\n")) without its last "" (as Source splits an LF-only text)."""
-    count = text.count("\n") + 1
-    return count - 1 if count > 1 and text.endswith("\n") else count
+def _lf_line_count(text, newline):
+    """len(text.split("\n")) without its last "" (as Source splits an LF-only text), for a str or
+    for UTF-8 bytes."""
+    count = text.count(newline) + 1
+    return count - 1 if count > 1 and text.endswith(newline) else count
 
 
 def read_bytes(path: str, max_bytes: int | None = None) -> bytes:
@@ -288,11 +339,12 @@ def read_bytes(path: str, max_bytes: int | None = None) -> bytes:
         raise UsageError(f"cannot read file: {exc.strerror or exc} ({path})") from None
 
 
-def decode(data: bytes, path: str) -> str:
-    """Decode UTF-8 Markdown; binary or other encodings are refused, never guessed."""
+def decode(data: bytes, path: str, skipped: int = 0) -> str:
+    """Decode UTF-8 Markdown; binary or other encodings are refused, never guessed. ``skipped``:
+    the bytes before ``data`` in the file (a BOM), for the position in the message."""
     if b"\x00" in data:
         raise UsageError(f"binary file, not Markdown ({path})")
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise UsageError(f"not valid UTF-8 at byte {exc.start} ({path})") from None
+        raise UsageError(f"not valid UTF-8 at byte {skipped + exc.start} ({path})") from None
