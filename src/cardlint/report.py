@@ -124,6 +124,7 @@ def render_json(diagnostics: Sequence[Diagnostic]) -> str:
         return "[]\n"
     paths: dict[str, str] = {}
     kinds: dict[tuple, str] = {}  # (code, name, severity) -> those three members, written once
+    messages: dict[str, str] = {}  # many diagnostics share a message: each is escaped once
     out = []
     for d in diagnostics:
         path = paths.get(d.path)
@@ -134,6 +135,9 @@ def render_json(diagnostics: Sequence[Diagnostic]) -> str:
             kind = kinds[(d.code, d.name, d.severity)] = (
                 f'"code": {_string(d.code)}, "name": {_string(d.name)}, "severity": {_string(d.severity.value)}'
             )
+        message = messages.get(d.message)
+        if message is None:
+            message = messages[d.message] = _string(d.message)
         fix = d.fix
         if fix is None:
             tail = '"fixable": false, "fix": null}'
@@ -147,7 +151,7 @@ def render_json(diagnostics: Sequence[Diagnostic]) -> str:
             )
         out.append(
             f'{{"path": {path}, "line": {d.line}, "column": {d.column}, "end_line": {d.end_line}, '
-            f'"end_column": {d.end_column}, {kind}, "message": {_string(d.message)}, {tail}'
+            f'"end_column": {d.end_column}, {kind}, "message": {message}, {tail}'
         )
     return "[\n" + ",\n".join(out) + "\n]\n"
 

@@ -192,11 +192,17 @@ class DuplicateCard(Rule):
     name = "duplicate-card"
     summary = "Two cards describe the same paper"
 
+    _KEYS = (("OpenReview id", "openreview_id"), ("arXiv id", "arxiv_id"), ("title", "title_key"))
+
     def check_document(self, ctx: Context) -> Iterable[Diagnostic]:
         seen: dict[tuple[str, str], Card] = {}
         for card in ctx.document.paper_cards:
+            identity = ctx.identity(card)
             reported = False
-            for kind, value in self._keys(card, ctx):
+            for kind, key in self._KEYS:
+                value = identity.get(key)
+                if not value:
+                    continue
                 first = seen.setdefault((kind, value), card)
                 if first is not card and not reported:
                     reported = True
@@ -206,10 +212,3 @@ class DuplicateCard(Rule):
                         f"Card '{card.title}' duplicates '{first.title}' on line {first.line} "
                         f"(same {kind})",
                     )
-
-    @staticmethod
-    def _keys(card: Card, ctx: Context) -> Iterable[tuple[str, str]]:
-        identity = ctx.identity(card)
-        for kind, key in (("OpenReview id", "openreview_id"), ("arXiv id", "arxiv_id"), ("title", "title_key")):
-            if identity.get(key):
-                yield kind, identity[key]
