@@ -194,3 +194,15 @@ def test_warm_run_decodes_only_the_changed_card(seed):
     source, warm = lint(CardCache(folder))
     assert source._text is None
     assert warm == lint(None)[1]
+
+
+def test_directive_in_an_unchanged_card_still_applies(cli, seed):
+    """The warm run learns from the kept segments' records whether the file names cardlint: a
+    directive in a card that did not change still suppresses what it covers."""
+    text = seed.read_text(encoding="utf-8")
+    last_card = text.rindex("\n## ")
+    with_directive = text[:last_card] + "\n<!-- cardlint-disable-file -->\n" + text[last_card:]
+    seed.write_text(with_directive, encoding="utf-8")
+    assert lint(cli, seed)[1] == []  # cold: everything suppressed
+    seed.write_text(with_directive.replace("|Institute |", "|Institute | Elsewhere,", 1), encoding="utf-8")
+    assert lint(cli, seed) == lint(cli, seed, "--no-cache") == (0, [])

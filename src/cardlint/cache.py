@@ -100,6 +100,11 @@ class CardCache:
         assert self.layout is not None and self.layout.source is source
         return self.layout.hashed(card.line, card.end_line)[0]
 
+    def keys(self, source: Source, cards: list[Card]) -> list[str]:
+        """``key`` for each card, at once."""
+        assert self.layout is not None and self.layout.source is source
+        return self.layout.keys(cards)
+
     def offset(self, card: Card) -> int:
         """The character offset where the card starts."""
         assert self.layout is not None

@@ -3,8 +3,9 @@
 A run with the cache keeps, per file, the file's *segments*: the file is cut before every title,
 tier and card heading that follows a blank line or another heading. There the block scan is always
 outside any block and any paragraph, so a segment scans the same wherever it sits. A segment
-records its length (bytes, characters, lines), a hash of its bytes and what the scan found in it
-(headings, fenced and HTML lines), relative to its first line: one JSON line per segment in
+records its length (bytes, characters, lines), a hash of its bytes, what the scan found in it
+(headings, fenced and HTML lines, relative to its first line) and whether it names cardlint (a
+directive or an annotation may sit there): one JSON line per segment in
 ``.cardlint_cache/scan-<hash of the file's path>.json``.
 
 The next run keeps the segments that still match, byte for byte, from the start of the file and
@@ -29,8 +30,9 @@ from cardlint.model import Document, Heading, Span
 from cardlint.parser import BlockScan
 from cardlint.source import Source
 
-_FORMAT = 2
+_FORMAT = 3
 _NEWLINE = 0x0A
+_OUR_NAME = b"cardlint"
 
 
 def digest(data: bytes | memoryview) -> str:
@@ -161,6 +163,8 @@ class Layout:
         if scan.unclosed:
             return None
         source._count, source._length = line_at, char_at
+        # Whether the file names cardlint at all (directives, annotations): known without a search.
+        source._mentioned["cardlint"] = data.find(_OUR_NAME, byte, end_byte) >= 0 or any(r[7] for _, _, _, r in kept)
         if lazy:
             # LF only, not split yet: decode and split the other lines segment by segment, when read.
             regions = sorted([(first, offset) for first, _, offset, _ in kept] + [(line + 1, byte)])
@@ -184,6 +188,16 @@ class Layout:
         return BlockScan.assembled(headings, code, html)
 
     # -- positions and hashes -----------------------------------------------------------------------
+
+    def keys(self, cards: list) -> list[str]:
+        """The hashes of the cards' lines (see ``hashed``), for all of them at once."""
+        kept, hashed = self.kept, self.hashed
+        keys = []
+        for card in cards:
+            first, last = card.heading.line, card.end_line
+            record = kept.get(first)
+            keys.append(record[3] if record is not None and record[2] == last - first + 1 else hashed(first, last)[0])
+        return keys
 
     def hashed(self, first: int, last: int) -> tuple[str, int]:
         """The hash of lines ``first`` to ``last`` with their line breaks, and their offset."""
@@ -225,7 +239,8 @@ class Layout:
         heading_lines = [heading.line for heading in headings]
         after_heading = set(heading_lines)
         cuts = [1] + sorted(n for n in starts if n > 1 and (n - 1 in after_heading or self._blank(n - 1)))
-        code, html = sorted(document.code_lines), sorted(document.html_lines)
+        code: list[int] | None = None
+        html: list[int] = []
         records = []
         for index, first in enumerate(cuts):
             last = cuts[index + 1] - 1 if index + 1 < len(cuts) else total
@@ -233,6 +248,8 @@ class Layout:
             if record is None or record[2] != last - first + 1:
                 data, characters = self._bytes(first, last)
                 low, high = bisect.bisect_left(heading_lines, first), bisect.bisect_right(heading_lines, last)
+                if code is None:  # sorted once, when a segment is new
+                    code, html = sorted(document.code_lines), sorted(document.html_lines)
                 record = [
                     len(data),
                     characters,
@@ -241,6 +258,7 @@ class Layout:
                     [[h.line - first, h.level, h.text, h.span.end_column, h.text_column] for h in headings[low:high]],
                     _runs(code, first, last, first),
                     _runs(html, first, last, first),
+                    int(_OUR_NAME in data),
                 ]
             records.append(record)
         return records

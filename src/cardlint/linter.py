@@ -58,7 +58,7 @@ def lint_source(
             for rule in cached:
                 found.extend(rule.check_card(card, ctx))
     else:
-        keys = [cache.key(source, card) for card in cards]
+        keys = cache.keys(source, cards)
         for card, key, entry in zip(cards, keys, cache.get(keys)):
             restored = None
             if entry is not None:

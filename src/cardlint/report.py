@@ -124,7 +124,14 @@ def render_json(diagnostics: Sequence[Diagnostic]) -> str:
         return "[]\n"
     paths: dict[str, str] = {}
     kinds: dict[tuple, str] = {}  # (code, name, severity) -> those three members, written once
-    messages: dict[str, str] = {}  # many diagnostics share a message: each is escaped once
+    messages: dict[str, str] = {}  # many diagnostics share a message or a fix: each is escaped once
+
+    def escaped(text: str) -> str:
+        found = messages.get(text)
+        if found is None:
+            found = messages[text] = _string(text)
+        return found
+
     out = []
     for d in diagnostics:
         path = paths.get(d.path)
@@ -143,10 +150,10 @@ def render_json(diagnostics: Sequence[Diagnostic]) -> str:
             tail = '"fixable": false, "fix": null}'
         else:
             edits = ", ".join(
-                f'{{"start": {e.start}, "end": {e.end}, "content": {_string(e.content)}}}' for e in fix.edits
+                f'{{"start": {e.start}, "end": {e.end}, "content": {escaped(e.content)}}}' for e in fix.edits
             )
             tail = (
-                f'"fixable": true, "fix": {{"title": {_string(fix.title)}, '
+                f'"fixable": true, "fix": {{"title": {escaped(fix.title)}, '
                 f'"applicability": {_string(fix.applicability.value)}, "edits": [{edits}]}}}}'
             )
         out.append(
