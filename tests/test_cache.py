@@ -77,17 +77,34 @@ def test_config_change_is_not_served_from_the_cache(cli, seed):
     assert "CL209" in {d["code"] for d in lint(cli, seed)[1]}
 
 
+def _entries_replaced(text: str, *rest: object) -> str:
+    """Every entry of a cards file replaced by ``[key, *rest]``."""
+    keys = [json.loads(line.rstrip(","))[0] for line in text.splitlines()]
+    return "".join(json.dumps([key, *rest]) + ",\n" for key in keys)
+
+
+def _line_cut(text: str) -> str:
+    lines = text.splitlines()
+    lines[1] = lines[1][: len(lines[1]) // 2]
+    return "\n".join(lines) + "\n"
+
+
 @pytest.mark.parametrize(
     "damage",
     [
         lambda text: "{not json",
         lambda text: text[: len(text) // 2],  # a write cut short
-        lambda text: "\n".join(line.split(" ")[0] + " [1, 2, 3]" for line in text.splitlines()),
-        lambda text: "\n".join(line.split(" ")[0] + ' [[["CL201"]], [], {}]' for line in text.splitlines()),
-        lambda text: "\n".join(line.split(" ")[0] + " [[], [[1]], {}]" for line in text.splitlines()),
-        lambda text: "\n".join(line.split(" ")[0] + " [[], [], []]" for line in text.splitlines()),
+        _line_cut,  # one line cut short, the others intact
+        lambda text: _entries_replaced(text, 1, 2, 3),
+        lambda text: _entries_replaced(text, [["CL201"]], [], {}),
+        lambda text: text + '[1],\n["k", 2],\n',  # rows of the wrong shape among good ones
+        lambda text: _entries_replaced(text, [], [[1]], {}),
+        lambda text: _entries_replaced(text, [], [], []),
     ],
-    ids=["not-json", "truncated", "wrong-shape", "short-diagnostic", "short-image", "facts-not-a-dict"],
+    ids=[
+        "not-json", "truncated", "one-line-cut", "wrong-shape", "short-diagnostic", "stray-rows",
+        "short-image", "facts-not-a-dict",
+    ],
 )
 def test_damaged_cache_is_ignored(cli, seed, damage):
     expected = lint(cli, seed)

@@ -6,11 +6,13 @@ style and the cacheable rules selected (plugins included). It stores what the ca
 reported, with lines and offsets relative to the card, plus the facts other rules read from a card
 (its images and role values), so a hit needs no parse.
 
-The file is JSON Lines, not pickle (the folder sits in a repository that pull requests can write
-to): one ``<key> <entry as JSON>`` line per card. A run decodes the entries its cards ask for, in
-one call, and appends the entries it made: after one card changed, one line is written. The file
-is rewritten with only the entries in use when stale ones outnumber them (keys are hashes of the
-card text, so a stale entry is never wrong, only dead weight).
+The file is JSON, not pickle (the folder sits in a repository that pull requests can write to):
+one ``["<key>", diagnostics, images, facts],`` line per card, so that the whole file is one JSON
+array once bracketed, decoded in one call of the C decoder. A run appends the entries it made:
+after one card changed, one line is written. A damaged line costs only its own entry. The file is
+rewritten with only the entries in use when stale ones outnumber them (keys are hashes of the card
+text, so a stale entry is never wrong, only dead weight). A diagnostic's rule name and severity
+are stored only when they are not its rule's.
 
 Next to it, ``scan-<hash of the file's path>.json`` keeps the file's segments for the next run's
 block scan (see cardlint.layout), which also gives the cards' hashes.
@@ -40,15 +42,24 @@ def _digest(text: str) -> str:
     return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
 
-def _decode(text: str) -> object:
+def _rows(text: str) -> tuple[list, bool]:
+    """The file's entries, all at once; line by line when some line is damaged (then True)."""
+    body = text.rstrip()
     try:
-        return json.loads(text)
+        return json.loads("[" + (body[:-1] if body.endswith(",") else body) + "]"), False
     except ValueError:
-        return None
+        rows = []
+        for line in body.split("\n"):
+            try:
+                rows.append(json.loads(line.rstrip(",")))
+            except ValueError:
+                continue
+        return rows, True
 
 
 # Stale entries tolerated beyond the number in use before the file is rewritten.
 _SLACK = 1_000
+_FORMAT = 2
 
 _SEVERITIES = {severity.value: severity for severity in Severity}
 _APPLICABILITIES = {applicability.value: applicability for applicability in Applicability}
@@ -57,9 +68,11 @@ _APPLICABILITIES = {applicability.value: applicability for applicability in Appl
 class CardCache:
     def __init__(self, folder: str) -> None:
         self.folder = folder
-        self.stored: dict[str, str] = {}  # key -> the entry's JSON text, as read
-        self.used: dict[str, str] = {}  # the stored entries this run served
-        self.added: dict[str, str] = {}  # the entries this run made
+        self.stored: dict[str, list] = {}  # key -> the entry as read: [key, diagnostics, images, facts]
+        self.used: dict[str, list] = {}  # the stored entries this run served
+        self.added: dict[str, str] = {}  # the entries this run made, as JSON
+        self.kinds: dict[str, tuple[str, Severity]] = {}  # rule code -> its name and severity
+        self.damaged = False  # some line did not decode: the file is rewritten
         self.name: str | None = None
         self.layout: Layout | None = None
         self.scan_name: str | None = None
@@ -75,6 +88,7 @@ class CardCache:
         context = repr(
             (
                 __version__,
+                _FORMAT,
                 template,
                 {key: value for key, value in vars(config).items() if key != "root"},
                 source.newline,
@@ -82,16 +96,17 @@ class CardCache:
             )
         )
         self.name = os.path.join(self.folder, f"cards-{_digest(context)}.jsonl")
+        self.kinds = {rule.code: (rule.name, rule.severity) for rule in rules}
         try:
             with open(self.name, encoding="utf-8") as handle:
                 text = handle.read()
         except (OSError, ValueError):
             text = ""  # missing or unreadable: only a slower run
         stored = self.stored
-        for line in text.split("\n"):
-            key, _, entry = line.partition(" ")
-            if entry:
-                stored[key] = entry
+        rows, self.damaged = _rows(text)
+        for row in rows:
+            if isinstance(row, list) and len(row) == 4 and isinstance(row[0], str):
+                stored[row[0]] = row
         if self.layout is None or self.layout.source is not source:
             self.layout = Layout(source)
 
@@ -111,34 +126,26 @@ class CardCache:
         return self.layout.source.line_start(card.line)
 
     def get(self, keys: list[str]) -> list[list | None]:
-        """The entries for the cards' keys, in order; a missing or damaged one is None.
-
-        The entries found are decoded together, in one call of the C decoder.
-        """
-        texts = [self.stored.get(key) for key in keys]
-        found = [text for text in texts if text is not None]
-        try:
-            decoded = iter(json.loads("[" + ",".join(found) + "]"))
-            entries = [None if text is None else next(decoded) for text in texts]
-        except ValueError:  # one damaged line: decode them one by one
-            entries = [None if text is None else _decode(text) for text in texts]
-        for index, (key, entry) in enumerate(zip(keys, entries)):
-            if isinstance(entry, list) and len(entry) == 3:
-                self.used[key] = texts[index]  # type: ignore[assignment]
-            else:
-                entries[index] = None
+        """The entries for the cards' keys, in order; a missing one is None."""
+        stored, used = self.stored, self.used
+        entries = [stored.get(key) for key in keys]
+        for key, entry in zip(keys, entries):
+            if entry is not None:
+                used[key] = entry
         return entries
 
     def put(self, key: str, card: Card, found: list[Diagnostic], roles: dict) -> None:
-        """Keep a freshly checked card: [diagnostics, images, facts], positions relative to the card."""
+        """Keep a freshly checked card: [key, diagnostics, images, facts], positions relative to the
+        card; a diagnostic's name and severity are null when they are its rule's."""
         base_line = card.line
         base_offset = self.offset(card)
+        kinds = self.kinds
         entry = [
+            key,
             [
                 [
                     d.code,
-                    d.name,
-                    d.severity.value,
+                    *((None, None) if kinds.get(d.code) == (d.name, d.severity) else (d.name, d.severity.value)),
                     d.line - base_line,
                     d.column,
                     d.end_line - base_line,
@@ -170,9 +177,10 @@ class CardCache:
 
         A damaged entry raises ValueError, TypeError or KeyError before the card learns anything.
         """
-        found_entries, image_entries, roles = entry
+        _, found_entries, image_entries, roles = entry
         if not isinstance(roles, dict):
             raise ValueError("damaged entry")
+        kinds = self.kinds
         base_line = card.line
         base_offset = self.offset(card)
         images = []
@@ -181,6 +189,10 @@ class CardCache:
             images.append(Image(alt, url, Span(line, col, line, end), Span(line, ucol, line, uend), html))
         found = []
         for code, name, severity, rel, column, rel_end, end_column, message, fix in found_entries:
+            if name is None:
+                name, severity = kinds[code]
+            else:
+                severity = _SEVERITIES[severity]
             if fix is not None:
                 title, applicability, rewrites, edits = fix
                 fix = Fix(
@@ -192,7 +204,7 @@ class CardCache:
             found.append(
                 Diagnostic(
                     path, base_line + rel, column, base_line + rel_end, end_column, code, name,
-                    _SEVERITIES[severity], message, fix,
+                    severity, message, fix,
                 )
             )
         card.know(images, roles)
@@ -214,20 +226,20 @@ class CardCache:
         if self.name is None:
             return
         stale = len(self.stored) - len(self.used)
-        compact = stale > len(self.used) + len(self.added) + _SLACK
+        compact = self.damaged or stale > len(self.used) + len(self.added) + _SLACK
         if not (self.added or compact):
             return
         try:
             if compact:
                 temporary = f"{self.name}.{os.getpid()}.tmp"
-                lines = {**self.used, **self.added}
+                kept = [json.dumps(row, separators=(",", ":")) for key, row in self.used.items() if key not in self.added]
                 with open(temporary, "w", encoding="utf-8") as handle:
-                    handle.write("".join([f"{key} {text}\n" for key, text in lines.items()]))
+                    handle.write("".join([f"{text},\n" for text in [*kept, *self.added.values()]]))
                 os.replace(temporary, self.name)
             else:
                 # One write in append mode: a reader meanwhile sees at worst a cut last line, which
                 # counts as a damaged entry and is checked afresh.
                 with open(self.name, "a", encoding="utf-8") as handle:
-                    handle.write("".join([f"{key} {text}\n" for key, text in self.added.items()]))
+                    handle.write("".join([f"{text},\n" for text in self.added.values()]))
         except OSError:
             pass
