@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import jsonschema
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from cardlint.diagnostic import Applicability, Diagnostic, Edit, Fix, Severity
@@ -101,7 +102,27 @@ _diagnostic = st.builds(
 )
 
 
-@given(st.lists(_diagnostic, max_size=5))
+# Few distinct texts: diagnostics that share a path, kind, message or fix but differ elsewhere
+# (the writer reuses what it wrote for the shared parts).
+_few = st.sampled_from(["a", 'q"\\', "é\n"])
+_shared = st.builds(
+    Diagnostic, _few, st.integers(1, 9), st.integers(1, 9), st.integers(1, 9), st.integers(1, 9),
+    _few, _few, st.sampled_from(Severity), _few,
+    st.none() | st.builds(Fix, _few, st.lists(st.builds(Edit, st.integers(0, 9), st.integers(0, 9), _few), max_size=2).map(tuple),
+                          st.sampled_from(Applicability)),
+)
+
+
+def _alike(**changes: object) -> list[Diagnostic]:
+    first = Diagnostic("p", 1, 1, 1, 2, "c", "n", Severity.ERROR, "m", None)
+    return [first, replace(first, line=2, end_line=2, **changes)]
+
+
+@given(st.lists(_diagnostic, max_size=5) | st.lists(_shared, max_size=12))
+@example(_alike(severity=Severity.WARNING))
+@example(_alike(name="other"))
+@example(_alike(path="q"))
+@example(_alike(fix=Fix("t", (Edit(0, 1, "x"),), Applicability.SAFE)))
 def test_json_output_is_json_dumps_one_object_per_line(diagnostics):
     """The hand-written JSON writer gives exactly json.dumps' text, quotes, escapes and non-ASCII included."""
     rendered = render_json(diagnostics)

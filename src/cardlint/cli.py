@@ -8,6 +8,7 @@ import os
 import sys
 from collections import Counter
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 import click
 
@@ -19,8 +20,10 @@ from cardlint.diagnostic import Diagnostic, Severity
 from cardlint.errors import UsageError
 from cardlint.linter import LintResult, lint_source
 from cardlint.report import render_github, render_json, render_statistics, render_text
-from cardlint.scores import ScoreTable, scores_for
 from cardlint.source import Source
+
+if TYPE_CHECKING:
+    from cardlint.scores import ScoreTable
 
 EXIT_OK, EXIT_FOUND, EXIT_ERROR = 0, 1, 2
 FORMATS = ("text", "json", "github", "sarif")
@@ -81,7 +84,7 @@ def new_command(path: str, config_path: str | None, **fields: object) -> None:
 
     config = config_for(path, config_path)
     source = Source.read(path, config.max_file_size)
-    scores = scores_for(config.scores, config.root)
+    scores = _scores(config)
     card = NewCard(**fields)  # type: ignore[arg-type]
     text, line = add_card(source, config, card, scores)
     write_atomically(path, source.encode(text), source.encode())
@@ -231,8 +234,17 @@ def _settings(path, config_path, rules, select, ignore, extend_select, memo: dic
     if key not in memo:
         config = config_for(path, config_path)
         chosen = enabled_rules(config, rules, _split(select) or None, _split(ignore), _split(extend_select))
-        memo[key] = (config, scores_for(config.scores, config.root), chosen)
+        memo[key] = (config, _scores(config), chosen)
     return memo[key]
+
+
+def _scores(config: Config) -> ScoreTable | None:
+    """The config's scores file, read (imported only when there is one)."""
+    if not config.scores:
+        return None
+    from cardlint.scores import scores_for
+
+    return scores_for(config.scores, config.root)
 
 
 def _cache(no_cache: bool, cache_dir: str | None) -> str | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from cardlint.cache import ROLES, CardCache
 from cardlint.config import Config
@@ -13,9 +14,11 @@ from cardlint.model import Document
 from cardlint.parser import parse
 from cardlint.rules import Rule
 from cardlint.rules.base import Context
-from cardlint.scores import ScoreTable
 from cardlint.source import Source
 from cardlint.template import Template
+
+if TYPE_CHECKING:
+    from cardlint.scores import ScoreTable
 
 
 @dataclass(slots=True)

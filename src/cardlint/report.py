@@ -122,44 +122,45 @@ def render_json(diagnostics: Sequence[Diagnostic]) -> str:
     """
     if not diagnostics:
         return "[]\n"
-    paths: dict[str, str] = {}
+    heads: dict[str, str] = {}  # path -> the object's start, up to the line number
     kinds: dict[tuple, str] = {}  # (code, name, severity) -> those three members, written once
-    messages: dict[str, str] = {}  # many diagnostics share a message or a fix: each is escaped once
+    rests: dict[tuple, str] = {}  # (code, name, severity, message) -> the end of an object without a fix
+    texts: dict[str, str] = {}  # many diagnostics share a message or a fix: each is escaped once
 
     def escaped(text: str) -> str:
-        found = messages.get(text)
+        found = texts.get(text)
         if found is None:
-            found = messages[text] = _string(text)
+            found = texts[text] = _string(text)
         return found
 
-    out = []
-    for d in diagnostics:
-        path = paths.get(d.path)
-        if path is None:
-            path = paths[d.path] = _string(d.path)
+    def kind_of(d: Diagnostic) -> str:
         kind = kinds.get((d.code, d.name, d.severity))
         if kind is None:
             kind = kinds[(d.code, d.name, d.severity)] = (
                 f'"code": {_string(d.code)}, "name": {_string(d.name)}, "severity": {_string(d.severity.value)}'
             )
-        message = messages.get(d.message)
-        if message is None:
-            message = messages[d.message] = _string(d.message)
+        return kind
+
+    out = []
+    for d in diagnostics:
+        head = heads.get(d.path)
+        if head is None:
+            head = heads[d.path] = f'{{"path": {_string(d.path)}, "line": '
         fix = d.fix
         if fix is None:
-            tail = '"fixable": false, "fix": null}'
+            key = (d.code, d.name, d.severity, d.message)
+            rest = rests.get(key)
+            if rest is None:
+                rest = rests[key] = f', {kind_of(d)}, "message": {escaped(d.message)}, "fixable": false, "fix": null}}'
         else:
             edits = ", ".join(
                 f'{{"start": {e.start}, "end": {e.end}, "content": {escaped(e.content)}}}' for e in fix.edits
             )
-            tail = (
-                f'"fixable": true, "fix": {{"title": {escaped(fix.title)}, '
-                f'"applicability": {_string(fix.applicability.value)}, "edits": [{edits}]}}}}'
+            rest = (
+                f', {kind_of(d)}, "message": {escaped(d.message)}, "fixable": true, "fix": {{"title": '
+                f'{escaped(fix.title)}, "applicability": {_string(fix.applicability.value)}, "edits": [{edits}]}}}}'
             )
-        out.append(
-            f'{{"path": {path}, "line": {d.line}, "column": {d.column}, "end_line": {d.end_line}, '
-            f'"end_column": {d.end_column}, {kind}, "message": {message}, {tail}'
-        )
+        out.append(f'{head}{d.line}, "column": {d.column}, "end_line": {d.end_line}, "end_column": {d.end_column}{rest}')
     return "[\n" + ",\n".join(out) + "\n]\n"
 
 

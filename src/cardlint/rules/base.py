@@ -9,15 +9,17 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import Enum
 from functools import cached_property
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from cardlint.config import Config
 from cardlint.diagnostic import Applicability, Diagnostic, Edit, Fix, Severity
 from cardlint.model import Card, Document, Field, Span, TableRow
-from cardlint.scores import ScoreTable
 from cardlint.source import Source
 from cardlint.template import Match, Template
 from cardlint.urls import arxiv_id, normalize_title, openreview_id
+
+if TYPE_CHECKING:
+    from cardlint.scores import ScoreTable
 
 _SCORE_ANNOTATION = re.compile(r"<!--\s*cardlint:\s*score\s*=\s*([^\s>]*?)\s*-->")
 CODE_PATTERN = re.compile(r"^[A-Z]{1,4}[0-9]{3,4}$")
