@@ -223,3 +223,27 @@ def test_directive_in_an_unchanged_card_still_applies(cli, seed):
     assert lint(cli, seed)[1] == []  # cold: everything suppressed
     seed.write_text(with_directive.replace("|Institute |", "|Institute | Elsewhere,", 1), encoding="utf-8")
     assert lint(cli, seed) == lint(cli, seed, "--no-cache") == (0, [])
+
+
+@pytest.mark.parametrize("damage", ["", "{not json\n", "garbage", "same-keys"])
+def test_bibtex_parsed_afresh_when_it_changed_or_its_memo_is_damaged(cli, seed, damage):
+    """A card whose BibTeX changed is parsed again; a damaged memo of parsed blocks is ignored.
+    Either way the report is the one without the cache."""
+    lint(cli, seed)
+    (memo,) = (seed.parent / ".cardlint_cache").glob("bibtex-*.jsonl")
+    if damage == "same-keys":  # every line's hash kept, what follows it broken
+        memo.write_text("".join(line[:36] + '{"x": 1}, 3],\n' for line in memo.read_text().splitlines()))
+    elif damage:
+        memo.write_text(damage)
+    text = seed.read_text(encoding="utf-8")
+    table_edit = text.replace("|Institute |", "|Institute | Elsewhere,", 1)
+    # The first card's BibTeX now names another arXiv paper than its Paper Link.
+    bibtex_edit = table_edit.replace("url = {https://arxiv.org/abs/2209.14988}", "url = {https://arxiv.org/abs/2209.99999}")
+    assert bibtex_edit != table_edit
+    seed.write_text(bibtex_edit, encoding="utf-8")
+    after_bibtex_edit = lint(cli, seed)
+    assert after_bibtex_edit == lint(cli, seed, "--no-cache")
+    seed.write_text(table_edit, encoding="utf-8")
+    after_table_edit = lint(cli, seed)
+    assert after_table_edit == lint(cli, seed, "--no-cache")
+    assert after_bibtex_edit != after_table_edit  # the BibTeX edit is seen

@@ -48,3 +48,16 @@ def test_warm_run_parses_nothing_it_has_cached(tmp_path):
     )
     result = subprocess.run([sys.executable, "-c", probe, readme], capture_output=True, text=True, check=False, cwd=tmp_path)
     assert json.loads(result.stderr.strip().splitlines()[-1]) == []
+
+
+def test_card_changed_outside_its_bibtex_needs_no_bibtex_parser(tmp_path):
+    """The BibTeX block of a card changed elsewhere parsed to what it parsed to before: that is
+    kept by a hash of its text, and the parser does not load."""
+    shutil.copytree(DATA / "seed", tmp_path / "review")
+    path = tmp_path / "review" / "README.md"
+    imported(str(path))  # fills the cache
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("|Institute |", "|Institute | Elsewhere,", 1), encoding="utf-8")
+    probe = PROBE.replace("heavy = (", "heavy = ('bibtexparser', ")
+    result = subprocess.run([sys.executable, "-c", probe, str(path)], capture_output=True, text=True, check=False)
+    assert json.loads(result.stderr.strip().splitlines()[-1]) == []

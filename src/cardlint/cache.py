@@ -15,7 +15,9 @@ text, so a stale entry is never wrong, only dead weight). A diagnostic's rule na
 are stored only when they are not its rule's.
 
 Next to it, ``scan-<hash of the file's path>.json`` keeps the file's segments for the next run's
-block scan (see cardlint.layout), which also gives the cards' hashes.
+block scan (see cardlint.layout), which also gives the cards' hashes, and ``bibtex-….jsonl`` keeps
+what each BibTeX block parsed to, by a hash of its text (see ``BibtexMemo``): a card that changed
+elsewhere than in its BibTeX is checked again without loading the BibTeX parser.
 """
 
 from __future__ import annotations
@@ -65,6 +67,70 @@ _SEVERITIES = {severity.value: severity for severity in Severity}
 _APPLICABILITIES = {applicability.value: applicability for applicability in Applicability}
 
 
+class BibtexMemo:
+    """What BibTeX blocks parsed to, by a hash of their text: one ``["<hash>", fields, problem],``
+    line each. Read only when a card is checked afresh, and searched, not decoded whole: the
+    line holding the hash is the only one decoded."""
+
+    def __init__(self, folder: str) -> None:
+        self.name = os.path.join(folder, f"bibtex-{_digest(repr((__version__, _FORMAT)))}.jsonl")
+        self.text: str | None = None
+        self.added: dict[str, str] = {}
+
+    def _read(self) -> str:
+        if self.text is None:
+            try:
+                with open(self.name, encoding="utf-8") as handle:
+                    self.text = handle.read()
+            except (OSError, ValueError):
+                self.text = ""
+        return self.text
+
+    def get(self, bibtex: str) -> tuple[dict[str, str] | None, str | None] | None:
+        key = _digest(bibtex)
+        text = self._read()
+        at = text.find(f'["{key}",')
+        if at < 0 or (at and text[at - 1] != "\n"):
+            return None
+        end = text.find("\n", at)
+        try:
+            row = json.loads(text[at : len(text) if end < 0 else end].rstrip(","))
+        except ValueError:
+            return None
+        if not (isinstance(row, list) and len(row) == 3):
+            return None
+        fields, problem = row[1], row[2]
+        if fields is not None and not (
+            isinstance(fields, dict) and all(isinstance(v, str) for v in fields.values())
+        ):
+            return None
+        if problem is not None and not isinstance(problem, str):
+            return None
+        return fields, problem
+
+    def put(self, bibtex: str, parsed: tuple[dict[str, str] | None, str | None]) -> None:
+        key = _digest(bibtex)
+        self.added[key] = json.dumps([key, *parsed], separators=(",", ":"))
+
+    def save(self, limit: int) -> None:
+        """Append what this run parsed; past ``limit`` lines, keep only the newest ``limit``."""
+        if not self.added:
+            return
+        lines = [f"{text},\n" for text in self.added.values()]
+        try:
+            old = self._read().splitlines(keepends=True)
+            if len(old) + len(lines) > limit:
+                temporary = f"{self.name}.{os.getpid()}.tmp"
+                with open(temporary, "w", encoding="utf-8") as handle:
+                    handle.write("".join((old + lines)[-limit:]))
+                os.replace(temporary, self.name)
+            else:
+                with open(self.name, "a", encoding="utf-8") as handle:
+                    handle.write("".join(lines))
+        except OSError:
+            pass
+
+
 class CardCache:
     def __init__(self, folder: str) -> None:
         self.folder = folder
@@ -73,6 +139,7 @@ class CardCache:
         self.added: dict[str, str] = {}  # the entries this run made, as JSON
         self.kinds: dict[str, tuple[str, Severity]] = {}  # rule code -> its name and severity
         self.damaged = False  # some line did not decode: the file is rewritten
+        self.bibtex = BibtexMemo(folder)
         self.name: str | None = None
         self.layout: Layout | None = None
         self.scan_name: str | None = None
@@ -223,6 +290,7 @@ class CardCache:
             return
         if self.layout is not None and self.scan_name is not None:
             self.layout.save(self.scan_name, document)
+        self.bibtex.save(2 * len(document.cards) + _SLACK)
         if self.name is None:
             return
         stale = len(self.stored) - len(self.used)

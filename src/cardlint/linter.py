@@ -46,6 +46,8 @@ def lint_source(
     document = parse(source, config.tiers, config.template_heading, lazy=cache is not None, scan=scan)
     template = Template.for_document(document)
     ctx = Context(source.path, source, document, template, config, scores)
+    if cache is not None:
+        ctx.bibtex_memo = cache.bibtex
     if online is not None:
         ctx.links = online(document)
     instances = [rule() for rule in rules]

@@ -19,6 +19,7 @@ from cardlint.template import Match, Template
 from cardlint.urls import arxiv_id, normalize_title, openreview_id
 
 if TYPE_CHECKING:
+    from cardlint.cache import BibtexMemo
     from cardlint.scores import ScoreTable
 
 _SCORE_ANNOTATION = re.compile(r"<!--\s*cardlint:\s*score\s*=\s*([^\s>]*?)\s*-->")
@@ -97,6 +98,8 @@ class Context:
     _annotations: dict[int, tuple[str, int]] | None = None
     # Per-run memo for rule helpers that several rules share (keyed by helper name).
     memo: dict[str, dict] = field(default_factory=dict)
+    # What BibTeX blocks parsed to in earlier runs (see cardlint.cache.BibtexMemo), with the cache.
+    bibtex_memo: BibtexMemo | None = None
 
     def rows(self, card: Card) -> list[tuple[TableRow, Match]]:
         cached = self._rows.get(id(card))
@@ -159,7 +162,15 @@ class Context:
         """The card's first BibTeX entry as lower-cased field names, or the parse problem."""
         cached = self._bibtex.get(id(card))
         if cached is None:
-            cached = _parse_bibtex(card.details.bibtex if card.details else None)
+            text = card.details.bibtex if card.details else None
+            memo = self.bibtex_memo
+            if memo is not None and text:
+                cached = memo.get(text)
+                if cached is None:
+                    cached = _parse_bibtex(text)
+                    memo.put(text, cached)
+            else:
+                cached = _parse_bibtex(text)
             self._bibtex[id(card)] = cached
         return cached
 
