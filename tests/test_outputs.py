@@ -123,6 +123,8 @@ def _alike(**changes: object) -> list[Diagnostic]:
 @example(_alike(name="other"))
 @example(_alike(path="q"))
 @example(_alike(fix=Fix("t", (Edit(0, 1, "x"),), Applicability.SAFE)))
+@example([replace(d, fix=Fix("t", (Edit(0, 1, c),), a)) for d, c, a in zip(_alike(), "xy", Applicability)])
+@example([replace(d, fix=Fix(t, (Edit(0, 1, "x"),), Applicability.SAFE)) for d, t in zip(_alike(), "tu")])
 def test_json_output_is_json_dumps_one_object_per_line(diagnostics):
     """The hand-written JSON writer gives exactly json.dumps' text, quotes, escapes and non-ASCII included."""
     rendered = render_json(diagnostics)

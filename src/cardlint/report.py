@@ -123,23 +123,10 @@ def render_json(diagnostics: Sequence[Diagnostic]) -> str:
     if not diagnostics:
         return "[]\n"
     heads: dict[str, str] = {}  # path -> the object's start, up to the line number
-    kinds: dict[tuple, str] = {}  # (code, name, severity) -> those three members, written once
-    rests: dict[tuple, str] = {}  # (code, name, severity, message) -> the end of an object without a fix
-    texts: dict[str, str] = {}  # many diagnostics share a message or a fix: each is escaped once
-
-    def escaped(text: str) -> str:
-        found = texts.get(text)
-        if found is None:
-            found = texts[text] = _string(text)
-        return found
-
-    def kind_of(d: Diagnostic) -> str:
-        kind = kinds.get((d.code, d.name, d.severity))
-        if kind is None:
-            kind = kinds[(d.code, d.name, d.severity)] = (
-                f'"code": {_string(d.code)}, "name": {_string(d.name)}, "severity": {_string(d.severity.value)}'
-            )
-        return kind
+    # (code, name, severity, message[, fix title, applicability]) -> the object's end after the
+    # positions: all of it without a fix, up to the first edit with one (many diagnostics share it).
+    rests: dict[tuple, str] = {}
+    texts: dict[str, str] = {}  # edit contents, each escaped once
 
     out = []
     for d in diagnostics:
@@ -149,17 +136,30 @@ def render_json(diagnostics: Sequence[Diagnostic]) -> str:
         fix = d.fix
         if fix is None:
             key = (d.code, d.name, d.severity, d.message)
-            rest = rests.get(key)
-            if rest is None:
-                rest = rests[key] = f', {kind_of(d)}, "message": {escaped(d.message)}, "fixable": false, "fix": null}}'
         else:
-            edits = ", ".join(
-                f'{{"start": {e.start}, "end": {e.end}, "content": {escaped(e.content)}}}' for e in fix.edits
-            )
+            key = (d.code, d.name, d.severity, d.message, fix.title, fix.applicability)
+        rest = rests.get(key)
+        if rest is None:
             rest = (
-                f', {kind_of(d)}, "message": {escaped(d.message)}, "fixable": true, "fix": {{"title": '
-                f'{escaped(fix.title)}, "applicability": {_string(fix.applicability.value)}, "edits": [{edits}]}}}}'
+                f', "code": {_string(d.code)}, "name": {_string(d.name)}, "severity": {_string(d.severity.value)}, '
+                f'"message": {_string(d.message)}, '
             )
+            if fix is None:
+                rest += '"fixable": false, "fix": null}'
+            else:
+                rest += (
+                    f'"fixable": true, "fix": {{"title": {_string(fix.title)}, '
+                    f'"applicability": {_string(fix.applicability.value)}, "edits": ['
+                )
+            rests[key] = rest
+        if fix is not None:
+            edits = []
+            for e in fix.edits:
+                content = texts.get(e.content)
+                if content is None:
+                    content = texts[e.content] = _string(e.content)
+                edits.append(f'{{"start": {e.start}, "end": {e.end}, "content": {content}}}')
+            rest = f"{rest}{', '.join(edits)}]}}}}"
         out.append(f'{head}{d.line}, "column": {d.column}, "end_line": {d.end_line}, "end_column": {d.end_column}{rest}')
     return "[\n" + ",\n".join(out) + "\n]\n"
 
