@@ -22,10 +22,11 @@ elsewhere than in its BibTeX is checked again without loading the BibTeX parser.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 from collections.abc import Sequence
+
+from xxhash import xxh3_128_hexdigest
 
 from cardlint import __version__
 from cardlint.config import Config
@@ -41,7 +42,7 @@ ROLES = ("title", "paper", "openreview", "github")
 
 
 def _digest(text: str) -> str:
-    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+    return xxh3_128_hexdigest(text.encode("utf-8", "surrogatepass"))
 
 
 def _rows(text: str) -> tuple[list, bool]:
@@ -61,7 +62,7 @@ def _rows(text: str) -> tuple[list, bool]:
 
 # Stale entries tolerated beyond the number in use before the file is rewritten.
 _SLACK = 1_000
-_FORMAT = 2
+_FORMAT = 3
 
 _SEVERITIES = {severity.value: severity for severity in Severity}
 _APPLICABILITIES = {applicability.value: applicability for applicability in Applicability}

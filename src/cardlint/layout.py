@@ -20,23 +20,27 @@ edited by hand is never trusted: the whole file is scanned afresh then.
 from __future__ import annotations
 
 import bisect
-import hashlib
 import json
 import operator
 import os
+
+from xxhash import xxh3_128_hexdigest
 
 from cardlint import __version__
 from cardlint.model import Document, Heading, Span
 from cardlint.parser import BlockScan
 from cardlint.source import Source
 
-_FORMAT = 3
+_FORMAT = 4
 _NEWLINE = 0x0A
 _OUR_NAME = b"cardlint"
 
 
 def digest(data: bytes | memoryview) -> str:
-    return hashlib.sha256(data).hexdigest()[:32]
+    """A 128-bit hash of a segment's bytes (xxh3: the warm run hashes the whole file, 16 MB for
+    5,000 cards, three times faster than with SHA-256; the cache needs no defence against a
+    crafted collision, only against chance, see cardlint.cache)."""
+    return xxh3_128_hexdigest(data)
 
 
 def _lines_in(data: bytes, start: int, end: int, lf_only: bool) -> int:
@@ -111,7 +115,7 @@ class Layout:
         view = memoryview(data)
         size, count = len(data), len(records)
         # Per segment: byte, character and line counts, and hash.
-        sha256 = hashlib.sha256
+        hashed = xxh3_128_hexdigest
         kept: list[tuple[int, int, int, list]] = []  # (first line, character offset, byte offset, record)
         # From the start: each segment must match where the one before it ended and end at a line
         # break. The last segment is kept only when the file ends with it (the state after it, with
@@ -122,7 +126,7 @@ class Layout:
             end = byte + record[0]
             if end > size or (end < size and (data[end - 1] != _NEWLINE or index == count - 1)):
                 break
-            if sha256(view[byte:end]).hexdigest()[:32] != record[3]:
+            if hashed(view[byte:end]) != record[3]:
                 break
             kept.append((line + 1, char, byte, record))
             byte, char, line, index = end, char + record[1], line + record[2], index + 1
@@ -136,7 +140,7 @@ class Layout:
             start = end_byte - record[0]
             if start < byte or (start > 0 and (data[start - 1] != _NEWLINE or back == 1)):
                 break
-            if sha256(view[start:end_byte]).hexdigest()[:32] != record[3]:
+            if hashed(view[start:end_byte]) != record[3]:
                 break
             end_byte, back = start, back - 1
             suffix.append(record)
