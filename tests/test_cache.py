@@ -79,8 +79,8 @@ def test_config_change_is_not_served_from_the_cache(cli, seed):
 
 def _entries_replaced(text: str, *rest: object) -> str:
     """Every entry of a cards file replaced by ``[key, *rest]``."""
-    keys = [json.loads(line.rstrip(","))[0] for line in text.splitlines()]
-    return "".join(json.dumps([key, *rest]) + ",\n" for key in keys)
+    keys = [json.loads(line.lstrip(","))[0] for line in text.splitlines()]
+    return ",".join(json.dumps([key, *rest]) + "\n" for key in keys)
 
 
 def _line_cut(text: str) -> str:
@@ -97,7 +97,7 @@ def _line_cut(text: str) -> str:
         _line_cut,  # one line cut short, the others intact
         lambda text: _entries_replaced(text, 1, 2, 3),
         lambda text: _entries_replaced(text, [["CL201"]], [], {}),
-        lambda text: text + '[1],\n["k", 2],\n',  # rows of the wrong shape among good ones
+        lambda text: text + ',[1]\n,["k", 2]\n',  # rows of the wrong shape among good ones
         lambda text: _entries_replaced(text, [], [[1]], {}),
         lambda text: _entries_replaced(text, [], [], []),
     ],

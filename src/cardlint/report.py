@@ -161,7 +161,10 @@ def render_json(diagnostics: Sequence[Diagnostic]) -> str:
                 edits.append(f'{{"start": {e.start}, "end": {e.end}, "content": {content}}}')
             rest = f"{rest}{', '.join(edits)}]}}}}"
         out.append(f'{head}{d.line}, "column": {d.column}, "end_line": {d.end_line}, "end_column": {d.end_column}{rest}')
-    return "[\n" + ",\n".join(out) + "\n]\n"
+    # One join, no concatenation after it: each would copy megabytes again.
+    out[0] = "[\n" + out[0]
+    out[-1] += "\n]\n"
+    return ",\n".join(out)
 
 
 def render_statistics(diagnostics: Sequence[Diagnostic]) -> str:
