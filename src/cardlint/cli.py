@@ -189,7 +189,7 @@ def run(
             result = lint_source(source, config, chosen, scores, online, cache)
             reports.extend(result.diagnostics)
             if _kept is not None:
-                _kept.append(result)
+                _kept.append((result, cache))  # the cache holds every entry it read
     if list_cards:
         return EXIT_OK
     if diff:
