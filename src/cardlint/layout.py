@@ -34,6 +34,7 @@ from cardlint.source import Source
 _FORMAT = 4
 _NEWLINE = 0x0A
 _OUR_NAME = b"cardlint"
+_HEADING_START = b"# "  # a heading line starts with one or the other (ATX, or indented up to 3)
 
 
 def digest(data: bytes | memoryview) -> str:
@@ -128,6 +129,8 @@ class Layout:
                 break
             if hashed(view[byte:end]) != record[3]:
                 break
+            if byte and data[byte] not in _HEADING_START:
+                return None  # each segment after the first starts with its heading line
             kept.append((line + 1, char, byte, record))
             byte, char, line, index = end, char + record[1], line + record[2], index + 1
         # From the end: back to where the kept start ends. The first segment (which starts at line
@@ -142,6 +145,8 @@ class Layout:
                 break
             if hashed(view[start:end_byte]) != record[3]:
                 break
+            if data[start] not in _HEADING_START:
+                return None
             end_byte, back = start, back - 1
             suffix.append(record)
         # The lines between, decoded and split here (the rest of the file is decoded only where
@@ -156,9 +161,6 @@ class Layout:
             char_at, line_at, byte_at = char_at + record[1], line_at + record[2], byte_at + record[0]
         if source._text is not None and (line_at != source.line_count or char_at != len(source._text)):
             return None  # the counts disagree with the text: never trust them
-        # Each kept segment after the first starts its heading line.
-        if any(offset and data[offset] not in b"# " for _, _, offset, _ in kept):
-            return None
         if lazy:
             fresh = middle.split("\n")[:fresh_count]
         else:
@@ -171,7 +173,8 @@ class Layout:
         source._mentioned["cardlint"] = data.find(_OUR_NAME, byte, end_byte) >= 0 or any(r[7] for _, _, _, r in kept)
         if lazy:
             # LF only, not split yet: decode and split the other lines segment by segment, when read.
-            regions = sorted([(first, offset) for first, _, offset, _ in kept] + [(line + 1, byte)])
+            regions = [(first, offset) for first, _, offset, _ in kept]  # the kept start, then the kept end
+            regions.insert(index, (line + 1, byte))
             source.split_lazily(
                 [region for region, after in zip(regions, regions[1:] + [(line_at + 1, 0)]) if region[0] < after[0]],
                 {line + 1: fresh} if fresh else {},
@@ -242,7 +245,19 @@ class Layout:
         headings = document.headings  # in order
         heading_lines = [heading.line for heading in headings]
         after_heading = set(heading_lines)
-        cuts = [1] + sorted(n for n in starts if n > 1 and (n - 1 in after_heading or self._blank(n - 1)))
+        # Before a kept segment the line is blank (or a heading) unless it ends the fresh lines.
+        kept = self.kept
+        fresh_first, fresh_last = self.middle or (0, -1)
+        cuts = [1] + [
+            n
+            for n in sorted(starts)
+            if n > 1
+            and (
+                n - 1 in after_heading
+                or (n in kept and not fresh_first <= n - 1 <= fresh_last)
+                or self._blank(n - 1)
+            )
+        ]
         code: list[int] | None = None
         html: list[int] = []
         records = []

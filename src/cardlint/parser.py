@@ -443,6 +443,7 @@ class Parser:
                     starts.append((heading, "title"))
                 else:
                     starts.append((heading, "tier"))
+        filler = partial(self._fill_card, source, scan=scan)  # one for every lazily parsed card
         title: Heading | None = None
         tiers: list[Tier] = []
         cards: list[Card] = []
@@ -458,7 +459,7 @@ class Parser:
                 card = Card(heading, next_line - 1, tier=current_tier)
                 card.is_template = heading.text.casefold() == self.template_heading
                 if self.lazy and not card.is_template:
-                    card._filler = partial(self._fill_card, source, scan=scan)
+                    card._filler = filler
                 else:
                     self._fill_card(source, card, scan)
                 if current_tier is not None and not card.is_template:

@@ -195,7 +195,7 @@ class DuplicateCard(Rule):
     _KEYS = (("OpenReview id", "openreview_id"), ("arXiv id", "arxiv_id"), ("title", "title_key"))
 
     def check_document(self, ctx: Context) -> Iterable[Diagnostic]:
-        seen: dict[tuple[str, str], Card] = {}
+        seen: dict[str, dict[str, Card]] = {kind: {} for kind, _ in self._KEYS}  # kind -> value -> first card
         for card in ctx.document.paper_cards:
             identity = ctx.identity(card)
             reported = False
@@ -203,7 +203,7 @@ class DuplicateCard(Rule):
                 value = identity.get(key)
                 if not value:
                     continue
-                first = seen.setdefault((kind, value), card)
+                first = seen[kind].setdefault(value, card)
                 if first is not card and not reported:
                     reported = True
                     yield self.report(
