@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 
 from cardlint.source import Source
@@ -235,8 +236,8 @@ class Document:
     tiers: list[Tier]
     cards: list[Card]  # every card in order, the template card included
     headings: list[Heading]  # every heading outside code and HTML, in order
-    code_lines: frozenset[int]  # lines inside fenced code (directives there are not read)
-    html_lines: frozenset[int] = frozenset()  # lines inside HTML blocks
+    code_lines: AbstractSet[int]  # lines inside fenced code (directives there are not read)
+    html_lines: AbstractSet[int] = frozenset()  # lines inside HTML blocks
 
     @property
     def template_card(self) -> Card | None:

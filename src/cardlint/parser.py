@@ -465,7 +465,8 @@ class Parser:
                 if current_tier is not None and not card.is_template:
                     current_tier.cards.append(card)
                 cards.append(card)
-        return Document(source, title, tiers, cards, headings, frozenset(scan.code), frozenset(scan.html))
+        # The scan's sets as they are: a warm run's hold tens of thousands of lines, not copied again.
+        return Document(source, title, tiers, cards, headings, scan.code, scan.html)
 
     @staticmethod
     def _looks_like_card(source: Source, heading: Heading, scan: BlockScan) -> bool:
