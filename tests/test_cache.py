@@ -247,3 +247,36 @@ def test_bibtex_parsed_afresh_when_it_changed_or_its_memo_is_damaged(cli, seed, 
     after_table_edit = lint(cli, seed)
     assert after_table_edit == lint(cli, seed, "--no-cache")
     assert after_bibtex_edit != after_table_edit  # the BibTeX edit is seen
+
+
+def test_roles_the_cache_does_not_keep_are_read_from_the_card(seed):
+    """A rule that reads a role the cache does not keep (a plugin's, say) gets the card's value:
+    the card is parsed for it. Its report equals the one without the cache."""
+    from cardlint.cache import KEPT_ROLES, CardCache
+    from cardlint.config import Config
+    from cardlint.linter import lint_source
+    from cardlint.rules import Rule, all_rules
+    from cardlint.source import Source
+
+    class GithubRow(Rule):
+        code = "XG100"
+        name = "github-row"
+        summary = "Reports each card's Github row"
+        cacheable = False
+
+        def check_card(self, card, ctx):
+            yield self.report(ctx, card.heading.span, f"github: {ctx.role_value(card, 'github')}")
+
+    assert "github" not in KEPT_ROLES
+    rules = [*all_rules(), GithubRow]
+
+    def lint(cache):
+        source = Source.read(str(seed), lazy=cache is not None)
+        return lint_source(source, Config(), rules, cache=cache).diagnostics
+
+    folder = str(seed.parent / "cache")
+    lint(CardCache(folder))
+    warm = lint(CardCache(folder))
+    assert warm == lint(None)
+    messages = [d.message for d in warm if d.code == "XG100"]
+    assert len(messages) == 5 and all(m != "github: None" for m in messages[:4])

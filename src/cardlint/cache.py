@@ -39,7 +39,10 @@ from cardlint.rules import Rule
 from cardlint.source import Source
 from cardlint.template import Template
 
-ROLES = ("title", "paper", "openreview", "github")
+# The role values a cache entry keeps besides the card's identity: the built-in rules read no
+# other from a card they do not check (the identity stands for the links); a plugin that does
+# asks for a parse (see Context.role_value).
+KEPT_ROLES = ("title",)
 
 
 def _digest(text: str) -> str:
@@ -68,7 +71,7 @@ def _lines(entries: list[str], first: bool) -> str:
 
 # Stale entries tolerated beyond the number in use before the file is rewritten.
 _SLACK = 1_000
-_FORMAT = 3
+_FORMAT = 4
 
 _SEVERITIES = {severity.value: severity for severity in Severity}
 _APPLICABILITIES = {applicability.value: applicability for applicability in Applicability}

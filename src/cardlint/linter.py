@@ -6,7 +6,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from cardlint.cache import ROLES, CardCache
+from cardlint.cache import KEPT_ROLES, CardCache
 from cardlint.config import Config
 from cardlint.decide import decide
 from cardlint.diagnostic import Diagnostic
@@ -76,7 +76,7 @@ def lint_source(
             else:
                 fresh = [d for rule in cached for d in rule.check_card(card, ctx)]
                 found.extend(fresh)
-                facts = {role: ctx.role_value(card, role) for role in ROLES}
+                facts = {role: ctx.role_value(card, role) for role in KEPT_ROLES}
                 cache.put(key, card, fresh, {**facts, **ctx.identity(card)})
     for card in cards:
         for rule in uncached:

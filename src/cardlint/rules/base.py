@@ -119,10 +119,12 @@ class Context:
     def role_value(self, card: Card, role: str) -> str | None:
         """The value of the row playing ``role`` (title, paper, openreview, github), or None.
 
-        A card restored from the cache answers from its known facts without being parsed.
+        A card restored from the cache answers from its known facts without being parsed, for the
+        roles the cache keeps (see cardlint.cache.KEPT_ROLES); asked for another, it is parsed.
         """
-        if not card.parsed and card.known_roles is not None:
-            return card.known_roles.get(role)
+        known = card.known_roles
+        if known is not None and not card.parsed and role in known:
+            return known[role]
         row = self.role_row(card, role)
         return None if row is None else row.value
 
