@@ -1,8 +1,9 @@
 """The block scanner cardlint used before its candidate-line scanner: one plain pass over every line.
 
 Kept as an oracle: tests/test_fuzz.py checks on random Markdown that the fast scanner in
-cardlint.parser classifies every line exactly as this straightforward one does. Which line opens
-which kind of HTML block is decided by the shared BlockScan._html_start; what differs is the walk.
+cardlint.parser classifies every line exactly as this straightforward one does. Which line is a
+heading and which opens which kind of HTML block are decided by the shared BlockScan._heading and
+BlockScan._html_start; what differs is the walk.
 (One fix since: a ``<pre>`` block ended early at any line holding an "x", the old end marker.)
 """
 
@@ -10,8 +11,8 @@ from __future__ import annotations
 
 import re
 
-from cardlint.model import Heading, Span
-from cardlint.parser import _BLOCK_STARTS, _FENCE_OPEN, _HEADING, BlockScan
+from cardlint.model import Heading
+from cardlint.parser import _BLOCK_STARTS, _FENCE_OPEN, BlockScan
 
 
 class LineByLineScan:
@@ -65,14 +66,9 @@ class LineByLineScan:
                 self.code.add(number)
                 in_paragraph = False
                 continue
-            match = _HEADING.match(text)
-            if match:
-                level = len(match.group(1))
-                title = match.group(2).strip()
-                column = text.index(match.group(2)) + 1 if match.group(2) else len(text) + 1
-                self.headings[number] = Heading(
-                    level, title, number, Span(number, 1, number, len(text) + 1), column
-                )
+            heading = BlockScan._heading(text, number)
+            if heading is not None:
+                self.headings[number] = heading
                 in_paragraph = False
                 continue
             ended = BlockScan._html_start(text, in_paragraph)

@@ -175,13 +175,9 @@ class BlockScan:
                 done = self._fence(lines, number, match.group(2)[0], len(match.group(2)))
                 in_paragraph = False
                 continue
-            match = _HEADING.match(text)
-            if match:
-                level = len(match.group(1))
-                title = match.group(2).strip()
-                column = text.index(match.group(2)) + 1 if match.group(2) else len(text) + 1
-                at = number + offset
-                self.headings[at] = Heading(level, title, at, Span(at, 1, at, len(text) + 1), column)
+            heading = self._heading(text, number + offset)
+            if heading is not None:
+                self.headings[heading.line] = heading
                 in_paragraph = False
                 continue
             ended = self._html_start(text, in_paragraph)
@@ -199,6 +195,15 @@ class BlockScan:
                 in_paragraph = False
                 continue
             in_paragraph = True  # a candidate line is never indented: it opens or continues a paragraph
+
+    @staticmethod
+    def _heading(text: str, line: int) -> Heading | None:
+        """The ATX heading that ``text`` (line ``line``) is, if it is one."""
+        match = _HEADING.match(text)
+        if not match:
+            return None
+        column = text.index(match.group(2)) + 1 if match.group(2) else len(text) + 1
+        return Heading(len(match.group(1)), match.group(2).strip(), line, Span(line, 1, line, len(text) + 1), column)
 
     @classmethod
     def assembled(cls, headings: dict[int, Heading], code: set[int], html: set[int]) -> BlockScan:
