@@ -280,3 +280,16 @@ def test_roles_the_cache_does_not_keep_are_read_from_the_card(seed):
     assert warm == lint(None)
     messages = [d.message for d in warm if d.code == "XG100"]
     assert len(messages) == 5 and all(m != "github: None" for m in messages[:4])
+
+
+def test_replacing_a_cache_file_leaves_no_temporary_behind(tmp_path):
+    from cardlint.source import replace_file
+
+    target = tmp_path / "scan.json"
+    replace_file(str(target), b"first")
+    replace_file(str(target), b"second")
+    assert target.read_bytes() == b"second"
+    (tmp_path / "folder").mkdir()
+    with pytest.raises(OSError):
+        replace_file(str(tmp_path / "folder"), b"x")  # a folder stands where the file would go
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["folder", "scan.json"]

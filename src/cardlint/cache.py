@@ -36,7 +36,7 @@ from cardlint.layout import Layout
 from cardlint.model import Card, Document, Image, Span
 from cardlint.parser import BlockScan
 from cardlint.rules import Rule
-from cardlint.source import Source
+from cardlint.source import Source, replace_file
 from cardlint.template import Template
 
 # The role values a cache entry keeps besides the card's identity: the built-in rules read no
@@ -130,10 +130,7 @@ class BibtexMemo:
         try:
             old = self._read().splitlines(keepends=True)
             if len(old) + len(lines) > limit:
-                temporary = f"{self.name}.{os.getpid()}.tmp"
-                with open(temporary, "w", encoding="utf-8") as handle:
-                    handle.write("".join((old + lines)[-limit:]))
-                os.replace(temporary, self.name)
+                replace_file(self.name, "".join((old + lines)[-limit:]).encode("utf-8"))
             else:
                 with open(self.name, "a", encoding="utf-8") as handle:
                     handle.write("".join(lines))
@@ -189,13 +186,9 @@ class CardCache:
         if self.layout is None or self.layout.source is not source:
             self.layout = Layout(source)
 
-    def key(self, source: Source, card: Card) -> str:
-        """A hash of the card's text, its line endings included (so a last line without one differs)."""
-        assert self.layout is not None and self.layout.source is source
-        return self.layout.hashed(card.line, card.end_line)[0]
-
     def keys(self, source: Source, cards: list[Card]) -> list[str]:
-        """``key`` for each card, at once."""
+        """Each card's key: a hash of its text, its line endings included (so a last line without
+        one differs)."""
         assert self.layout is not None and self.layout.source is source
         return self.layout.keys(cards)
 
@@ -311,11 +304,8 @@ class CardCache:
             return
         try:
             if compact:
-                temporary = f"{self.name}.{os.getpid()}.tmp"
                 kept = [json.dumps(row, separators=(",", ":")) for key, row in self.used.items() if key not in self.added]
-                with open(temporary, "w", encoding="utf-8") as handle:
-                    handle.write(_lines([*kept, *self.added.values()], first=True))
-                os.replace(temporary, self.name)
+                replace_file(self.name, _lines([*kept, *self.added.values()], first=True).encode("utf-8"))
             else:
                 # One write in append mode: a reader meanwhile sees at worst a cut last line, which
                 # counts as a damaged entry and is checked afresh.

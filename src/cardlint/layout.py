@@ -22,14 +22,13 @@ from __future__ import annotations
 import bisect
 import json
 import operator
-import os
 
 from xxhash import xxh3_128_hexdigest
 
 from cardlint import __version__
 from cardlint.model import Document, Heading, Span
 from cardlint.parser import BlockScan
-from cardlint.source import Source
+from cardlint.source import Source, replace_file
 
 _FORMAT = 4
 _NEWLINE = 0x0A
@@ -295,10 +294,7 @@ class Layout:
             lines.append(text if text is not None else json.dumps(record, separators=(",", ":")))
         body = "".join([line + "\n" for line in lines]).encode("utf-8")
         header = json.dumps({"format": _FORMAT, "version": __version__, "hash": digest(body)})
-        temporary = f"{name}.{os.getpid()}.tmp"
         try:
-            with open(temporary, "wb") as handle:
-                handle.write(header.encode("utf-8") + b"\n" + body)
-            os.replace(temporary, name)
+            replace_file(name, header.encode("utf-8") + b"\n" + body)
         except OSError:
             pass

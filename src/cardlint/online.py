@@ -25,6 +25,7 @@ from urllib.parse import urljoin, urlsplit
 from cardlint.config import LinkConfig
 from cardlint.errors import UsageError
 from cardlint.model import Document, Span
+from cardlint.source import replace_file
 
 _URL = re.compile(r"https?://[^\s<>\"'`|\[\]{}]+", re.IGNORECASE)
 _TRAILING = ".,;:!?*_~"
@@ -171,10 +172,7 @@ class LinkChecker:
         if not self.cache_path:
             return
         os.makedirs(os.path.dirname(self.cache_path), exist_ok=True)
-        temporary = f"{self.cache_path}.{os.getpid()}.tmp"
-        with open(temporary, "w", encoding="utf-8") as handle:
-            json.dump(self.cache, handle)
-        os.replace(temporary, self.cache_path)
+        replace_file(self.cache_path, json.dumps(self.cache).encode("utf-8"))
 
     def check(self, links: list[Link], progress: Callable[[int], None] | None = None) -> dict[str, Verdict]:
         """Verdicts keyed by the URL as written; each distinct URL is checked once."""

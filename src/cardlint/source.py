@@ -339,6 +339,22 @@ def read_bytes(path: str, max_bytes: int | None = None) -> bytes:
         raise UsageError(f"cannot read file: {exc.strerror or exc} ({path})") from None
 
 
+def replace_file(path: str, data: bytes) -> None:
+    """Write ``data`` to ``path`` through a temporary file beside it: a reader meanwhile sees the
+    old file or the new one, never part of one. Raises OSError, the temporary file removed."""
+    temporary = f"{path}.{os.getpid()}.tmp"
+    try:
+        with open(temporary, "wb") as handle:
+            handle.write(data)
+        os.replace(temporary, path)
+    except BaseException:
+        try:
+            os.unlink(temporary)
+        except OSError:
+            pass
+        raise
+
+
 def decode(data: bytes, path: str, skipped: int = 0) -> str:
     """Decode UTF-8 Markdown; binary or other encodings are refused, never guessed. ``skipped``:
     the bytes before ``data`` in the file (a BOM), for the position in the message."""
