@@ -167,9 +167,7 @@ class Layout:
         scan = BlockScan(fresh, None, offset=line)
         if scan.unclosed:
             return None
-        source._count, source._length = line_at, char_at
-        # Whether the file names cardlint at all (directives, annotations): known without a search.
-        source._mentioned["cardlint"] = data.find(_OUR_NAME, byte, end_byte) >= 0 or any(r[7] for _, _, _, r in kept)
+        source.learn(line_at, char_at, data.find(_OUR_NAME, byte, end_byte) >= 0 or any(r[7] for _, _, _, r in kept))
         if lazy:
             # LF only, not split yet: decode and split the other lines segment by segment, when read.
             regions = [(first, offset) for first, _, offset, _ in kept]  # the kept start, then the kept end

@@ -202,6 +202,12 @@ class Source:
                 self._count = _lf_line_count(self.text, "\n")
         return self._count
 
+    def learn(self, line_count: int, length: int, names_cardlint: bool) -> None:
+        """Learn the text's line count, length and whether it names cardlint anywhere (a directive
+        or an annotation may), from the cache, without decoding or searching it."""
+        self._count, self._length = line_count, length
+        self._mentioned[_OUR_NAME] = names_cardlint
+
     def split_lazily(self, regions: list[tuple[int, int]], known: dict[int, list[str]]) -> None:
         """Decode and split the lines region by region, when read (LF-only text whose lines are not
         split yet); ``regions``: (first line, byte offset); ``known``: the lines of some regions,
