@@ -5,10 +5,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from operator import attrgetter
 
 from cardlint.config import Config
-from cardlint.diagnostic import Diagnostic, Severity
+from cardlint.diagnostic import SORT_KEY, Diagnostic, Severity
 from cardlint.errors import UsageError
 from cardlint.model import Document
 from cardlint.rules import Rule
@@ -95,10 +94,6 @@ def suppressed(diagnostic: Diagnostic, found: list[_Directive]) -> bool:
     return disabled
 
 
-# Diagnostic.sort_key as one C-level call per diagnostic.
-_POSITION = attrgetter("path", "line", "column", "code", "message")
-
-
 def decide(diagnostics: Iterable[Diagnostic], document: Document, config: Config) -> list[Diagnostic]:
     """Drop what inline comments suppress, apply configured severities, and sort by position."""
     found = directives(document)
@@ -112,5 +107,5 @@ def decide(diagnostics: Iterable[Diagnostic], document: Document, config: Config
                 if diagnostic.code.startswith(selector) or selector in (diagnostic.name, "ALL"):
                     diagnostic = diagnostic.with_severity(Severity(severity))
         kept.append(diagnostic)
-    kept.sort(key=_POSITION)
+    kept.sort(key=SORT_KEY)
     return kept

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from enum import Enum
+from operator import attrgetter
 
 
 class Severity(str, Enum):
@@ -22,6 +23,9 @@ class Applicability(str, Enum):
     SAFE = "safe"
     UNSAFE = "unsafe"
 
+
+# Diagnostics are reported in this order: the key as one C-level call per diagnostic.
+SORT_KEY = attrgetter("path", "line", "column", "code", "message")
 
 @dataclass(slots=True, unsafe_hash=True)
 class Edit:
@@ -63,7 +67,7 @@ class Diagnostic:
         return replace(self, severity=severity)
 
     def sort_key(self) -> tuple:
-        return (self.path, self.line, self.column, self.code, self.message)
+        return SORT_KEY(self)
 
     def to_json(self) -> dict:
         return {

@@ -165,14 +165,12 @@ class Context:
         cached = self._bibtex.get(id(card))
         if cached is None:
             text = card.details.bibtex if card.details else None
-            memo = self.bibtex_memo
-            if memo is not None and text:
-                cached = memo.get(text)
-                if cached is None:
-                    cached = _parse_bibtex(text)
-                    memo.put(text, cached)
-            else:
+            memo = self.bibtex_memo if text else None
+            cached = memo.get(text) if memo is not None else None
+            if cached is None:
                 cached = _parse_bibtex(text)
+                if memo is not None:
+                    memo.put(text, cached)
             self._bibtex[id(card)] = cached
         return cached
 
