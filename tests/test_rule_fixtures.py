@@ -10,7 +10,7 @@ from cardlint.config import Config
 from cardlint.diagnostic import Applicability
 from cardlint.fix import fix_source
 from cardlint.linter import lint_source
-from cardlint.rules import BUILTIN_RULES, FixAvailability
+from cardlint.rules import BUILTIN_RULES, FixAvailability, Rule
 from cardlint.source import Source
 from conftest import RULE_FIXTURES, strip_markers
 
@@ -143,3 +143,20 @@ def test_fix_restores_the_clean_card(code):
     source, _ = load(code)
     outcome = fix_source(source, Config(), list(BUILTIN_RULES), unsafe=True)
     assert outcome.text == (RULE_FIXTURES / "clean.md").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("code", sorted(RULES))
+def test_check_cards_reports_what_check_card_reports_card_by_card(code):
+    """The batch hook (the linter calls it for the rules the cache does not keep) says exactly what
+    the per-card hook says, card by card and in order, on every fixture: a shortcut that skips a
+    card with a problem, or reports one it should not, fails here."""
+    offline = [c for c in sorted(RULES) if not c.startswith("CL8")]
+    for name in offline:
+        source, _ = load(name)
+        context = lint_source(source, Config(), list(BUILTIN_RULES)).context
+        cards = context.document.paper_cards
+        rule = RULES[code]()
+        each = [d for card in cards for d in rule.check_card(card, context)]
+        assert list(rule.check_cards(cards, context)) == each, name
+        if name == code and RULES[code].check_card is not Rule.check_card:
+            assert each, "the rule's own fixture shows nothing card by card"

@@ -78,9 +78,8 @@ def lint_source(
                 found.extend(fresh)
                 facts = {role: ctx.role_value(card, role) for role in KEPT_ROLES}
                 cache.put(key, card, fresh, {**facts, **ctx.identity(card)})
-    for card in cards:
-        for rule in uncached:
-            found.extend(rule.check_card(card, ctx))
+    for rule in uncached:
+        found.extend(rule.check_cards(cards, ctx))
     # Document rules run last: cards restored from the cache know their facts by then.
     for rule in instances:
         found.extend(rule.check_document(ctx))

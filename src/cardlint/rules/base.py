@@ -5,7 +5,7 @@ from __future__ import annotations
 import bisect
 import os
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 from functools import cached_property
@@ -60,6 +60,13 @@ class Rule:
 
     def check_card(self, card: Card, ctx: Context) -> Iterable[Diagnostic]:
         return ()
+
+    def check_cards(self, cards: Sequence[Card], ctx: Context) -> Iterable[Diagnostic]:
+        """``check_card`` for each of ``cards``, in order. A rule whose results are not cached runs on
+        every card of every run: it may override this to answer for all the cards at once (say,
+        nothing, when a setting or the disk rules its problem out) instead of visiting each."""
+        check = self.check_card
+        return [diagnostic for card in cards for diagnostic in check(card, ctx)]
 
     def report(self, ctx: Context, span: Span, message: str, fix: Fix | None = None) -> Diagnostic:
         return Diagnostic(

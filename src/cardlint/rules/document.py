@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from cardlint.diagnostic import Applicability, Diagnostic
 from cardlint.model import Card, Span
@@ -98,8 +98,16 @@ class CardOutsideTier(Rule):
     cacheable = False  # depends on the headings above the card
 
     def check_card(self, card: Card, ctx: Context) -> Iterable[Diagnostic]:
-        if card.tier is None and ctx.config.tiers:
-            yield self.report(ctx, card.heading.span, f"Card '{card.title}' is not under any tier heading")
+        return self.check_cards((card,), ctx)
+
+    def check_cards(self, cards: Sequence[Card], ctx: Context) -> Iterable[Diagnostic]:
+        if not ctx.config.tiers:
+            return []
+        return [
+            self.report(ctx, card.heading.span, f"Card '{card.title}' is not under any tier heading")
+            for card in cards
+            if card.tier is None
+        ]
 
 
 class CardHeadingLevel(Rule):

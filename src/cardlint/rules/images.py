@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import posixpath
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
@@ -31,12 +31,35 @@ class LocalImage:
     other_case: str | None  # the on-disk spelling when only the case differs
 
 
-def local_image(ctx: Context, image: Image) -> LocalImage | None:
-    """What the disk says about a local image (None for remote ones), once per distinct URL."""
-    cache = ctx.memo.setdefault("local_image", {})
-    if image.url not in cache:
-        cache[image.url] = _inspect(ctx, image.url)
-    return cache[image.url]
+def flagged(
+    ctx: Context, cards: Sequence[Card], wanted: Callable[[LocalImage], bool]
+) -> list[tuple[Image, LocalImage]]:
+    """The cards' local images, in order, whose verdict from the disk ``wanted`` accepts.
+
+    The disk is asked once per distinct URL, and the cards are gone through image by image only
+    when some URL is accepted: on a list whose images are all in place, the rules below cost one
+    pass over the cards between them, whatever its size.
+    """
+    verdicts = ctx.memo.setdefault("local_image", {})
+    urls_of = ctx.memo.setdefault("image_urls", {})  # one entry: the cards last asked about
+    known = urls_of.get(id(cards))
+    if known is None or known[0] is not cards:
+        urls_of.clear()
+        known = urls_of[id(cards)] = (cards, {image.url for card in cards for image in card.images})
+    hit = False
+    for url in known[1]:
+        if url not in verdicts:
+            verdicts[url] = _inspect(ctx, url)
+        found = verdicts[url]
+        hit = hit or (found is not None and wanted(found))
+    if not hit:
+        return []
+    return [
+        (image, found)
+        for card in cards
+        for image in card.images
+        if (found := verdicts[image.url]) is not None and wanted(found)
+    ]
 
 
 def _inspect(ctx: Context, url: str) -> LocalImage | None:
@@ -79,6 +102,18 @@ def _on_disk(ctx: Context, absolute: str) -> tuple[bool, str | None]:
     return exact, None if exact else posixpath.join(*actual)
 
 
+def _missing(found: LocalImage) -> bool:
+    return found.inside and not found.exact and found.other_case is None
+
+
+def _outside(found: LocalImage) -> bool:
+    return not found.inside
+
+
+def _other_case(found: LocalImage) -> bool:
+    return not found.exact and found.other_case is not None
+
+
 class ImageMissing(Rule):
     """## What it does
     Checks that every local image a card shows exists in the repository.
@@ -102,10 +137,13 @@ class ImageMissing(Rule):
     summary = "Local image file does not exist"
 
     def check_card(self, card: Card, ctx: Context) -> Iterable[Diagnostic]:
-        for image in card.images:
-            found = local_image(ctx, image)
-            if found is not None and found.inside and not found.exact and found.other_case is None:
-                yield self.report(ctx, image.url_span, f"Image file not found: {image.url}")
+        return self.check_cards((card,), ctx)
+
+    def check_cards(self, cards: Sequence[Card], ctx: Context) -> Iterable[Diagnostic]:
+        return [
+            self.report(ctx, image.url_span, f"Image file not found: {image.url}")
+            for image, _ in flagged(ctx, cards, _missing)
+        ]
 
 
 class ImageOutsideRepo(Rule):
@@ -131,10 +169,13 @@ class ImageOutsideRepo(Rule):
     summary = "Image path leaves the repository"
 
     def check_card(self, card: Card, ctx: Context) -> Iterable[Diagnostic]:
-        for image in card.images:
-            found = local_image(ctx, image)
-            if found is not None and not found.inside:
-                yield self.report(ctx, image.url_span, f"Image path leaves the repository: {image.url}")
+        return self.check_cards((card,), ctx)
+
+    def check_cards(self, cards: Sequence[Card], ctx: Context) -> Iterable[Diagnostic]:
+        return [
+            self.report(ctx, image.url_span, f"Image path leaves the repository: {image.url}")
+            for image, _ in flagged(ctx, cards, _outside)
+        ]
 
 
 class ImageCase(Rule):
@@ -168,11 +209,12 @@ class ImageCase(Rule):
     fix_applicability = Applicability.SAFE
 
     def check_card(self, card: Card, ctx: Context) -> Iterable[Diagnostic]:
-        for image in card.images:
-            found = local_image(ctx, image)
-            if found is None or found.exact or found.other_case is None:
-                continue
+        return self.check_cards((card,), ctx)
+
+    def check_cards(self, cards: Sequence[Card], ctx: Context) -> Iterable[Diagnostic]:
+        for image, found in flagged(ctx, cards, _other_case):
             other_case = found.other_case
+            assert other_case is not None
             written = local_path(image.url) or ""
             fix = None
             if image.url == written and not written.startswith("/"):

@@ -283,6 +283,10 @@ class MissingScore(Rule):
     summary = "Card has no score"
     severity = Severity.WARNING
 
+    def check_cards(self, cards: Sequence[Card], ctx: Context) -> Iterable[Diagnostic]:
+        # Without a scores file or annotation, no card has a score to miss: no card is visited.
+        return super().check_cards(cards, ctx) if ctx.has_score_source else []
+
     def check_card(self, card: Card, ctx: Context) -> Iterable[Diagnostic]:
         if not ctx.has_score_source or card.tier is None:
             return
