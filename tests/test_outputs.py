@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from dataclasses import replace
 
 import jsonschema
 from hypothesis import example, given
@@ -115,7 +114,7 @@ _shared = st.builds(
 
 def _alike(**changes: object) -> list[Diagnostic]:
     first = Diagnostic("p", 1, 1, 1, 2, "c", "n", Severity.ERROR, "m", None)
-    return [first, replace(first, line=2, end_line=2, **changes)]
+    return [first, first.replace(line=2, end_line=2, **changes)]
 
 
 @given(st.lists(_diagnostic, max_size=5) | st.lists(_shared, max_size=12))
@@ -123,8 +122,8 @@ def _alike(**changes: object) -> list[Diagnostic]:
 @example(_alike(name="other"))
 @example(_alike(path="q"))
 @example(_alike(fix=Fix("t", (Edit(0, 1, "x"),), Applicability.SAFE)))
-@example([replace(d, fix=Fix("t", (Edit(0, 1, c),), a)) for d, c, a in zip(_alike(), "xy", Applicability)])
-@example([replace(d, fix=Fix(t, (Edit(0, 1, "x"),), Applicability.SAFE)) for d, t in zip(_alike(), "tu")])
+@example([d.replace(fix=Fix("t", (Edit(0, 1, c),), a)) for d, c, a in zip(_alike(), "xy", Applicability)])
+@example([d.replace(fix=Fix(t, (Edit(0, 1, "x"),), Applicability.SAFE)) for d, t in zip(_alike(), "tu")])
 def test_json_output_is_json_dumps_one_object_per_line(diagnostics):
     """The hand-written JSON writer gives exactly json.dumps' text, quotes, escapes and non-ASCII included."""
     rendered = render_json(diagnostics)

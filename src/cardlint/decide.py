@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 
 from cardlint.config import Config
 from cardlint.diagnostic import SORT_KEY, Diagnostic, Severity
 from cardlint.errors import UsageError
 from cardlint.model import Document
+from cardlint.record import Record
 from cardlint.rules import Rule
 
 _DIRECTIVE = re.compile(
@@ -49,11 +49,13 @@ def enabled_rules(
     ]
 
 
-@dataclass(slots=True)
-class _Directive:
-    kind: str
-    line: int
-    selectors: tuple[str, ...]  # empty: every rule
+class _Directive(Record):
+    __slots__ = ("kind", "line", "selectors")
+
+    def __init__(self, kind: str, line: int, selectors: tuple[str, ...]) -> None:
+        self.kind = kind
+        self.line = line
+        self.selectors = selectors  # empty: every rule
 
     def covers(self, code: str, name: str) -> bool:
         return not self.selectors or any(

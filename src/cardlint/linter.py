@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from cardlint.cache import KEPT_ROLES, CardCache
@@ -12,6 +11,7 @@ from cardlint.decide import decide
 from cardlint.diagnostic import Diagnostic
 from cardlint.model import Document
 from cardlint.parser import parse
+from cardlint.record import Record
 from cardlint.rules import Rule
 from cardlint.rules.base import Context
 from cardlint.source import Source
@@ -21,12 +21,14 @@ if TYPE_CHECKING:
     from cardlint.scores import ScoreTable
 
 
-@dataclass(slots=True)
-class LintResult:
-    document: Document
-    template: Template
-    diagnostics: list[Diagnostic]
-    context: Context
+class LintResult(Record):
+    __slots__ = ("document", "template", "diagnostics", "context")
+
+    def __init__(self, document: Document, template: Template, diagnostics: list[Diagnostic], context: Context) -> None:
+        self.document = document
+        self.template = template
+        self.diagnostics = diagnostics
+        self.context = context
 
 
 def lint_source(

@@ -6,11 +6,11 @@ import bisect
 import os
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
 from itertools import accumulate
 from operator import add
 
 from cardlint.errors import UsageError
+from cardlint.record import Record
 
 BOM = "\ufeff"
 _UTF8_BOM = b"\xef\xbb\xbf"
@@ -100,8 +100,7 @@ class Lines(Sequence[str]):
     __hash__ = None  # type: ignore[assignment]
 
 
-@dataclass(slots=True)
-class Source:
+class Source(Record):
     """Decoded text without its BOM; positions are 1-based lines and columns in characters.
 
     ``text`` is decoded when first read: a warm run that serves most cards from the cache reads
@@ -112,19 +111,40 @@ class Source:
     serves most cards from the cache never computes them all.
     """
 
-    path: str
-    _text: str | None  # None until first read (the bytes are then at hand, valid UTF-8 or not)
-    bom: bool = False
-    newline: str = "\n"
-    _lines: list[str] | Lines | None = None
-    _line_starts: list[int] | None = None
-    _utf8: bytes | None = None  # the text as UTF-8, when the file's bytes are at hand
-    _anchors: dict[int, int] = field(default_factory=dict)  # line -> its start, known without line_starts
-    _anchor_lines: list[int] = field(default_factory=list)
-    _count: int | None = None
-    lf_only: bool = True  # no CR anywhere: lines end with LF (the one newline str.split knows)
-    _mentioned: dict[str, bool] = field(default_factory=dict)  # word -> whether the text holds it
-    _length: int | None = None  # len(text), when known without decoding it (see cardlint.layout)
+    __slots__ = (
+        "path", "_text", "bom", "newline", "_lines", "_line_starts", "_utf8", "_anchors", "_anchor_lines",
+        "_count", "lf_only", "_mentioned", "_length",
+    )
+
+    def __init__(
+        self,
+        path: str,
+        _text: str | None,
+        bom: bool = False,
+        newline: str = "\n",
+        _lines: list[str] | Lines | None = None,
+        _line_starts: list[int] | None = None,
+        _utf8: bytes | None = None,
+        _anchors: dict[int, int] | None = None,
+        _anchor_lines: list[int] | None = None,
+        _count: int | None = None,
+        lf_only: bool = True,
+        _mentioned: dict[str, bool] | None = None,
+        _length: int | None = None,
+    ) -> None:
+        self.path = path
+        self._text = _text  # None until first read (the bytes are then at hand, valid UTF-8 or not)
+        self.bom = bom
+        self.newline = newline
+        self._lines = _lines
+        self._line_starts = _line_starts
+        self._utf8 = _utf8  # the text as UTF-8, when the file's bytes are at hand
+        self._anchors = {} if _anchors is None else _anchors  # line -> its start, known without line_starts
+        self._anchor_lines = [] if _anchor_lines is None else _anchor_lines
+        self._count = _count
+        self.lf_only = lf_only  # no CR anywhere: lines end with LF (the one newline str.split knows)
+        self._mentioned = {} if _mentioned is None else _mentioned  # word -> whether the text holds it
+        self._length = _length  # len(text), when known without decoding it (see cardlint.layout)
 
     @classmethod
     def from_text(cls, text: str, path: str = "<string>", utf8: bytes | None = None) -> Source:

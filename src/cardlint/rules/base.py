@@ -6,7 +6,6 @@ import bisect
 import os
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 from enum import Enum
 from functools import cached_property
 from typing import TYPE_CHECKING, ClassVar
@@ -86,27 +85,35 @@ class Rule:
         return Fix(title, tuple(edits), self.fix_applicability or Applicability.SAFE, rewrites)
 
 
-@dataclass
 class Context:
     """What every rule may read. Lookups shared by several rules are computed once per card."""
 
-    path: str
-    source: Source
-    document: Document
-    template: Template
-    config: Config
-    scores: ScoreTable | None = None
-    # With --check-links: the links found and the checker's verdict per URL; None when offline.
-    links: tuple[list, dict] | None = None
-    _rows: dict[int, list[tuple[TableRow, Match]]] = field(default_factory=dict)
-    _fields: dict[int, list[tuple[Field, Match]]] = field(default_factory=dict)
-    _bibtex: dict[int, tuple[dict[str, str] | None, str | None]] = field(default_factory=dict)
-    _listings: dict[str, list[str] | None] = field(default_factory=dict)
-    _annotations: dict[int, tuple[str, int]] | None = None
-    # Per-run memo for rule helpers that several rules share (keyed by helper name).
-    memo: dict[str, dict] = field(default_factory=dict)
-    # What BibTeX blocks parsed to in earlier runs (see cardlint.cache.BibtexMemo), with the cache.
-    bibtex_memo: BibtexMemo | None = None
+    def __init__(
+        self,
+        path: str,
+        source: Source,
+        document: Document,
+        template: Template,
+        config: Config,
+        scores: ScoreTable | None = None,
+    ) -> None:
+        self.path = path
+        self.source = source
+        self.document = document
+        self.template = template
+        self.config = config
+        self.scores = scores
+        # With --check-links: the links found and the checker's verdict per URL; None when offline.
+        self.links: tuple[list, dict] | None = None
+        self._rows: dict[int, list[tuple[TableRow, Match]]] = {}
+        self._fields: dict[int, list[tuple[Field, Match]]] = {}
+        self._bibtex: dict[int, tuple[dict[str, str] | None, str | None]] = {}
+        self._listings: dict[str, list[str] | None] = {}
+        self._annotations: dict[int, tuple[str, int]] | None = None
+        # Per-run memo for rule helpers that several rules share (keyed by helper name).
+        self.memo: dict[str, dict] = {}
+        # What BibTeX blocks parsed to in earlier runs (see cardlint.cache.BibtexMemo), with the cache.
+        self.bibtex_memo: BibtexMemo | None = None
 
     def rows(self, card: Card) -> list[tuple[TableRow, Match]]:
         cached = self._rows.get(id(card))

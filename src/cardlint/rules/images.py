@@ -5,11 +5,11 @@ from __future__ import annotations
 import os
 import posixpath
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
 from cardlint.diagnostic import Applicability, Diagnostic, Severity
 from cardlint.model import Card, Image
+from cardlint.record import Record
 from cardlint.rules.base import Context, FixAvailability, Rule
 
 
@@ -23,12 +23,15 @@ def local_path(url: str) -> str | None:
     return unquote(parts.path)
 
 
-@dataclass(frozen=True, slots=True)
-class LocalImage:
-    absolute: str
-    inside: bool  # within the repository
-    exact: bool  # exists exactly as written
-    other_case: str | None  # the on-disk spelling when only the case differs
+class LocalImage(Record):
+    __slots__ = ("absolute", "inside", "exact", "other_case")
+    __hash__ = Record.value_hash
+
+    def __init__(self, absolute: str, inside: bool, exact: bool, other_case: str | None) -> None:
+        self.absolute = absolute
+        self.inside = inside  # within the repository
+        self.exact = exact  # exists exactly as written
+        self.other_case = other_case  # the on-disk spelling when only the case differs
 
 
 def flagged(

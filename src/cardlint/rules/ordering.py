@@ -4,22 +4,24 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
 from typing import Generic, TypeVar
 
 from cardlint.diagnostic import Applicability, Diagnostic, Edit, Fix, Severity
 from cardlint.model import Card, Span, Tier
+from cardlint.record import Record
 from cardlint.rules.base import Context, FixAvailability, Rule
 from cardlint.template import Match
 
 T = TypeVar("T")
 
 
-@dataclass(slots=True)
-class Misplaced(Generic[T]):
-    item: T
-    before: T | None  # the in-place item it belongs right before, or
-    after: T | None  # the in-place item it belongs right after
+class Misplaced(Record, Generic[T]):
+    __slots__ = ("item", "before", "after")
+
+    def __init__(self, item: T, before: T | None, after: T | None) -> None:
+        self.item = item
+        self.before = before  # the in-place item it belongs right before, or
+        self.after = after  # the in-place item it belongs right after
 
 
 def plan(items: Sequence[T], rank: Callable[[T], float | None]) -> tuple[list[Misplaced[T]], list[T]]:
