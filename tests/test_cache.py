@@ -99,11 +99,12 @@ def _line_cut(text: str) -> str:
         lambda text: _entries_replaced(text, [["CL201"]], [], {}),
         lambda text: text + ',[1]\n,["k", 2]\n',  # rows of the wrong shape among good ones
         lambda text: _entries_replaced(text, [], [[1]], {}),
+        lambda text: _entries_replaced(text, [], [["alt", "img/0001.png", "2", 1, 2, 3, 4, False]], {}),
         lambda text: _entries_replaced(text, [], [], []),
     ],
     ids=[
         "not-json", "truncated", "one-line-cut", "wrong-shape", "short-diagnostic", "stray-rows",
-        "short-image", "facts-not-a-dict",
+        "short-image", "image-line-not-a-number", "facts-not-a-dict",
     ],
 )
 def test_damaged_cache_is_ignored(cli, seed, damage):

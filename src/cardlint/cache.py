@@ -26,6 +26,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Sequence
+from functools import partial
 
 from xxhash import xxh3_128_hexdigest
 
@@ -61,6 +62,15 @@ def _rows(text: str) -> tuple[list, bool]:
             except ValueError:
                 continue
         return rows, True
+
+
+def _images(rows: list[list], base_line: int) -> list[Image]:
+    """A card's images from its entry's rows (positions relative to the card)."""
+    images = []
+    for alt, url, rel, col, end, ucol, uend, html in rows:
+        line = base_line + rel
+        images.append(Image(alt, url, Span(line, col, line, end), Span(line, ucol, line, uend), html))
+    return images
 
 
 def _lines(entries: list[str], first: bool) -> str:
@@ -244,43 +254,61 @@ class CardCache:
         # ensure_ascii (the default) keeps U+2028 and friends escaped: a line is one entry.
         self.added[key] = json.dumps(entry, separators=(",", ":"))
 
-    def restore(self, entry: list, card: Card, path: str) -> list[Diagnostic]:
-        """The entry's diagnostics at the card's current place; the card learns its facts.
+    def restore(self, cards: list[Card], entries: list[list | None], path: str) -> tuple[list[Diagnostic], list[int]]:
+        """The diagnostics of the cards whose entries serve, at the cards' current places (those
+        cards learn their facts), and the indexes of the cards to check afresh: those without an
+        entry, or with a damaged one (found out before its card learns anything).
 
-        A damaged entry raises ValueError, TypeError or KeyError before the card learns anything.
+        One loop for all the cards: this runs for every card of every warm run. A card's images
+        are made when first read (the image rules read only their URLs).
         """
-        _, found_entries, image_entries, roles = entry
-        if not isinstance(roles, dict):
-            raise ValueError("damaged entry")
+        assert self.layout is not None
+        line_start = self.layout.source.line_start
         kinds = self.kinds
-        base_line = card.line
-        base_offset = self.offset(card)
-        images = []
-        for alt, url, rel, col, end, ucol, uend, html in image_entries:
-            line = base_line + rel
-            images.append(Image(alt, url, Span(line, col, line, end), Span(line, ucol, line, uend), html))
-        found = []
-        for code, name, severity, rel, column, rel_end, end_column, message, fix in found_entries:
-            if name is None:
-                name, severity = kinds[code]
-            else:
-                severity = _SEVERITIES[severity]
-            if fix is not None:
-                title, applicability, rewrites, edits = fix
-                fix = Fix(
-                    title,
-                    tuple([Edit(start + base_offset, end + base_offset, content) for start, end, content in edits]),
-                    _APPLICABILITIES[applicability],
-                    rewrites,
-                )
-            found.append(
-                Diagnostic(
-                    path, base_line + rel, column, base_line + rel_end, end_column, code, name,
-                    severity, message, fix,
-                )
-            )
-        card.know(images, roles)
-        return found
+        found: list[Diagnostic] = []
+        misses: list[int] = []
+        for index, card in enumerate(cards):
+            entry = entries[index]
+            if entry is None:
+                misses.append(index)
+                continue
+            try:
+                _, rows, image_rows, roles = entry
+                if not isinstance(roles, dict):
+                    raise ValueError("damaged entry")
+                base_line = card.heading.line
+                base_offset = line_start(base_line)
+                made = []
+                for code, name, severity, rel, column, rel_end, end_column, message, fix in rows:
+                    if name is None:
+                        name, severity = kinds[code]
+                    else:
+                        severity = _SEVERITIES[severity]
+                    if fix is not None:
+                        title, applicability, rewrites, edits = fix
+                        fix = Fix(
+                            title,
+                            tuple([Edit(start + base_offset, end + base_offset, content) for start, end, content in edits]),
+                            _APPLICABILITIES[applicability],
+                            rewrites,
+                        )
+                    made.append(
+                        Diagnostic(
+                            path, base_line + rel, column, base_line + rel_end, end_column, code, name,
+                            severity, message, fix,
+                        )
+                    )
+                urls = []
+                for _, url, rel, _, _, _, _, _ in image_rows:
+                    if type(rel) is not int:
+                        raise TypeError("damaged image")
+                    urls.append(url)
+            except (ValueError, TypeError, KeyError):
+                misses.append(index)  # a damaged entry: the card is checked afresh
+                continue
+            found += made
+            card.know(partial(_images, image_rows, base_line), urls, roles)
+        return found, misses
 
     def save(self, document: Document) -> None:
         """Keep the entries this run used or made (stale ones drop out) and the file's segments;

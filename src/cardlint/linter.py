@@ -66,20 +66,13 @@ def lint_source(
                 found.extend(rule.check_card(card, ctx))
     else:
         keys = cache.keys(source, cards)
-        for card, key, entry in zip(cards, keys, cache.get(keys)):
-            restored = None
-            if entry is not None:
-                try:
-                    restored = cache.restore(entry, card, ctx.path)
-                except (ValueError, TypeError, KeyError):
-                    restored = None  # a damaged entry: check the card afresh
-            if restored is not None:
-                found.extend(restored)
-            else:
-                fresh = [d for rule in cached for d in rule.check_card(card, ctx)]
-                found.extend(fresh)
-                facts = {role: ctx.role_value(card, role) for role in KEPT_ROLES}
-                cache.put(key, card, fresh, {**facts, **ctx.identity(card)})
+        found, misses = cache.restore(cards, cache.get(keys), ctx.path)
+        for index in misses:
+            card = cards[index]
+            fresh = [d for rule in cached for d in rule.check_card(card, ctx)]
+            found.extend(fresh)
+            facts = {role: ctx.role_value(card, role) for role in KEPT_ROLES}
+            cache.put(keys[index], card, fresh, {**facts, **ctx.identity(card)})
     for rule in uncached:
         found.extend(rule.check_cards(cards, ctx))
     # Document rules run last: cards restored from the cache know their facts by then.

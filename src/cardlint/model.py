@@ -169,7 +169,7 @@ class Card(Record):
 
     __slots__ = (
         "heading", "end_line", "tier", "is_template", "_table", "_images", "_fields", "_details", "_other",
-        "_filler", "_known_images", "known_roles",
+        "_filler", "_known_images", "_known_urls", "known_roles",
     )
     __eq__ = object.__eq__
     __hash__ = object.__hash__
@@ -186,7 +186,8 @@ class Card(Record):
         _details: Details | None = None,
         _other: list[Block] | None = None,
         _filler: Callable[[Card], None] | None = None,
-        _known_images: list[Image] | None = None,
+        _known_images: list[Image] | Callable[[], list[Image]] | None = None,
+        _known_urls: list[str] | None = None,
         known_roles: dict[str, str | None] | None = None,
     ) -> None:
         self.heading = heading
@@ -200,8 +201,10 @@ class Card(Record):
         self._other = [] if _other is None else _other
         # Set by a lazy parse: fills the parts above once, on first access.
         self._filler = _filler
-        # Set from the per-card cache: the images and role values, so a cache hit needs no parse.
+        # Set from the per-card cache: the images (or what makes them, when first read), their URLs
+        # and the role values, so a cache hit needs no parse.
         self._known_images = _known_images
+        self._known_urls = _known_urls
         self.known_roles = known_roles
 
     def __repr__(self) -> str:  # not its tier, whose repr shows its cards
@@ -227,8 +230,11 @@ class Card(Record):
 
     @property
     def images(self) -> list[Image]:
-        if self._filler is not None and self._known_images is not None:
-            return self._known_images
+        known = self._known_images
+        if self._filler is not None and known is not None:
+            if not isinstance(known, list):
+                known = self._known_images = known()
+            return known
         self._ensure()
         return self._images
 
@@ -251,9 +257,20 @@ class Card(Record):
         self._ensure()
         return self._other
 
-    def know(self, images: list[Image], roles: dict[str, str | None]) -> None:
-        """Facts from the cache that stand in for a parse (until something needs the full card)."""
+    @property
+    def image_urls(self) -> list[str]:
+        """The images' URLs, in order (from the cache without making the images, when it knows them)."""
+        if self._filler is not None and self._known_urls is not None:
+            return self._known_urls
+        return [image.url for image in self.images]
+
+    def know(
+        self, images: list[Image] | Callable[[], list[Image]], urls: list[str], roles: dict[str, str | None]
+    ) -> None:
+        """Facts from the cache that stand in for a parse (until something needs the full card):
+        the images, or a function that makes them when they are first read, and their URLs."""
         self._known_images = images
+        self._known_urls = urls
         self.known_roles = roles
 
     @property

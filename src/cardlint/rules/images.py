@@ -48,7 +48,7 @@ def flagged(
     known = urls_of.get(id(cards))
     if known is None or known[0] is not cards:
         urls_of.clear()
-        known = urls_of[id(cards)] = (cards, {image.url for card in cards for image in card.images})
+        known = urls_of[id(cards)] = (cards, {url for card in cards for url in card.image_urls})
     hit = False
     for url in known[1]:
         if url not in verdicts:
