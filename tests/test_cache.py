@@ -77,10 +77,23 @@ def test_config_change_is_not_served_from_the_cache(cli, seed):
     assert "CL209" in {d["code"] for d in lint(cli, seed)[1]}
 
 
+def _entry_lines(text: str) -> list[str]:
+    """The lines of a cards file that hold entries (not the hash that ends each chunk of them)."""
+    return [line for line in text.splitlines() if not line.startswith(',"')]
+
+
 def _entries_replaced(text: str, *rest: object) -> str:
     """Every entry of a cards file replaced by ``[key, *rest]``."""
-    keys = [json.loads(line.lstrip(","))[0] for line in text.splitlines()]
+    keys = [json.loads(line.lstrip(","))[0] for line in _entry_lines(text)]
     return ",".join(json.dumps([key, *rest]) + "\n" for key in keys)
+
+
+def _edited_by_hand(text: str) -> str:
+    """A row moved one line down: the JSON and the entry's shape stay valid; only the hash of the
+    chunk tells the change."""
+    edited = text.replace('"CL208",null,null,8,83,8,83,', '"CL208",null,null,9,83,9,83,', 1)
+    assert edited != text
+    return edited
 
 
 def _line_cut(text: str) -> str:
@@ -101,10 +114,12 @@ def _line_cut(text: str) -> str:
         lambda text: _entries_replaced(text, [], [[1]], {}),
         lambda text: _entries_replaced(text, [], [["alt", "img/0001.png", "2", 1, 2, 3, 4, False]], {}),
         lambda text: _entries_replaced(text, [], [], []),
+        _edited_by_hand,
+        lambda text: text.rsplit(',"', 1)[0],  # the last chunk's hash cut off
     ],
     ids=[
         "not-json", "truncated", "one-line-cut", "wrong-shape", "short-diagnostic", "stray-rows",
-        "short-image", "image-line-not-a-number", "facts-not-a-dict",
+        "short-image", "image-line-not-a-number", "facts-not-a-dict", "edited-by-hand", "hash-cut",
     ],
 )
 def test_damaged_cache_is_ignored(cli, seed, damage):
@@ -124,19 +139,19 @@ def test_entries_are_appended_and_stale_ones_compacted(cli, seed, monkeypatch):
     lint(cli, seed)
     (entries,) = (seed.parent / ".cardlint_cache").glob("cards-*.jsonl")
     first = entries.read_text().splitlines()
-    assert len(first) == 5  # one line per card
+    assert len(_entry_lines("\n".join(first))) == 5 and len(first) == 6  # one line per card, then the hash
     text = seed.read_text(encoding="utf-8")
     seed.write_text(text.replace("|Institute |", "|Institute | Elsewhere,", 1), encoding="utf-8")
     expected = lint(cli, seed, "--no-cache")
     assert lint(cli, seed) == expected
     second = entries.read_text().splitlines()
-    assert second[:5] == first and len(second) == 6  # the changed card's entry, appended
+    assert second[:6] == first and len(second) == 8  # the changed card's entry and its hash, appended
     monkeypatch.setattr(cardlint.cache, "_SLACK", 0)
     counts = []
     for round in range(8):
         seed.write_text(text.replace("|Institute |", f"|Institute | Place {round},", 1), encoding="utf-8")
         assert lint(cli, seed) == lint(cli, seed, "--no-cache")
-        counts.append(len(entries.read_text().splitlines()))
+        counts.append(len(_entry_lines(entries.read_text())))
     # Each edit appends one entry; once stale entries outnumber the 5 in use the file is rewritten.
     assert max(counts) <= 2 * 5 + 1
     assert 5 in counts
@@ -203,7 +218,7 @@ def test_warm_run_decodes_only_the_changed_card(seed):
 
     def lint(cache):
         source = Source.read(str(seed), lazy=cache is not None)
-        return source, lint_source(source, Config(), all_rules(), cache=cache).diagnostics
+        return source, lint_source(source, Config(), all_rules(), cache=cache)
 
     folder = str(seed.parent / "cache")
     lint(CardCache(folder))
@@ -211,7 +226,9 @@ def test_warm_run_decodes_only_the_changed_card(seed):
     seed.write_text(text.replace("|Institute |", "|Institute | Elsewhere,", 1), encoding="utf-8")
     source, warm = lint(CardCache(folder))
     assert source._text is None
-    assert warm == lint(None)[1]
+    assert warm.diagnostics == lint(None)[1].diagnostics
+    # Only the changed card was parsed and checked: the others were served from the cache.
+    assert [card.title for card in warm.document.paper_cards if card.parsed] == ["DreamFusion"]
 
 
 def test_directive_in_an_unchanged_card_still_applies(cli, seed):

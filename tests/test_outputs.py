@@ -8,7 +8,7 @@ import jsonschema
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from cardlint.diagnostic import Applicability, Diagnostic, Edit, Fix, Severity
+from cardlint.diagnostic import SORT_KEY, Applicability, Diagnostic, Edit, Fix, Run, Severity, expand
 from cardlint.report import render_json
 from cardlint.rules import BUILTIN_RULES
 from conftest import DATA
@@ -136,3 +136,56 @@ def test_json_output_is_json_dumps_one_object_per_line(diagnostics):
     expected = [line + "," for line in expected[:-1]] + expected[-1:]
     # split("\n"): JSON escapes a newline inside a string, but not U+2028, which splitlines() breaks at.
     assert rendered.split("\n") == ["[", *expected, "]", ""]
+
+
+@given(st.lists(_shared, min_size=1, max_size=12), st.integers(1, 5), st.integers(0, 50), st.booleans())
+def test_a_run_from_the_cache_reads_and_renders_as_the_diagnostics_it_keeps(diagnostics, line, offset, named):
+    """A card's diagnostics kept as rows (Run.row, through JSON as the cache file holds them) read
+    back as the same Diagnostic objects, and the JSON writer's path for rows writes what it writes
+    for the objects, alone or among other diagnostics."""
+    diagnostics = sorted((d.replace(path="p", line=d.line + line, end_line=d.end_line + line) for d in diagnostics), key=SORT_KEY)
+    kinds = {d.code: (d.name, d.severity) for d in diagnostics} if named else {}
+    rows = json.loads(json.dumps([Run.row(d, line, offset, kinds) for d in diagnostics]))
+    run = Run("p", line, offset, rows, kinds)
+    assert run.diagnostics() == diagnostics
+    assert render_json([run]) == render_json(diagnostics)
+    assert run.has_error() == any(d.severity is Severity.ERROR for d in diagnostics)
+    other = Diagnostic("p", 1, 1, 1, 2, "CL999", "other", Severity.WARNING, "m", None)
+    assert render_json([other, run, other]) == render_json([other, *diagnostics, other])
+
+
+_rows_of_a_card = st.lists(
+    st.tuples(st.integers(0, 2), st.integers(1, 3), st.sampled_from(["CL1", "CL2"])), min_size=1, max_size=3
+)
+
+
+@given(
+    st.lists(st.tuples(st.integers(1, 3), _rows_of_a_card), max_size=4),
+    st.lists(st.tuples(st.integers(1, 20), st.integers(1, 3), st.sampled_from(["CL1", "CL3"])), max_size=6),
+)
+def test_runs_take_their_place_in_report_order(cards, loose):
+    """decide places the cache's runs among the other diagnostics as a full sort would, reading
+    a run one by one only where others fall among its lines."""
+    from cardlint.decide import _apart, _merged
+
+    def diagnostic(line: int, column: int, code: str) -> Diagnostic:
+        return Diagnostic("p", line, column, line, column + 1, code, code.lower(), Severity.ERROR, f"m{code}", None)
+
+    runs, start = [], 1
+    for gap, rows in cards:
+        start += gap
+        made = sorted((diagnostic(start + rel, column, code) for rel, column, code in rows), key=SORT_KEY)
+        runs.append(Run("p", start, 0, [Run.row(d, start, 0, {}) for d in made], {}))
+        start += 3
+    kept = sorted((diagnostic(*item) for item in loose), key=SORT_KEY)
+    assert _apart(runs)
+    merged = _merged(kept, runs)
+    assert expand(merged) == sorted([*expand(runs), *kept], key=SORT_KEY)
+    # A run stays whole unless some other diagnostic falls among its lines.
+    whole = [run for run in merged if type(run) is Run]
+    assert whole == [
+        run for run in runs if not any(run.line + run.rows[0][3] <= d.line <= run.line + run.rows[-1][3] for d in kept)
+    ]
+    if len(runs) > 1:  # runs that share a line are not apart
+        overlapping = [runs[0], Run("p", runs[0].line, 0, runs[0].rows, {})]
+        assert not _apart(overlapping)

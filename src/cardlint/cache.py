@@ -9,11 +9,15 @@ reported, with lines and offsets relative to the card, plus the facts other rule
 The file is JSON, not pickle (the folder sits in a repository that pull requests can write to):
 one ``["<key>", diagnostics, images, facts]`` line per card, each after the first led by a comma,
 so that the whole file is one JSON array once bracketed, decoded in one call of the C decoder
-(with one copy of the text: a 5,000-card file holds 4 MB). A run appends the entries it made:
-after one card changed, one line is written. A damaged line costs only its own entry. The file is
-rewritten with only the entries in use when stale ones outnumber them (keys are hashes of the card
-text, so a stale entry is never wrong, only dead weight). A diagnostic's rule name and severity
-are stored only when they are not its rule's.
+(a 5,000-card file holds 3 MB). A run appends the entries it made, as one *chunk*: its lines,
+then a ``,"<hash>"`` line holding a hash of the chunk's bytes. After one card changed, two lines
+are written. A chunk whose hash does not match (a write cut short, a hand edit, a damaged disk)
+is dropped whole, its cards checked afresh; so every entry served is byte for byte what cardlint
+wrote, and the diagnostics it holds are served without checking each of them (the JSON report
+writes them straight from the rows: see ``cardlint.diagnostic.Run``). The file is rewritten with
+only the entries in use when stale ones outnumber them (keys are hashes of the card text, so a
+stale entry is never wrong, only dead weight). A diagnostic's rule name and severity are stored
+only when they are not its rule's, and a card's diagnostics are stored in report order.
 
 Next to it, ``scan-<hash of the file's path>.json`` keeps the file's segments for the next run's
 block scan (see cardlint.layout), which also gives the cards' hashes, and ``bibtex-….jsonl`` keeps
@@ -32,8 +36,8 @@ from xxhash import xxh3_128_hexdigest
 
 from cardlint import __version__
 from cardlint.config import Config
-from cardlint.diagnostic import Applicability, Diagnostic, Edit, Fix, Severity
-from cardlint.layout import Layout
+from cardlint.diagnostic import SORT_KEY, Diagnostic, Run, Severity
+from cardlint.layout import Layout, digest
 from cardlint.model import Card, Document, Image, Span
 from cardlint.parser import BlockScan
 from cardlint.rules import Rule
@@ -50,18 +54,40 @@ def _digest(text: str) -> str:
     return xxh3_128_hexdigest(text.encode("utf-8", "surrogatepass"))
 
 
-def _rows(text: str) -> tuple[list, bool]:
-    """The file's entries, all at once; line by line when some line is damaged (then True)."""
+_CHECK = b'\n,"'  # starts the line that ends a chunk (an entry line starts with "[" or ",[")
+_CHECK_LINE = 35  # ,"<32 hex digits>"
+
+
+def _rows(data: bytes) -> tuple[list, bool]:
+    """The entries of the chunks whose hash matches, decoded in one call; and whether some bytes
+    did not belong to such a chunk (the file is rewritten then)."""
+    view = memoryview(data)
+    size = len(data)
+    good: list[tuple[int, int]] = []  # byte ranges of the good chunks, their hash lines included
+    damaged = False
+    start = 0
+    while start < size:
+        at = data.find(_CHECK, start)
+        if at < 0:
+            damaged = True  # a last chunk without its hash: a write cut short
+            break
+        end = at + 1 + _CHECK_LINE
+        line = data[at + 1 : end + 1]
+        if len(line) == _CHECK_LINE + 1 and line.endswith(b'"\n') and digest(view[start : at + 1]) == line[2:-2].decode("ascii", "replace"):
+            good.append((start, end + 1))
+        else:
+            damaged = True
+        start = end + 1
+    if not good:
+        return [], damaged
+    if len(good) == 1 and good[0] == (0, size):
+        body = data  # the common case: the whole file, with no copy
+    else:
+        body = b"".join([data[a:b] for a, b in good]).lstrip(b",")
     try:
-        return json.loads("".join(("[", text, "]"))), False
+        return json.loads(b"[" + body + b"]"), damaged
     except ValueError:
-        rows = []
-        for line in text.split("\n"):
-            try:
-                rows.append(json.loads(line.lstrip(",")))
-            except ValueError:
-                continue
-        return rows, True
+        return [], True  # not JSON although its hash matches: only by a crafted file
 
 
 def _images(rows: list[list], base_line: int) -> list[Image]:
@@ -73,18 +99,18 @@ def _images(rows: list[list], base_line: int) -> list[Image]:
     return images
 
 
-def _lines(entries: list[str], first: bool) -> str:
-    """Entries as lines of the cards file: each led by a comma unless it is the file's first."""
+def _chunk(entries: list[str], first: bool) -> bytes:
+    """Entries as a chunk of the cards file: a line each, led by a comma unless it is the file's
+    first, then the line with the hash of those lines."""
     text = "".join([f",{entry}\n" for entry in entries])
-    return text[1:] if first else text
+    data = (text[1:] if first else text).encode("utf-8")
+    return data + f',"{digest(data)}"\n'.encode("ascii")
 
 
 # Stale entries tolerated beyond the number in use before the file is rewritten.
 _SLACK = 1_000
-_FORMAT = 4
+_FORMAT = 5
 
-_SEVERITIES = {severity.value: severity for severity in Severity}
-_APPLICABILITIES = {applicability.value: applicability for applicability in Applicability}
 
 
 class BibtexMemo:
@@ -183,13 +209,13 @@ class CardCache:
         self.name = os.path.join(self.folder, f"cards-{_digest(context)}.jsonl")
         self.kinds = {rule.code: (rule.name, rule.severity) for rule in rules}
         try:
-            with open(self.name, encoding="utf-8") as handle:
-                text = handle.read()
-        except (OSError, ValueError):
-            text = ""  # missing or unreadable: only a slower run
+            with open(self.name, "rb") as handle:
+                data = handle.read()
+        except OSError:
+            data = b""  # missing or unreadable: only a slower run
         stored = self.stored
-        rows, self.damaged = _rows(text)
-        self.empty = not text.strip()
+        rows, self.damaged = _rows(data)
+        self.empty = not data
         for row in rows:
             if isinstance(row, list) and len(row) == 4 and isinstance(row[0], str):
                 stored[row[0]] = row
@@ -218,32 +244,13 @@ class CardCache:
 
     def put(self, key: str, card: Card, found: list[Diagnostic], roles: dict) -> None:
         """Keep a freshly checked card: [key, diagnostics, images, facts], positions relative to the
-        card; a diagnostic's name and severity are null when they are its rule's."""
+        card, diagnostics in report order (see ``Run``)."""
         base_line = card.line
         base_offset = self.offset(card)
         kinds = self.kinds
         entry = [
             key,
-            [
-                [
-                    d.code,
-                    *((None, None) if kinds.get(d.code) == (d.name, d.severity) else (d.name, d.severity.value)),
-                    d.line - base_line,
-                    d.column,
-                    d.end_line - base_line,
-                    d.end_column,
-                    d.message,
-                    None
-                    if d.fix is None
-                    else [
-                        d.fix.title,
-                        d.fix.applicability.value,
-                        d.fix.rewrites,
-                        [[e.start - base_offset, e.end - base_offset, e.content] for e in d.fix.edits],
-                    ],
-                ]
-                for d in found
-            ],
+            [Run.row(d, base_line, base_offset, kinds) for d in sorted(found, key=SORT_KEY)],
             [
                 [i.alt, i.url, i.span.line - base_line, i.span.column, i.span.end_column,
                  i.url_span.column, i.url_span.end_column, i.html]
@@ -254,18 +261,19 @@ class CardCache:
         # ensure_ascii (the default) keeps U+2028 and friends escaped: a line is one entry.
         self.added[key] = json.dumps(entry, separators=(",", ":"))
 
-    def restore(self, cards: list[Card], entries: list[list | None], path: str) -> tuple[list[Diagnostic], list[int]]:
-        """The diagnostics of the cards whose entries serve, at the cards' current places (those
-        cards learn their facts), and the indexes of the cards to check afresh: those without an
-        entry, or with a damaged one (found out before its card learns anything).
+    def restore(self, cards: list[Card], entries: list[list | None], path: str) -> tuple[list[Run], list[int]]:
+        """The diagnostics of the cards whose entries serve, as runs at the cards' current places
+        (those cards learn their facts), and the indexes of the cards to check afresh: those
+        without an entry, or with one of the wrong shape (found out before its card learns anything).
 
-        One loop for all the cards: this runs for every card of every warm run. A card's images
-        are made when first read (the image rules read only their URLs).
+        One loop for all the cards: this runs for every card of every warm run. The entries are
+        what cardlint wrote (see ``_rows``): their diagnostics stay rows until read, and a card's
+        images are made when first read (the image rules read only their URLs).
         """
         assert self.layout is not None
         line_start = self.layout.source.line_start
         kinds = self.kinds
-        found: list[Diagnostic] = []
+        runs: list[Run] = []
         misses: list[int] = []
         for index, card in enumerate(cards):
             entry = entries[index]
@@ -274,41 +282,17 @@ class CardCache:
                 continue
             try:
                 _, rows, image_rows, roles = entry
-                if not isinstance(roles, dict):
-                    raise ValueError("damaged entry")
-                base_line = card.heading.line
-                base_offset = line_start(base_line)
-                made = []
-                for code, name, severity, rel, column, rel_end, end_column, message, fix in rows:
-                    if name is None:
-                        name, severity = kinds[code]
-                    else:
-                        severity = _SEVERITIES[severity]
-                    if fix is not None:
-                        title, applicability, rewrites, edits = fix
-                        fix = Fix(
-                            title,
-                            tuple([Edit(start + base_offset, end + base_offset, content) for start, end, content in edits]),
-                            _APPLICABILITIES[applicability],
-                            rewrites,
-                        )
-                    made.append(
-                        Diagnostic(
-                            path, base_line + rel, column, base_line + rel_end, end_column, code, name,
-                            severity, message, fix,
-                        )
-                    )
-                urls = []
-                for _, url, rel, _, _, _, _, _ in image_rows:
-                    if type(rel) is not int:
-                        raise TypeError("damaged image")
-                    urls.append(url)
-            except (ValueError, TypeError, KeyError):
-                misses.append(index)  # a damaged entry: the card is checked afresh
+                if not isinstance(roles, dict) or not isinstance(rows, list):
+                    raise TypeError("damaged entry")
+                urls = [url for _, url, _, _, _, _, _, _ in image_rows]
+            except (ValueError, TypeError):
+                misses.append(index)
                 continue
-            found += made
+            base_line = card.heading.line
+            if rows:
+                runs.append(Run(path, base_line, line_start(base_line), rows, kinds))
             card.know(partial(_images, image_rows, base_line), urls, roles)
-        return found, misses
+        return runs, misses
 
     def save(self, document: Document) -> None:
         """Keep the entries this run used or made (stale ones drop out) and the file's segments;
@@ -333,11 +317,11 @@ class CardCache:
         try:
             if compact:
                 kept = [json.dumps(row, separators=(",", ":")) for key, row in self.used.items() if key not in self.added]
-                replace_file(self.name, _lines([*kept, *self.added.values()], first=True).encode("utf-8"))
+                replace_file(self.name, _chunk([*kept, *self.added.values()], first=True))
             else:
-                # One write in append mode: a reader meanwhile sees at worst a cut last line, which
-                # counts as a damaged entry and is checked afresh.
-                with open(self.name, "a", encoding="utf-8") as handle:
-                    handle.write(_lines(list(self.added.values()), first=self.empty))
+                # One write in append mode: a reader meanwhile sees at worst a chunk cut short,
+                # which is dropped, its cards checked afresh.
+                with open(self.name, "ab") as handle:
+                    handle.write(_chunk(list(self.added.values()), first=self.empty))
         except OSError:
             pass

@@ -16,7 +16,7 @@ from cardlint import __version__
 from cardlint.cache import CardCache
 from cardlint.config import Config, config_for
 from cardlint.decide import enabled_rules
-from cardlint.diagnostic import Diagnostic, Severity
+from cardlint.diagnostic import Diagnostic, Run, expand, has_error
 from cardlint.errors import UsageError
 from cardlint.linter import LintResult, lint_source
 from cardlint.report import render_github, render_json, render_statistics, render_text
@@ -132,7 +132,7 @@ def run(
         raise UsageError("no file given (usage: cardlint [OPTIONS] PATH...)")
     configs: dict[str, tuple[Config, ScoreTable | None, list]] = {}
     sources: dict[str, Source | Sequence[str] | None] = {}  # read for excerpts only
-    reports: list[Diagnostic] = []
+    reports: list[Diagnostic | Run] = []  # a card served from the cache: a run of them
     fixed_total: Counter[str] = Counter()
     changed_any = refused = False
     plain = not (fix or diff or list_cards or check_links)
@@ -187,7 +187,7 @@ def run(
             reports.extend(outcome.result.diagnostics)
         else:
             result = lint_source(source, config, chosen, scores, online, cache)
-            reports.extend(result.diagnostics)
+            reports.extend(result.reported)
             if _kept is not None:
                 _kept.append((result, cache))  # the cache holds every entry it read
     if list_cards:
@@ -204,13 +204,13 @@ def run(
     if output_format == "json":
         click.echo(render_json(reports), nl=False, color=True)
     elif output_format == "github":
-        click.echo(render_github(reports), nl=False)
+        click.echo(render_github(expand(reports)), nl=False)
     elif output_format == "sarif":
         from cardlint.sarif import render_sarif
 
-        click.echo(render_sarif(reports, rules), nl=False, color=True)
+        click.echo(render_sarif(expand(reports), rules), nl=False, color=True)
     elif statistics:
-        click.echo(render_statistics(reports), nl=False)
+        click.echo(render_statistics(expand(reports)), nl=False)
     else:
         terminal = sys.stdout.isatty()
         excerpts = terminal if show_source is None else show_source
@@ -221,8 +221,8 @@ def run(
                 path: Source.read(path).lines if fix else (lines.lines if isinstance(lines, Source) else lines or [])
                 for path, lines in sources.items()
             }
-        click.echo(render_text(reports, unsafe_fixes, shown, styled=terminal), nl=False)
-    failed = refused or any(d.severity is Severity.ERROR for d in reports)
+        click.echo(render_text(expand(reports), unsafe_fixes, shown, styled=terminal), nl=False)
+    failed = refused or has_error(reports)
     if _kept is not None:
         _kept.append((reports, sources))
     return EXIT_FOUND if failed else EXIT_OK

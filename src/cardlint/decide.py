@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterable, Sequence
 
 from cardlint.config import Config
-from cardlint.diagnostic import SORT_KEY, Diagnostic, Severity
+from cardlint.diagnostic import SORT_KEY, Diagnostic, Run, Severity, expand
 from cardlint.errors import UsageError
 from cardlint.model import Document
 from cardlint.record import Record
@@ -96,10 +96,20 @@ def suppressed(diagnostic: Diagnostic, found: list[_Directive]) -> bool:
     return disabled
 
 
-def decide(diagnostics: Iterable[Diagnostic], document: Document, config: Config) -> list[Diagnostic]:
-    """Drop what inline comments suppress, apply configured severities, and sort by position."""
+def decide(
+    diagnostics: Iterable[Diagnostic], document: Document, config: Config, runs: Sequence[Run] = ()
+) -> list[Diagnostic | Run]:
+    """Drop what inline comments suppress, apply configured severities, and sort by position.
+
+    ``runs`` are cards' diagnostics from the cache, in card order, each in report order. They are
+    placed among the others as they stand, unless a comment or a severity setting applies (or
+    they overlap): then they are read one by one with the rest.
+    """
     found = directives(document)
     overrides = config.severity
+    if runs and (found or overrides or not _apart(runs)):
+        diagnostics = [*diagnostics, *expand(runs)]
+        runs = ()
     kept = []
     for diagnostic in diagnostics:
         if found and suppressed(diagnostic, found):
@@ -110,4 +120,39 @@ def decide(diagnostics: Iterable[Diagnostic], document: Document, config: Config
                     diagnostic = diagnostic.with_severity(Severity(severity))
         kept.append(diagnostic)
     kept.sort(key=SORT_KEY)
-    return kept
+    return _merged(kept, runs) if runs else list(kept)
+
+
+def _apart(runs: Sequence[Run]) -> bool:
+    """Whether each run ends on a line before the next one starts (cards do not share lines)."""
+    last = 0
+    for run in runs:
+        line, rows = run.line, run.rows
+        if line + rows[0][3] <= last:
+            return False
+        last = line + rows[-1][3]
+    return True
+
+
+def _merged(kept: list[Diagnostic], runs: Sequence[Run]) -> list[Diagnostic | Run]:
+    """``kept`` (sorted) and the runs (apart, in order) as one list in report order: a run whose
+    lines some of ``kept`` fall among is read one by one and sorted with those."""
+    out: list[Diagnostic | Run] = []
+    index, count = 0, len(kept)
+    for run in runs:
+        first, last = run.line + run.rows[0][3], run.line + run.rows[-1][3]
+        while index < count and kept[index].line < first:
+            out.append(kept[index])
+            index += 1
+        if index < count and kept[index].line <= last:
+            end = index
+            while end < count and kept[end].line <= last:
+                end += 1
+            mixed = run.diagnostics() + kept[index:end]
+            mixed.sort(key=SORT_KEY)
+            out += mixed
+            index = end
+        else:
+            out.append(run)
+    out += kept[index:]
+    return out

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from cardlint.cache import KEPT_ROLES, CardCache
 from cardlint.config import Config
 from cardlint.decide import decide
-from cardlint.diagnostic import Diagnostic
+from cardlint.diagnostic import Diagnostic, Run, expand
 from cardlint.model import Document
 from cardlint.parser import parse
 from cardlint.record import Record
@@ -22,13 +22,17 @@ if TYPE_CHECKING:
 
 
 class LintResult(Record):
-    __slots__ = ("document", "template", "diagnostics", "context")
+    __slots__ = ("document", "template", "reported", "context")
 
-    def __init__(self, document: Document, template: Template, diagnostics: list[Diagnostic], context: Context) -> None:
+    def __init__(self, document: Document, template: Template, reported: list[Diagnostic | Run], context: Context) -> None:
         self.document = document
         self.template = template
-        self.diagnostics = diagnostics
+        self.reported = reported  # in report order; a card served from the cache as a run of them
         self.context = context
+
+    @property
+    def diagnostics(self) -> list[Diagnostic]:
+        return expand(self.reported)
 
 
 def lint_source(
@@ -57,6 +61,7 @@ def lint_source(
     cached = [rule for rule in card_rules if rule.cacheable]
     uncached = [rule for rule in card_rules if not rule.cacheable]
     found: list[Diagnostic] = []
+    runs: list[Run] = []
     if cache is not None:
         cache.open(source, template, config, [type(rule) for rule in cached])
     cards = document.paper_cards
@@ -66,7 +71,7 @@ def lint_source(
                 found.extend(rule.check_card(card, ctx))
     else:
         keys = cache.keys(source, cards)
-        found, misses = cache.restore(cards, cache.get(keys), ctx.path)
+        runs, misses = cache.restore(cards, cache.get(keys), ctx.path)
         for index in misses:
             card = cards[index]
             fresh = [d for rule in cached for d in rule.check_card(card, ctx)]
@@ -80,4 +85,4 @@ def lint_source(
         found.extend(rule.check_document(ctx))
     if cache is not None:
         cache.save(document)
-    return LintResult(document, template, decide(found, document, config), ctx)
+    return LintResult(document, template, decide(found, document, config, runs), ctx)

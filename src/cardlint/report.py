@@ -6,7 +6,7 @@ from collections import Counter
 from collections.abc import Sequence
 from json.encoder import encode_basestring as _string  # the C string escaper json.dumps uses
 
-from cardlint.diagnostic import Diagnostic, Severity
+from cardlint.diagnostic import Diagnostic, Run, Severity
 
 
 def text_line(diagnostic: Diagnostic, styled: bool = False) -> str:
@@ -113,19 +113,34 @@ def render_github(diagnostics: Sequence[Diagnostic]) -> str:
     return "".join(out)
 
 
-def render_json(diagnostics: Sequence[Diagnostic]) -> str:
+def _rest(code: str, name: str, severity: str, message: str, fix: tuple[str, str] | None) -> str:
+    """A JSON object's end after the positions: all of it without a fix, up to the first edit with
+    one (many diagnostics share it). ``fix`` is (title, applicability)."""
+    rest = (
+        f', "code": {_string(code)}, "name": {_string(name)}, "severity": {_string(severity)}, '
+        f'"message": {_string(message)}, '
+    )
+    if fix is None:
+        return rest + '"fixable": false, "fix": null}'
+    return rest + f'"fixable": true, "fix": {{"title": {_string(fix[0])}, "applicability": {_string(fix[1])}, "edits": ['
+
+
+def render_json(diagnostics: Sequence[Diagnostic | Run]) -> str:
     """A JSON array, one diagnostic object per line (greppable), fields as in ``Diagnostic.to_json``.
 
     Written out directly: building 12,000 dicts for ``json.dumps`` took a third of a warm run on a
-    5,000-card README. Strings go through the json module's own C escaper, so the text is what
-    ``json.dumps(..., ensure_ascii=False, separators=(", ", ": "))`` would give.
+    5,000-card README, and the diagnostics the cache serves are written from its rows (see
+    ``Run``) without being made into objects. Strings go through the json module's own C
+    escaper, so the text is what ``json.dumps(..., ensure_ascii=False, separators=(", ", ": "))``
+    would give.
     """
     if not diagnostics:
         return "[]\n"
     heads: dict[str, str] = {}  # path -> the object's start, up to the line number
-    # (code, name, severity, message[, fix title, applicability]) -> the object's end after the
-    # positions: all of it without a fix, up to the first edit with one (many diagnostics share it).
+    # (code, name, severity, message[, fix title, applicability]) -> the object's end (see _rest);
+    # rows key on their own fields, where a null name and severity stand for the rule's.
     rests: dict[tuple, str] = {}
+    row_rests: dict[tuple, str] = {}
     texts: dict[str, str] = {}  # edit contents, each escaped once
 
     out = []
@@ -133,6 +148,28 @@ def render_json(diagnostics: Sequence[Diagnostic]) -> str:
         head = heads.get(d.path)
         if head is None:
             head = heads[d.path] = f'{{"path": {_string(d.path)}, "line": '
+        if type(d) is Run:
+            base, offset, kinds = d.line, d.offset, d.kinds
+            for code, name, severity, rel, column, rel_end, end_column, message, fix in d.rows:
+                key = (code, name, severity, message) if fix is None else (code, name, severity, message, fix[0], fix[1])
+                rest = row_rests.get(key)
+                if rest is None:
+                    if name is None:
+                        name, kind = kinds[code]
+                        severity = kind.value
+                    rest = row_rests[key] = _rest(code, name, severity, message, None if fix is None else (fix[0], fix[1]))
+                if fix is not None:
+                    edits = []
+                    for start, end, content in fix[3]:
+                        text = texts.get(content)
+                        if text is None:
+                            text = texts[content] = _string(content)
+                        edits.append(f'{{"start": {start + offset}, "end": {end + offset}, "content": {text}}}')
+                    rest = f"{rest}{', '.join(edits)}]}}}}"
+                out.append(
+                    f'{head}{base + rel}, "column": {column}, "end_line": {base + rel_end}, "end_column": {end_column}{rest}'
+                )
+            continue
         fix = d.fix
         if fix is None:
             key = (d.code, d.name, d.severity, d.message)
@@ -140,18 +177,9 @@ def render_json(diagnostics: Sequence[Diagnostic]) -> str:
             key = (d.code, d.name, d.severity, d.message, fix.title, fix.applicability)
         rest = rests.get(key)
         if rest is None:
-            rest = (
-                f', "code": {_string(d.code)}, "name": {_string(d.name)}, "severity": {_string(d.severity.value)}, '
-                f'"message": {_string(d.message)}, '
+            rest = rests[key] = _rest(
+                d.code, d.name, d.severity.value, d.message, None if fix is None else (fix.title, fix.applicability.value)
             )
-            if fix is None:
-                rest += '"fixable": false, "fix": null}'
-            else:
-                rest += (
-                    f'"fixable": true, "fix": {{"title": {_string(fix.title)}, '
-                    f'"applicability": {_string(fix.applicability.value)}, "edits": ['
-                )
-            rests[key] = rest
         if fix is not None:
             edits = []
             for e in fix.edits:
