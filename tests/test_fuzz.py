@@ -162,6 +162,8 @@ _block_edits = st.lists(
 
 @given(_block_edits, _block_edits, st.sampled_from(["\n", "\r\n"]), st.booleans(), st.booleans())
 @example([], [(208, "delete", "")], "\n", False, False)  # the lazily split lines once lost the last segment
+# A level-1 heading that starts a card (a table follows it) in a kept segment, and one that does not.
+@example([(50, "insert", "| a | b |"), (50, "insert", "# H"), (50, "insert", ""), (9, "insert", "# H")], [(200, "insert", "x")], "\n", True, True)
 @settings(max_examples=max(300, settings.default.max_examples))
 def test_scan_reused_from_the_last_run_equals_a_full_scan(first, second, newline, final_newline, lazy):
     """Segments kept from the previous run plus a scan of the rest give exactly a full scan; the
@@ -185,6 +187,10 @@ def test_scan_reused_from_the_last_run_equals_a_full_scan(first, second, newline
         full = BlockScan(plain.lines, plain.text)
         assert (scan.headings, scan.code, scan.html) == (full.headings, full.code, full.html)
         assert (after.line_count, after.length) == (len(plain.lines), len(text))
+        # The kept records also say which headings start a card: the document is the one a full parse finds.
+        reused, fresh = parse(after, CONFIG.tiers, scan=scan), parse(plain, CONFIG.tiers)
+        assert [(c.line, c.end_line) for c in reused.cards] == [(c.line, c.end_line) for c in fresh.cards]
+        assert [t.heading.line for t in reused.tiers] == [t.heading.line for t in fresh.tiers]
     starts = plain.line_starts
     for card in parse(after, CONFIG.tiers, scan=scan).cards:
         key, offset = layout.hashed(card.line, card.end_line)

@@ -166,7 +166,7 @@ _rows_of_a_card = st.lists(
 def test_runs_take_their_place_in_report_order(cards, loose):
     """decide places the cache's runs among the other diagnostics as a full sort would, reading
     a run one by one only where others fall among its lines."""
-    from cardlint.decide import _apart, _merged
+    from cardlint.decide import _apart, _bounds, _merged
 
     def diagnostic(line: int, column: int, code: str) -> Diagnostic:
         return Diagnostic("p", line, column, line, column + 1, code, code.lower(), Severity.ERROR, f"m{code}", None)
@@ -178,8 +178,8 @@ def test_runs_take_their_place_in_report_order(cards, loose):
         runs.append(Run("p", start, 0, [Run.row(d, start, 0, {}) for d in made], {}))
         start += 3
     kept = sorted((diagnostic(*item) for item in loose), key=SORT_KEY)
-    assert _apart(runs)
-    merged = _merged(kept, runs)
+    assert _apart(_bounds(runs))
+    merged = _merged(kept, runs, _bounds(runs))
     assert expand(merged) == sorted([*expand(runs), *kept], key=SORT_KEY)
     # A run stays whole unless some other diagnostic falls among its lines.
     whole = [run for run in merged if type(run) is Run]
@@ -188,4 +188,4 @@ def test_runs_take_their_place_in_report_order(cards, loose):
     ]
     if len(runs) > 1:  # runs that share a line are not apart
         overlapping = [runs[0], Run("p", runs[0].line, 0, runs[0].rows, {})]
-        assert not _apart(overlapping)
+        assert not _apart(_bounds(overlapping))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import bisect
+import operator
 import re
 from collections.abc import Iterable, Sequence
 
@@ -107,7 +109,8 @@ def decide(
     """
     found = directives(document)
     overrides = config.severity
-    if runs and (found or overrides or not _apart(runs)):
+    bounds = _bounds(runs)
+    if runs and (found or overrides or not _apart(bounds)):
         diagnostics = [*diagnostics, *expand(runs)]
         runs = ()
     kept = []
@@ -120,39 +123,42 @@ def decide(
                     diagnostic = diagnostic.with_severity(Severity(severity))
         kept.append(diagnostic)
     kept.sort(key=SORT_KEY)
-    return _merged(kept, runs) if runs else list(kept)
+    return _merged(kept, runs, bounds) if runs else list(kept)
 
 
-def _apart(runs: Sequence[Run]) -> bool:
+def _apart(bounds: tuple[list[int], list[int]]) -> bool:
     """Whether each run ends on a line before the next one starts (cards do not share lines)."""
-    last = 0
-    for run in runs:
-        line, rows = run.line, run.rows
-        if line + rows[0][3] <= last:
-            return False
-        last = line + rows[-1][3]
-    return True
+    firsts, lasts = bounds
+    return all(map(operator.lt, lasts[:-1], firsts[1:]))
 
 
-def _merged(kept: list[Diagnostic], runs: Sequence[Run]) -> list[Diagnostic | Run]:
+def _bounds(runs: Sequence[Run]) -> tuple[list[int], list[int]]:
+    """The first and last line of each run."""
+    return [run.line + run.rows[0][3] for run in runs], [run.line + run.rows[-1][3] for run in runs]
+
+
+def _merged(kept: list[Diagnostic], runs: Sequence[Run], bounds: tuple[list[int], list[int]]) -> list[Diagnostic | Run]:
     """``kept`` (sorted) and the runs (apart, in order) as one list in report order: a run whose
-    lines some of ``kept`` fall among is read one by one and sorted with those."""
+    lines some of ``kept`` fall among is read one by one and sorted with those. The runs between
+    are placed by bisection, so the few kept diagnostics cost little however many runs there are."""
+    firsts, lasts = bounds
     out: list[Diagnostic | Run] = []
-    index, count = 0, len(kept)
-    for run in runs:
-        first, last = run.line + run.rows[0][3], run.line + run.rows[-1][3]
-        while index < count and kept[index].line < first:
-            out.append(kept[index])
-            index += 1
-        if index < count and kept[index].line <= last:
+    placed, index, count = 0, 0, len(kept)
+    while index < count:
+        line = kept[index].line
+        before = bisect.bisect_left(lasts, line, placed)  # the runs that end above this line
+        out += runs[placed:before]
+        placed = before
+        if placed < len(runs) and firsts[placed] <= line:
             end = index
-            while end < count and kept[end].line <= last:
+            while end < count and kept[end].line <= lasts[placed]:
                 end += 1
-            mixed = run.diagnostics() + kept[index:end]
+            mixed = runs[placed].diagnostics() + kept[index:end]
             mixed.sort(key=SORT_KEY)
             out += mixed
-            index = end
+            placed, index = placed + 1, end
         else:
-            out.append(run)
-    out += kept[index:]
+            out.append(kept[index])
+            index += 1
+    out += runs[placed:]
     return out

@@ -4,7 +4,8 @@ A run with the cache keeps, per file, the file's *segments*: the file is cut bef
 tier and card heading that follows a blank line or another heading. There the block scan is always
 outside any block and any paragraph, so a segment scans the same wherever it sits. A segment
 records its length (bytes, characters, lines), a hash of its bytes, what the scan found in it
-(headings, fenced and HTML lines, relative to its first line) and whether it names cardlint (a
+(headings, and whether each starts a card; fenced and HTML lines; relative to its first line) and
+whether it names cardlint (a
 directive or an annotation may sit there): one JSON line per segment in
 ``.cardlint_cache/scan-<hash of the file's path>.json``.
 
@@ -30,7 +31,7 @@ from cardlint.model import Document, Heading, Span
 from cardlint.parser import BlockScan
 from cardlint.source import Source, replace_file
 
-_FORMAT = 4
+_FORMAT = 5
 _NEWLINE = 0x0A
 _OUR_NAME = b"cardlint"
 _HEADING_START = b"# "  # a heading line starts with one or the other (ATX, or indented up to 3)
@@ -176,12 +177,14 @@ class Layout:
                 [region for region, after in zip(regions, regions[1:] + [(line_at + 1, 0)]) if region[0] < after[0]],
                 {line + 1: fresh} if fresh else {},
             )
-        headings, code, html = scan.headings, scan.code, scan.html
+        headings, code, html, starts_card = scan.headings, scan.code, scan.html, scan.starts_card
         for first, _, _, record in kept:
             self.kept[first] = record
-            for rel, level, text, end_column, text_column in record[4]:
+            for rel, level, text, end_column, text_column, card in record[4]:
                 number = first + rel
                 headings[number] = Heading(level, text, number, Span(number, 1, number, end_column), text_column)
+                if level != 2:
+                    starts_card[number] = card == 1
             for start, stop in record[5]:
                 code.update(range(first + start, first + stop + 1))
             for start, stop in record[6]:
@@ -189,7 +192,7 @@ class Layout:
         self.middle = (line + 1, end_line)
         # Where the kept segments and the fresh lines start: the source counts other lines from there.
         source.anchor({**{first: offset for first, offset, _, _ in kept}, line + 1: char})
-        return BlockScan.assembled(headings, code, html)
+        return BlockScan.assembled(headings, code, html, starts_card)
 
     # -- positions and hashes -----------------------------------------------------------------------
 
@@ -236,7 +239,8 @@ class Layout:
         a heading."""
         source = self.source
         total = source.line_count
-        starts = {card.heading.line for card in document.cards} | {tier.heading.line for tier in document.tiers}
+        card_lines = {card.heading.line for card in document.cards}
+        starts = card_lines | {tier.heading.line for tier in document.tiers}
         if document.title is not None:
             starts.add(document.title.line)
         headings = document.headings  # in order
@@ -271,7 +275,10 @@ class Layout:
                     characters,
                     last - first + 1,
                     digest(data),
-                    [[h.line - first, h.level, h.text, h.span.end_column, h.text_column] for h in headings[low:high]],
+                    [
+                        [h.line - first, h.level, h.text, h.span.end_column, h.text_column, int(h.line in card_lines)]
+                        for h in headings[low:high]
+                    ],
                     _runs(code, first, last, first),
                     _runs(html, first, last, first),
                     int(_OUR_NAME in data),

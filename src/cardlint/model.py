@@ -195,12 +195,15 @@ class Card(Record):
         self.tier = tier
         self.is_template = is_template
         self._table = _table
-        self._images = [] if _images is None else _images
-        self._fields = [] if _fields is None else _fields
         self._details = _details
-        self._other = [] if _other is None else _other
-        # Set by a lazy parse: fills the parts above once, on first access.
+        # Set by a lazy parse: fills the parts above once, on first access (the lists are made then).
         self._filler = _filler
+        if _filler is None:
+            self._images = [] if _images is None else _images
+            self._fields = [] if _fields is None else _fields
+            self._other = [] if _other is None else _other
+        else:
+            self._images, self._fields, self._other = _images, _fields, _other  # type: ignore[assignment]
         # Set from the per-card cache: the images (or what makes them, when first read), their URLs
         # and the role values, so a cache hit needs no parse.
         self._known_images = _known_images
@@ -213,6 +216,8 @@ class Card(Record):
     def _ensure(self) -> None:
         if self._filler is not None:
             filler, self._filler = self._filler, None
+            if self._images is None:
+                self._images, self._fields, self._other = [], [], []
             filler(self)
 
     @property

@@ -158,6 +158,9 @@ class BlockScan:
         self.headings: dict[int, Heading] = {}
         self.code: set[int] = set()
         self.html: set[int] = set()
+        # Line of a heading -> whether it starts a card, when known from the previous run (see
+        # cardlint.layout); the others are found out by looking at the lines below them.
+        self.starts_card: dict[int, bool] = {}
         self.offset = offset
         # True when the lines end inside a fence or an HTML block (which would go on past them).
         self.unclosed = False
@@ -206,10 +209,13 @@ class BlockScan:
         return Heading(len(match.group(1)), match.group(2).strip(), line, Span(line, 1, line, len(text) + 1), column)
 
     @classmethod
-    def assembled(cls, headings: dict[int, Heading], code: set[int], html: set[int]) -> BlockScan:
+    def assembled(
+        cls, headings: dict[int, Heading], code: set[int], html: set[int], starts_card: dict[int, bool]
+    ) -> BlockScan:
         """A scan result put together from parts (see cardlint.layout)."""
         scan = cls.__new__(cls)
         scan.headings, scan.code, scan.html, scan.offset, scan.unclosed = headings, code, html, 0, False
+        scan.starts_card = starts_card
         return scan
 
     def _fence(self, lines: list[str], number: int, char: str, length: int) -> int:
@@ -437,10 +443,11 @@ class Parser:
         lines = source.lines
         headings = [scan.headings[n] for n in sorted(scan.headings)]
         starts: list[tuple[Heading, str]] = []  # (heading, "title" | "tier" | "card")
+        known = scan.starts_card
         for index, heading in enumerate(headings):
             if heading.level == 2:
                 starts.append((heading, "card"))
-            elif self._looks_like_card(source, heading, scan):
+            elif known[heading.line] if heading.line in known else self._looks_like_card(source, heading, scan):
                 starts.append((heading, "card"))
             elif heading.level == 1:
                 is_first = index == 0
@@ -461,11 +468,11 @@ class Parser:
                 current_tier = Tier(heading)
                 tiers.append(current_tier)
             else:
-                card = Card(heading, next_line - 1, tier=current_tier)
-                card.is_template = heading.text.casefold() == self.template_heading
-                if self.lazy and not card.is_template:
-                    card._filler = filler
-                else:
+                is_template = heading.text.casefold() == self.template_heading
+                lazy = self.lazy and not is_template
+                # Positional: one of these per card, five thousand on a large README.
+                card = Card(heading, next_line - 1, current_tier, is_template, None, None, None, None, None, filler if lazy else None)
+                if not lazy:
                     self._fill_card(source, card, scan)
                 if current_tier is not None and not card.is_template:
                     current_tier.cards.append(card)
