@@ -165,7 +165,7 @@ def render_json(diagnostics: Sequence[Diagnostic | Run]) -> str:
                         if text is None:
                             text = texts[content] = _string(content)
                         edits.append(f'{{"start": {start + offset}, "end": {end + offset}, "content": {text}}}')
-                    rest = f"{rest}{', '.join(edits)}]}}}}"
+                    rest = f"{rest}{edits[0] if len(edits) == 1 else ', '.join(edits)}]}}}}"
                 out.append(
                     f'{head}{base + rel}, "column": {column}, "end_line": {base + rel_end}, "end_column": {end_column}{rest}'
                 )
