@@ -311,3 +311,18 @@ def test_replacing_a_cache_file_leaves_no_temporary_behind(tmp_path):
     with pytest.raises(OSError):
         replace_file(str(tmp_path / "folder"), b"x")  # a folder stands where the file would go
     assert sorted(p.name for p in tmp_path.iterdir()) == ["folder", "scan.json"]
+
+
+@pytest.mark.parametrize("edit", [("|Institute |", "|Institute | Elsewhere,"), ("|Title|Dreamfusion", "|Title|Dreamfusion\n|Venue|ICLR")])
+def test_scan_file_after_an_edit_is_the_one_a_cold_run_writes(cli, seed, edit):
+    """A warm run writes the kept segments' records back as it read them and only the changed
+    ones anew: the file is byte for byte the one a run without a cache would leave."""
+    folder = seed.parent / ".cardlint_cache"
+    lint(cli, seed)
+    seed.write_text(seed.read_text(encoding="utf-8").replace(*edit, 1), encoding="utf-8")
+    lint(cli, seed)
+    (scan,) = folder.glob("scan-*.json")
+    warm = scan.read_bytes()
+    shutil.rmtree(folder)
+    lint(cli, seed)
+    assert scan.read_bytes() == warm

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import bisect
 import json
-import operator
 
 from xxhash import xxh3_128_hexdigest
 
@@ -75,7 +74,7 @@ class Layout:
         self.kept: dict[int, list] = {}  # first line -> the kept segment's record
         self.middle: tuple[int, int] | None = None  # first and last line scanned afresh
         self.previous: list | None = None  # the records read, when they served
-        self.texts: dict[int, str] = {}  # id of a record read -> its JSON text
+        self.body = b""  # the records read, as read: one JSON line each
 
     # -- reading the previous run's segments ------------------------------------------------------
 
@@ -83,18 +82,19 @@ class Layout:
         """The previous run's records from ``name``: a header line, then one JSON line per segment."""
         try:
             with open(name, "rb") as handle:
-                header_line, _, rest = handle.read().partition(b"\n")
+                header_line, _, body = handle.read().partition(b"\n")
             header = json.loads(header_line)
-            if header != {"format": _FORMAT, "version": __version__, "hash": digest(rest)}:
+            if header != {"format": _FORMAT, "version": __version__, "hash": digest(body)}:
                 return None
-            body = [line for line in rest.decode("utf-8").split("\n") if line]
-            records = json.loads("[" + ",".join(body) + "]")
+            if not body.endswith(b"\n"):
+                return None
+            # One line per record, none empty: the lines joined by commas are one JSON array.
+            records = json.loads(b"[" + body[:-1].replace(b"\n", b",") + b"]")
         except (OSError, ValueError):
             return None
-        if not isinstance(records, list) or len(records) != len(body):
+        if not isinstance(records, list) or len(records) != body.count(b"\n"):
             return None
-        # Kept records are written back as the text read (see save).
-        self.texts = {id(record): text for record, text in zip(records, body)}
+        self.body = body  # kept records are written back as the text read (see save)
         return records
 
     def reuse(self, records: list) -> BlockScan | None:
@@ -287,17 +287,24 @@ class Layout:
         return records
 
     def save(self, name: str, document: Document) -> None:
-        """Write this run's segments (atomically) unless they are the ones read; never fail the run over it."""
+        """Write this run's segments (atomically) unless they are the ones read; never fail the run over it.
+
+        The records kept from the start and the end of the file are written back as the lines read
+        (a warm run after one card changed writes one new line and copies the rest)."""
         records = self.records(document)
-        previous = self.previous
-        if previous is not None and len(records) == len(previous) and all(map(operator.is_, records, previous)):
+        previous = self.previous or []
+        count, old = len(records), len(previous)
+        head = 0
+        while head < min(count, old) and records[head] is previous[head]:
+            head += 1
+        tail = 0
+        while tail < min(count, old) - head and records[count - 1 - tail] is previous[old - 1 - tail]:
+            tail += 1
+        if head == count == old:
             return
-        texts = self.texts
-        lines = []
-        for record in records:
-            text = texts.get(id(record))
-            lines.append(text if text is not None else json.dumps(record, separators=(",", ":")))
-        body = "".join([line + "\n" for line in lines]).encode("utf-8")
+        lines = self.body.split(b"\n")[:-1] if head or tail else []
+        middle = [json.dumps(record, separators=(",", ":")).encode("utf-8") for record in records[head : count - tail]]
+        body = b"".join([line + b"\n" for line in lines[:head] + middle + lines[old - tail :]])
         header = json.dumps({"format": _FORMAT, "version": __version__, "hash": digest(body)})
         try:
             replace_file(name, header.encode("utf-8") + b"\n" + body)
