@@ -326,3 +326,18 @@ def test_scan_file_after_an_edit_is_the_one_a_cold_run_writes(cli, seed, edit):
     shutil.rmtree(folder)
     lint(cli, seed)
     assert scan.read_bytes() == warm
+
+
+@pytest.mark.parametrize("output", ["text", "github", "sarif", "json"])
+def test_every_output_format_reads_the_cache_as_a_fresh_run(cli, seed, output):
+    """The JSON report writes the cache's runs from their rows; the other formats read them as
+    diagnostics. Each prints after an edit what a run without the cache prints."""
+    cli("--output-format", output, seed)
+    text = seed.read_text(encoding="utf-8")
+    seed.write_text(text.replace("|Institute |", "|Institute | Elsewhere,", 1), encoding="utf-8")
+    warm = cli("--output-format", output, seed)
+    fresh = cli("--output-format", output, "--no-cache", seed)
+    assert (warm.code, warm.out) == (fresh.code, fresh.out)
+    assert warm.out.count("Image has no alt text") >= 4  # the unchanged cards' four are there
+    statistics = cli("--statistics", seed)
+    assert statistics.out == cli("--statistics", "--no-cache", seed).out
