@@ -81,7 +81,7 @@ def _rows(data: bytes) -> tuple[list, bool]:
     if not good:
         return [], damaged
     if len(good) == 1 and good[0] == (0, size):
-        body = data  # the common case: the whole file, with no copy
+        body = data  # the common case: the whole file as read
     else:
         body = b"".join([data[a:b] for a, b in good]).lstrip(b",")
     try:
