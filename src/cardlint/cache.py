@@ -32,8 +32,6 @@ import os
 from collections.abc import Sequence
 from functools import partial
 
-from xxhash import xxh3_128_hexdigest
-
 from cardlint import __version__
 from cardlint.config import Config
 from cardlint.diagnostic import SORT_KEY, Diagnostic, Run, Severity
@@ -51,7 +49,7 @@ KEPT_ROLES = ("title",)
 
 
 def _digest(text: str) -> str:
-    return xxh3_128_hexdigest(text.encode("utf-8", "surrogatepass"))
+    return digest(text.encode("utf-8", "surrogatepass"))
 
 
 _CHECK = b'\n,"'  # starts the line that ends a chunk (an entry line starts with "[" or ",[")
@@ -110,7 +108,6 @@ def _chunk(entries: list[str], first: bool) -> bytes:
 # Stale entries tolerated beyond the number in use before the file is rewritten.
 _SLACK = 1_000
 _FORMAT = 5
-
 
 
 class BibtexMemo:
@@ -181,7 +178,7 @@ class CardCache:
         self.used: dict[str, list] = {}  # the stored entries this run served
         self.added: dict[str, str] = {}  # the entries this run made, as JSON
         self.kinds: dict[str, tuple[str, Severity]] = {}  # rule code -> its name and severity
-        self.damaged = False  # some line did not decode: the file is rewritten
+        self.damaged = False  # some chunk's hash did not match: the file is rewritten
         self.empty = True  # no entry read: the next one written is the file's first
         self.bibtex = BibtexMemo(folder)
         self.name: str | None = None

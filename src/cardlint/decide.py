@@ -123,7 +123,7 @@ def decide(
                     diagnostic = diagnostic.with_severity(Severity(severity))
         kept.append(diagnostic)
     kept.sort(key=SORT_KEY)
-    return _merged(kept, runs, bounds) if runs else list(kept)
+    return _merged(kept, runs, bounds) if runs else kept  # type: ignore[return-value]
 
 
 def _apart(bounds: tuple[list[int], list[int]]) -> bool:

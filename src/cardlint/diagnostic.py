@@ -29,6 +29,7 @@ class Applicability(str, Enum):
 # Diagnostics are reported in this order: the key as one C-level call per diagnostic.
 SORT_KEY = attrgetter("path", "line", "column", "code", "message")
 
+
 class Edit(Record):
     """Replace ``text[start:end]`` (character offsets into the source without BOM) with ``content``."""
 
@@ -164,15 +165,6 @@ class Run:
                 [[e.start - offset, e.end - offset, e.content] for e in d.fix.edits],
             ],
         ]
-
-    def first_key(self) -> tuple:
-        """The report order's key (SORT_KEY) of the first row."""
-        code, _, _, rel, column, _, _, message, _ = self.rows[0]
-        return (self.path, self.line + rel, column, code, message)
-
-    def last_key(self) -> tuple:
-        code, _, _, rel, column, _, _, message, _ = self.rows[-1]
-        return (self.path, self.line + rel, column, code, message)
 
     def has_error(self) -> bool:
         kinds = self.kinds

@@ -5,8 +5,7 @@ tier and card heading that follows a blank line or another heading. There the bl
 outside any block and any paragraph, so a segment scans the same wherever it sits. A segment
 records its length (bytes, characters, lines), a hash of its bytes, what the scan found in it
 (headings, and whether each starts a card; fenced and HTML lines; relative to its first line) and
-whether it names cardlint (a
-directive or an annotation may sit there): one JSON line per segment in
+whether it names cardlint (a directive or an annotation may sit there): one JSON line per segment in
 ``.cardlint_cache/scan-<hash of the file's path>.json``.
 
 The next run keeps the segments that still match, byte for byte, from the start of the file and

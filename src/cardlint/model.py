@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from collections.abc import Set as AbstractSet
+
 from cardlint.record import Record
 from cardlint.source import Source
 

@@ -125,6 +125,18 @@ def _rest(code: str, name: str, severity: str, message: str, fix: tuple[str, str
     return rest + f'"fixable": true, "fix": {{"title": {_string(fix[0])}, "applicability": {_string(fix[1])}, "edits": ['
 
 
+def _with_edits(rest: str, edits: Sequence[Sequence], offset: int, texts: dict[str, str]) -> str:
+    """``rest`` (see _rest) ended with the fix's edits, given as (start, end, content) counted
+    from ``offset``; ``texts`` keeps each content escaped once."""
+    written = []
+    for start, end, content in edits:
+        text = texts.get(content)
+        if text is None:
+            text = texts[content] = _string(content)
+        written.append(f'{{"start": {start + offset}, "end": {end + offset}, "content": {text}}}')
+    return f"{rest}{written[0] if len(written) == 1 else ', '.join(written)}]}}}}"
+
+
 def render_json(diagnostics: Sequence[Diagnostic | Run]) -> str:
     """A JSON array, one diagnostic object per line (greppable), fields as in ``Diagnostic.to_json``.
 
@@ -159,13 +171,7 @@ def render_json(diagnostics: Sequence[Diagnostic | Run]) -> str:
                         severity = kind.value
                     rest = row_rests[key] = _rest(code, name, severity, message, None if fix is None else (fix[0], fix[1]))
                 if fix is not None:
-                    edits = []
-                    for start, end, content in fix[3]:
-                        text = texts.get(content)
-                        if text is None:
-                            text = texts[content] = _string(content)
-                        edits.append(f'{{"start": {start + offset}, "end": {end + offset}, "content": {text}}}')
-                    rest = f"{rest}{edits[0] if len(edits) == 1 else ', '.join(edits)}]}}}}"
+                    rest = _with_edits(rest, fix[3], offset, texts)
                 out.append(
                     f'{head}{base + rel}, "column": {column}, "end_line": {base + rel_end}, "end_column": {end_column}{rest}'
                 )
@@ -181,13 +187,7 @@ def render_json(diagnostics: Sequence[Diagnostic | Run]) -> str:
                 d.code, d.name, d.severity.value, d.message, None if fix is None else (fix.title, fix.applicability.value)
             )
         if fix is not None:
-            edits = []
-            for e in fix.edits:
-                content = texts.get(e.content)
-                if content is None:
-                    content = texts[e.content] = _string(e.content)
-                edits.append(f'{{"start": {e.start}, "end": {e.end}, "content": {content}}}')
-            rest = f"{rest}{', '.join(edits)}]}}}}"
+            rest = _with_edits(rest, [(e.start, e.end, e.content) for e in fix.edits], 0, texts)
         out.append(f'{head}{d.line}, "column": {d.column}, "end_line": {d.end_line}, "end_column": {d.end_column}{rest}')
     # One join, no concatenation after it: each would copy megabytes again.
     out[0] = "[\n" + out[0]
