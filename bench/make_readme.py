@@ -24,9 +24,9 @@ def build(n: int) -> str:
     for i in range(n):
         card = cards[i % len(cards)]
         suffix = f" {i:05d}"
-        card = re.sub(r"(?m)^(## .*?)\s*$", lambda m: m.group(1) + suffix, card, count=1)
-        card = re.sub(r"(?m)^(\|Title\|)(.*?)(\s*\|?)\s*$", lambda m: f"{m.group(1)}{m.group(2).strip()}{suffix}|", card, count=1)
-        card = re.sub(r"(?m)^(\s*title = \{)(.*?)(\},?)$", lambda m: f"{m.group(1)}{m.group(2)}{suffix}{m.group(3)}", card)
+        card = re.sub(r"(?m)^(## .*?)\s*$", rf"\g<1>{suffix}", card, count=1)
+        card = re.sub(r"(?m)^(\|Title\|)\s*(.*?)\s*\|?\s*$", rf"\g<1>\g<2>{suffix}|", card, count=1)
+        card = re.sub(r"(?m)^(\s*title = \{)(.*?)(\},?)$", rf"\g<1>\g<2>{suffix}\g<3>", card)
         card = re.sub(r"forum\?id=[\w-]+", f"forum?id=bench{i:07d}", card)
         card = re.sub(r"pdf\?id=[\w-]+", f"pdf?id=bench{i:07d}", card)
         card = re.sub(r"\d{4}\.\d{5}", f"{2300 + i // 100000:04d}.{i % 100000:05d}", card)

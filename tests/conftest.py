@@ -1,7 +1,8 @@
-"""Shared helpers: paths to the bundled data, and running the CLI as a user would."""
+"""Shared helpers: paths to the bundled data and the corpus, and running the CLI as a user would."""
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,9 +12,25 @@ import pytest
 from cardlint.cli import main
 
 TESTS = Path(__file__).parent
+ROOT = TESTS.parent
 DATA = TESTS / "data"
 FIXTURES = TESTS / "fixtures"
 RULE_FIXTURES = FIXTURES / "rules"
+# The seed review README, bundled as the example, with its images.
+SEED_DIR = ROOT / "examples" / "review"
+SEED = SEED_DIR / "README.md"
+# Other people's lists (history versions of the seed, real lists): read at run time, never copied here.
+CORPUS = Path(os.environ["CARDLINT_CORPUS"]) if os.environ.get("CARDLINT_CORPUS") else None
+
+
+def corpus(folder: str) -> Path:
+    """A folder of the corpus, or a skip that says why there is none."""
+    if CORPUS is None:
+        pytest.skip("CARDLINT_CORPUS is not set: the real lists (../shared/data) are not here")
+    path = CORPUS / folder
+    if not path.is_dir():
+        pytest.skip(f"the corpus has no {folder}/ ({CORPUS})")
+    return path
 
 # A fixture marks an expected diagnostic at the end of its line: `{CL208:66}` or `{CL207:2,CL404:13}`.
 MARKER = re.compile(r" \{(CL\d{3}(?::\d+)?(?:,CL\d{3}(?::\d+)?)*)\}$")
@@ -21,7 +38,7 @@ MARKER = re.compile(r" \{(CL\d{3}(?::\d+)?(?:,CL\d{3}(?::\d+)?)*)\}$")
 
 @pytest.fixture(autouse=True)
 def cache_outside_the_tree(tmp_path_factory, monkeypatch):
-    """Each test's cache goes to its own temporary folder, never next to the bundled data."""
+    """Each test's link cache goes to its own temporary folder, never next to the bundled data."""
     monkeypatch.setenv("CARDLINT_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
 
 

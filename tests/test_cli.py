@@ -10,9 +10,7 @@ import sys
 import pytest
 
 from cardlint.rules import BUILTIN_RULES
-from conftest import DATA, RULE_FIXTURES
-
-SEED = DATA / "seed" / "README.md"
+from conftest import DATA, RULE_FIXTURES, SEED, SEED_DIR
 
 
 @pytest.fixture
@@ -181,12 +179,12 @@ def test_console_script_runs_without_traceback(tmp_path):
     assert "Traceback" not in result.stderr
 
 
-def test_several_files_in_parallel_match_one_by_one(cli, tmp_path):
-    """With several files (and cores), workers lint them; the output equals linting each alone, in order."""
+def test_several_files_report_as_each_alone_in_order(cli, tmp_path):
+    """Several files: the output equals linting each alone, in the order given."""
     paths = []
-    for index, name in enumerate(["seed", "seed-clean", "seed"]):
+    for index, folder in enumerate([SEED_DIR, DATA / "seed-clean", SEED_DIR]):
         target = tmp_path / f"r{index}"
-        shutil.copytree(DATA / name, target)
+        shutil.copytree(folder, target)
         paths.append(target / "README.md")
     together = cli("--output-format", "json", *paths)
     alone = [json.loads(cli("--output-format", "json", path).out) for path in paths]
@@ -194,9 +192,8 @@ def test_several_files_in_parallel_match_one_by_one(cli, tmp_path):
     assert together.code == 1
 
 
-def test_parallel_error_is_one_line(cli, tmp_path):
-    good = DATA / "seed" / "README.md"
-    run = cli(good, tmp_path / "missing.md")
+def test_missing_file_among_several_is_one_line(cli, tmp_path):
+    run = cli(SEED, tmp_path / "missing.md")
     assert (run.code, run.out, run.err) == (2, "", f"Error: file not found ({tmp_path / 'missing.md'})\n")
 
 

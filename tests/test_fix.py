@@ -8,22 +8,19 @@ import stat
 
 import pytest
 
+from cardlint.api import FixSafety, Rule
 from cardlint.config import Config
 from cardlint.diagnostic import Edit
 from cardlint.errors import UsageError
 from cardlint.fix import FixRefused, apply_edits, fix_source, write_atomically
-from cardlint.rules import BUILTIN_RULES, Rule
-from cardlint.rules.base import FixAvailability
-from cardlint.diagnostic import Applicability
+from cardlint.rules import BUILTIN_RULES
 from cardlint.source import Source
-from conftest import DATA, RULE_FIXTURES
-
-SEED = DATA / "seed"
+from conftest import DATA, RULE_FIXTURES, SEED_DIR
 
 
 @pytest.fixture
 def seed(tmp_path):
-    shutil.copytree(SEED, tmp_path / "review")
+    shutil.copytree(SEED_DIR, tmp_path / "review")
     return tmp_path / "review" / "README.md"
 
 
@@ -139,14 +136,14 @@ class DropsAWord(Rule):
     code = "XD100"
     name = "drops-a-word"
     summary = "broken fixer"
-    fix_availability = FixAvailability.ALWAYS
-    fix_applicability = Applicability.SAFE
+    fix = FixSafety.SAFE
 
     def check_card(self, card, ctx):
         row = ctx.row(card, "Institute")
         if row is not None and row.value:
             span = row.value_span
-            yield self.report(ctx, span, "x", self.fix("drop", Edit(ctx.source.offset(span.line, span.column) - 1, ctx.source.offset(span.line, span.end_column), "|")))
+            start, end = ctx.source.offset(span.line, span.column) - 1, ctx.source.offset(span.line, span.end_column)
+            yield self.report(ctx, span, "x", self.make_fix("drop", Edit(start, end, "|")))
 
 
 def test_fix_that_loses_a_word_is_refused():

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import DATA, RULE_FIXTURES
+from conftest import RULE_FIXTURES, SEED_DIR
 
 CHILD = (
     "import resource, sys\n"
@@ -122,7 +122,7 @@ def test_over_the_size_limit_is_an_error(cli, tmp_path):
 
 def test_two_processes_fixing_one_file(tmp_path):
     """Both run at once: the file ends as the fixed text, never a mix; a loser says why; no temp files."""
-    shutil.copytree(DATA / "seed", tmp_path / "review")
+    shutil.copytree(SEED_DIR, tmp_path / "review")
     path = tmp_path / "review" / "README.md"
     reference = tmp_path / "reference.md"
     shutil.copy(path, reference)

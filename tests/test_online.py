@@ -11,7 +11,7 @@ import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Response
 
-from conftest import DATA, RULE_FIXTURES
+from conftest import RULE_FIXTURES, SEED
 
 CASES = ["alive", "missing", "removed", "perm", "loop", "limited", "busy", "slow", "nohead", "img.png", "page.png"]
 
@@ -133,6 +133,6 @@ def test_offline_run_makes_no_network_call(cli, monkeypatch):
     monkeypatch.setattr(socket, "getaddrinfo", refuse)
     monkeypatch.setattr(socket, "create_connection", refuse)
     monkeypatch.setattr(socket.socket, "connect", refuse)
-    run = cli(DATA / "seed" / "README.md")
+    run = cli(SEED)
     assert run.code == 1
     assert run.out.splitlines()[-3] == "Found 8 errors and 4 warnings."

@@ -7,7 +7,7 @@ import shutil
 
 import pytest
 
-from conftest import DATA, RULE_FIXTURES
+from conftest import RULE_FIXTURES, SEED
 
 CLEAN = (RULE_FIXTURES / "clean.md").read_text(encoding="utf-8")
 CARD = CLEAN.split("\n", 1)[1]  # from "## DreamFusion"
@@ -137,7 +137,7 @@ def test_card_without_score_warns_and_never_moves(cli, review):
 
 
 def test_no_score_source_no_ordering_diagnostics(cli):
-    run = cli("--select", "CL7", DATA / "seed" / "README.md")
+    run = cli("--select", "CL7", SEED)
     assert (run.code, run.out) == (0, "All checks passed!\n")
 
 

@@ -6,7 +6,7 @@ import mistune
 
 from cardlint.parser import parse, split_cells
 from cardlint.source import Source
-from conftest import DATA
+from conftest import SEED
 
 TIERS = ["Notable Top 5%", "Notable Top 25%", "Poster"]
 
@@ -16,7 +16,7 @@ def doc(text: str):
 
 
 def test_seed_structure():
-    document = parse(Source.read(str(DATA / "seed" / "README.md")), TIERS)
+    document = parse(Source.read(str(SEED)), TIERS)
     assert document.title is not None and document.title.text == "ICLR 2023 Review on Diffusion Related Papers"
     assert [t.name for t in document.tiers] == ["Notable Top 5%", "Notable Top 25%"]
     assert [(c.title, c.line, c.end_line) for c in document.cards] == [
@@ -136,17 +136,13 @@ def test_source_newline_style_and_bom():
     assert source.position(source.offset(2, 2)) == (2, 2)
 
 
-def test_lines_read_mostly_become_a_plain_list():
-    """A warm run that ends up reading much of the file (many cards not in the cache) stops paying
-    for the region-by-region reads."""
-    card = "## Card {n}\n" + "".join(f"line {i}\n" for i in range(15))
-    text = "".join(card.format(n=n) for n in range(40))
-    source = Source.from_bytes(text.encode("utf-8"), lazy=True)
-    source.split_lazily([(1 + 16 * n, text.index(f"## Card {n}\n")) for n in range(40)], {})
-    assert source.lines[2] == "line 1" and source.lines[16] == "## Card 1"  # near a start: nothing split
-    assert type(source.lines).__name__ == "Lines"
-    for n in range(2):
-        assert source.lines[16 * n + 14] == "line 13"  # deep in a region: that region is split
-    assert type(source.lines).__name__ == "Lines"  # 2 of 40 regions split
-    assert source.lines[16 * 2 + 14] == "line 13"
-    assert type(source.lines) is list and source.lines == text.split("\n")[:-1]
+
+
+def test_html_blocks_end_as_commonmark_says():
+    """A <pre> block runs to its closing tag, not to the first blank or any line; a tab-indented
+    line does not open a paragraph, so a type-7 tag after it still opens an HTML block."""
+    pre = doc("<pre>\nx\n\n# Hidden\n</pre>\n# Notable Top 5%\n")
+    assert [h.text for h in pre.headings] == ["Notable Top 5%"]
+    assert pre.html_lines == {1, 2, 3, 4, 5}
+    tabbed = doc("\t# H\n</pre>\n")
+    assert (tabbed.headings, tabbed.html_lines) == ([], {2})

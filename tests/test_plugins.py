@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from importlib.metadata import EntryPoint
 
 import pytest
 
 from cardlint import rules as registry
-from cardlint.rules import Rule
-from conftest import DATA
-
-SEED = DATA / "seed" / "README.md"
+from cardlint.api import Card, Context, Diagnostic, Rule
+from conftest import SEED
 
 
 class VenueRow(Rule):
@@ -20,7 +19,7 @@ class VenueRow(Rule):
     name = "title-mentions-diffusion"
     summary = "Title mentions Diffusion"
 
-    def check_card(self, card, ctx):
+    def check_card(self, card: Card, ctx: Context) -> Iterator[Diagnostic]:
         row = ctx.role_row(card, "title")
         if row is not None and "Diffusion" in row.value:
             yield self.report(ctx, row.value_span, "Title mentions Diffusion")
@@ -51,7 +50,7 @@ def test_plugin_rule_runs_and_selects(cli, monkeypatch):
     "target, problem",
     [
         ("NoCode", "missing class attribute 'code'"),
-        ("SEED", "not a subclass of cardlint.rules.Rule"),
+        ("SEED", "not a subclass of cardlint.api.Rule"),
         ("Missing", "cannot load rule plugin"),
     ],
 )

@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import DATA
+from conftest import DATA, SEED_DIR
 
 ROOT = Path(__file__).parent.parent
 
@@ -20,7 +20,7 @@ def git(*args, cwd):
 def test_pre_commit_try_repo(tmp_path):
     """One hook environment is built (pip installs cardlint from this repo); then it fails, then passes."""
     work = tmp_path / "review"
-    shutil.copytree(DATA / "seed", work)
+    shutil.copytree(SEED_DIR, work)
     git("init", "-q", cwd=work)
     git("add", ".", cwd=work)
     env = {**os.environ, "PRE_COMMIT_HOME": str(tmp_path / "cache"), "PRE_COMMIT_COLOR": "never"}

@@ -2,27 +2,27 @@
 
 from __future__ import annotations
 
-import gc
-import json
 import os
 import sys
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import click
 
 from cardlint import __version__
-from cardlint.cache import CardCache
 from cardlint.config import Config, config_for
 from cardlint.decide import enabled_rules
-from cardlint.diagnostic import Diagnostic, Run, expand, has_error
+from cardlint.diagnostic import Diagnostic, Severity
 from cardlint.errors import UsageError
-from cardlint.linter import LintResult, lint_source
+from cardlint.linter import LintResult, OnlineCheck, lint_source
+from cardlint.model import Document
 from cardlint.report import render_github, render_json, render_statistics, render_text
 from cardlint.source import Source
 
 if TYPE_CHECKING:
+    from cardlint.online import Link, Verdict
+    from cardlint.rules import Rule
     from cardlint.scores import ScoreTable
 
 EXIT_OK, EXIT_FOUND, EXIT_ERROR = 0, 1, 2
@@ -51,12 +51,12 @@ def _split(values: Sequence[str]) -> list[str]:
 )
 @click.option("--check-links", is_flag=True, help="Also check that links and remote images answer (online).")
 @click.option("--remap", multiple=True, metavar="'PATTERN REPLACEMENT'", help="Rewrite URLs before checking them.")
-@click.option("--no-cache", is_flag=True, help="Neither read nor write the cache.")
+@click.option("--no-cache", is_flag=True, help="With --check-links, neither read nor write the link cache.")
 @click.option(
     "--cache-dir",
     envvar="CARDLINT_CACHE_DIR",
     type=str,
-    help="Keep the cache here [env CARDLINT_CACHE_DIR] (default: .cardlint_cache/ by the config, or by the file).",
+    help="Keep the link cache here [env CARDLINT_CACHE_DIR] (default: .cardlint_cache/ by the config, or by the file).",
 )
 @click.option("--list-rules", is_flag=True, help="List every rule and exit.")
 @click.option("--list-cards", is_flag=True, help="List each card's tier, score and whether it is in place.")
@@ -117,7 +117,7 @@ def run(
     rules = all_rules()
     if list_rules:
         for rule in rules:
-            fixable = " [*]" if rule.fix_availability.value != "never" else ""
+            fixable = " [*]" if rule.fix is not None else ""
             click.echo(f"{rule.code}  {rule.name:<24} {rule.severity.value:<8} {rule.summary}{fixable}")
         return EXIT_OK
     if explain is not None:
@@ -130,39 +130,25 @@ def run(
         return EXIT_OK
     if not paths:
         raise UsageError("no file given (usage: cardlint [OPTIONS] PATH...)")
-    configs: dict[str, tuple[Config, ScoreTable | None, list]] = {}
-    sources: dict[str, Source | Sequence[str] | None] = {}  # read for excerpts only
-    reports: list[Diagnostic | Run] = []  # a card served from the cache: a run of them
+    configs: dict[str, Settings] = {}
+    sources: dict[str, Source] = {}
+    reports: list[Diagnostic] = []
     fixed_total: Counter[str] = Counter()
     changed_any = refused = False
-    plain = not (fix or diff or list_cards or check_links)
-    if plain and len(paths) > 1 and (os.cpu_count() or 1) > 1:
-        # Independent files on several cores; results are reported in the order given.
-        excerpts = output_format == "text" and not statistics and (
-            sys.stdout.isatty() if show_source is None else show_source
-        )
-        cache = _cache(no_cache, cache_dir)
-        results = _lint_in_processes(paths, config_path, select, ignore, extend_select, cache, excerpts)
-        for path, (found, lines) in zip(paths, results):
-            reports.extend(found)
-            sources[path] = lines
-        paths = ()
-    checkers: dict[int, Callable] = {}
+    checkers: dict[int, OnlineCheck] = {}
     for path in paths:
         config, scores, chosen = _settings(path, config_path, rules, select, ignore, extend_select, configs)
         online = None
         if check_links or config.check_links:
             # One checker per config: verdicts and the link cache carry over from file to file.
             if id(config) not in checkers:
-                checkers[id(config)] = _link_checker(config, remap, _cache(no_cache, cache_dir), progress=output_format == "text")
+                links_cache = None if no_cache else os.path.join(_cache_folder(config, cache_dir), "links.json")
+                checkers[id(config)] = _link_checker(config, remap, links_cache, progress=output_format == "text")
             online = checkers[id(config)]
-        cache = None if fix or diff or list_cards else _card_cache(config, _cache(no_cache, cache_dir))
-        # With the cache, a warm run decodes only the parts of the file it reads.
-        source = Source.read(path, config.max_file_size, lazy=cache is not None)
+        source = Source.read(path, config.max_file_size)
         sources[path] = source
         if list_cards:
-            result = lint_source(source, config, chosen, scores)
-            _print_cards(path, result, output_format)
+            _print_cards(path, lint_source(source, config, chosen, scores), output_format)
             continue
         if fix or diff:
             from cardlint.fix import FixRefused, fix_source, write_atomically
@@ -181,15 +167,11 @@ def run(
                 if diff:
                     click.echo(_unified_diff(path, source.text, outcome.text), nl=False)
                 else:
-                    original = source.encode()
-                    write_atomically(path, outcome.encoded(), original)
+                    write_atomically(path, outcome.encoded(), source.encode())
                     fixed_total += outcome.fixed
             reports.extend(outcome.result.diagnostics)
         else:
-            result = lint_source(source, config, chosen, scores, online, cache)
-            reports.extend(result.reported)
-            if _kept is not None:
-                _kept.append((result, cache))  # the cache holds every entry it read
+            reports.extend(lint_source(source, config, chosen, scores, online).diagnostics)
     if list_cards:
         return EXIT_OK
     if diff:
@@ -199,36 +181,40 @@ def run(
         total = sum(fixed_total.values())
         # Machine-readable output stays parseable: the tally goes to stderr there.
         click.echo(f"Fixed {total} problem{'s' if total != 1 else ''} ({details}).", err=output_format != "text")
-    # JSON escapes every control character: color=True spares click a pass over the whole output
-    # in search of escape codes to strip (megabytes for a large README).
     if output_format == "json":
-        click.echo(render_json(reports), nl=False, color=True)
+        click.echo(render_json(reports), nl=False)
     elif output_format == "github":
-        click.echo(render_github(expand(reports)), nl=False)
+        click.echo(render_github(reports), nl=False)
     elif output_format == "sarif":
         from cardlint.sarif import render_sarif
 
-        click.echo(render_sarif(expand(reports), rules), nl=False, color=True)
+        click.echo(render_sarif(reports, rules), nl=False)
     elif statistics:
-        click.echo(render_statistics(expand(reports)), nl=False)
+        click.echo(render_statistics(reports), nl=False)
     else:
         terminal = sys.stdout.isatty()
         excerpts = terminal if show_source is None else show_source
         # After --fix the file on disk is the fixed text: excerpts show it, as the positions do.
         shown: dict[str, Sequence[str]] | None = None
         if excerpts:
-            shown = {
-                path: Source.read(path).lines if fix else (lines.lines if isinstance(lines, Source) else lines or [])
-                for path, lines in sources.items()
-            }
-        click.echo(render_text(expand(reports), unsafe_fixes, shown, styled=terminal), nl=False)
-    failed = refused or has_error(reports)
-    if _kept is not None:
-        _kept.append((reports, sources))
+            shown = {path: Source.read(path).lines if fix else source.lines for path, source in sources.items()}
+        click.echo(render_text(reports, unsafe_fixes, shown, styled=terminal), nl=False)
+    failed = refused or any(d.severity is Severity.ERROR for d in reports)
     return EXIT_FOUND if failed else EXIT_OK
 
 
-def _settings(path, config_path, rules, select, ignore, extend_select, memo: dict) -> tuple:
+Settings = tuple[Config, "ScoreTable | None", "list[type[Rule]]"]
+
+
+def _settings(
+    path: str,
+    config_path: str | None,
+    rules: Sequence[type[Rule]],
+    select: Sequence[str],
+    ignore: Sequence[str],
+    extend_select: Sequence[str],
+    memo: dict[str, Settings],
+) -> Settings:
     """(config, scores, rules to run) for a file; files in one folder (or one --config) share them."""
     key = config_path or os.path.dirname(os.path.abspath(path))
     if key not in memo:
@@ -247,52 +233,20 @@ def _scores(config: Config) -> ScoreTable | None:
     return scores_for(config.scores, config.root)
 
 
-def _cache(no_cache: bool, cache_dir: str | None) -> str | None:
-    """The cache setting passed around: None for no cache, "" for the default folder, or a folder."""
-    return None if no_cache else cache_dir or ""
+def _cache_folder(config: Config, cache_dir: str | None) -> str:
+    """Where the link cache lives: ``--cache-dir``, else ``.cardlint_cache/`` by the config (or the file)."""
+    return cache_dir or os.path.join(config.root or ".", ".cardlint_cache")
 
 
-def _cache_folder(config: Config, cache: str) -> str:
-    return cache or os.path.join(config.root or ".", ".cardlint_cache")
-
-
-def _card_cache(config: Config, cache: str | None) -> CardCache | None:
-    return None if cache is None else CardCache(_cache_folder(config, cache))
-
-
-def _lint_one(job: tuple) -> tuple[list[Diagnostic], list[str] | None]:
-    """Lint one file in a worker process (config, scores and rules are resolved there); its lines
-    come back only when excerpts will show them."""
-    path, config_path, select, ignore, extend_select, cache, excerpts = job
-    from cardlint.rules import all_rules
-
-    gc.disable()
-    config, scores, chosen = _settings(path, config_path, all_rules(), select, ignore, extend_select, {})
-    card_cache = _card_cache(config, cache)
-    source = Source.read(path, config.max_file_size, lazy=card_cache is not None)
-    found = lint_source(source, config, chosen, scores, cache=card_cache).diagnostics
-    return found, list(source.lines) if excerpts else None
-
-
-def _lint_in_processes(paths, config_path, select, ignore, extend_select, cache, excerpts) -> list:
-    from concurrent.futures import ProcessPoolExecutor
-
-    jobs = [(path, config_path, select, ignore, extend_select, cache, excerpts) for path in paths]
-    workers = min(os.cpu_count() or 1, len(paths))
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        return list(pool.map(_lint_one, jobs))
-
-
-def _link_checker(config: Config, remap: Sequence[str], cache: str | None, progress: bool):
+def _link_checker(config: Config, remap: Sequence[str], links_cache: str | None, progress: bool) -> OnlineCheck:
     """The ``online`` step for lint_source: collect links, check the ones not checked yet this run."""
     from cardlint.online import LinkChecker, collect_links
 
-    links = None if cache is None else os.path.join(_cache_folder(config, cache), "links.json")
-    checker = LinkChecker(config.links, links, remap)
-    verdicts: dict = {}
+    checker = LinkChecker(config.links, links_cache, remap)
+    verdicts: dict[str, Verdict] = {}
     show = progress and sys.stderr.isatty() and not os.environ.get("CI")
 
-    def online(document):
+    def online(document: Document) -> tuple[list[Link], dict[str, Verdict]]:
         found = collect_links(document)
         fresh = [link for link in found if link.url not in verdicts]
         if fresh and show:
@@ -311,6 +265,8 @@ def _print_cards(path: str, result: LintResult, output_format: str) -> None:
 
     rows = card_placements(result.context)
     if output_format == "json":
+        import json
+
         click.echo(json.dumps([{"path": path, **row} for row in rows], indent=2, ensure_ascii=False))
         return
     width = max([len(row["tier"] or "-") for row in rows] + [4])
@@ -332,18 +288,6 @@ def _unified_diff(path: str, before: str, after: str) -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run cardlint as a command; returns the exit code instead of exiting."""
-    # A run builds millions of small objects and frees them at exit; the cyclic collector would
-    # scan them again and again for nothing (a third of the time on a 5,000-card README).
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        return _main(argv)
-    finally:
-        if collecting:
-            gc.enable()
-
-
-def _main(argv: Sequence[str] | None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     # `cardlint new …` is a subcommand; everything else is `cardlint [OPTIONS] PATH...`.
     chosen, prog = (new_command, "cardlint new") if args[:1] == ["new"] else (command, "cardlint")
@@ -368,22 +312,3 @@ def _main(argv: Sequence[str] | None) -> int:
         click.echo("Error: interrupted", err=True)
         return EXIT_ERROR
     return EXIT_OK
-
-
-# The console script's run keeps its objects here: it ends with os._exit, and freeing a large
-# run's millions of objects one by one on the way there would be time spent for nothing.
-_kept: list | None = None
-
-
-def entry() -> None:
-    global _kept
-    _kept = []
-    code = main()
-    # The console script ends here: flush, then leave without the interpreter's teardown (as mypy
-    # does), for the same reason.
-    try:
-        sys.stdout.flush()
-        sys.stderr.flush()
-    except (OSError, ValueError):
-        code = code or EXIT_ERROR
-    os._exit(code)

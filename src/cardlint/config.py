@@ -6,10 +6,12 @@ import os
 import sys
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
-from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from cardlint.errors import UsageError
+
+if TYPE_CHECKING:
+    from pydantic import TypeAdapter
 
 CONFIG_FILES = (".cardlint.toml", "cardlint.toml", "pyproject.toml")
 DEFAULT_TIERS = ("Notable Top 5%", "Notable Top 25%", "Poster")
@@ -73,42 +75,46 @@ class Config:
     __pydantic_config__ = {"extra": "forbid"}
 
 
-def find_config_file(start: str) -> Path | None:
+def find_config_file(start: str) -> str | None:
     """The first config file from ``start`` (a folder) upward; pyproject counts only with [tool.cardlint]."""
-    folder = Path(start).resolve()
-    for directory in (folder, *folder.parents):
+    directory = os.path.realpath(start)
+    while True:
         for name in CONFIG_FILES:
-            candidate = directory / name
-            if not candidate.is_file():
+            candidate = os.path.join(directory, name)
+            if not os.path.isfile(candidate):
                 continue
             if name == "pyproject.toml" and b"[tool.cardlint" not in _read(candidate):
                 continue
             return candidate
-    return None
+        parent = os.path.dirname(directory)
+        if parent == directory:
+            return None
+        directory = parent
 
 
-def _read(path: Path) -> bytes:
+def _read(path: str) -> bytes:
     try:
-        return path.read_bytes()
+        with open(path, "rb") as handle:
+            return handle.read()
     except OSError as exc:
         raise UsageError(f"cannot read config: {exc.strerror or exc} ({path})") from None
 
 
-def load_config(path: Path) -> Config:
+def load_config(path: str) -> Config:
     """Read and validate one config file; any problem is one line naming the file and key."""
     data = _read(path)
     # Imported here: a run without a config file never needs it.
     if sys.version_info >= (3, 11):
         import tomllib
     else:  # pragma: no cover - exercised on Python 3.10 only
-        import tomli as tomllib
+        import tomli as tomllib  # type: ignore[import-not-found,unused-ignore]  # only on 3.10, where tomllib is missing
     try:
         table = tomllib.loads(data.decode("utf-8"))
     except UnicodeDecodeError:
         raise UsageError(f"config is not valid UTF-8 ({path})") from None
     except tomllib.TOMLDecodeError as exc:
         raise UsageError(f"invalid TOML: {exc} ({path})") from None
-    if path.name == "pyproject.toml":
+    if os.path.basename(path) == "pyproject.toml":
         table = table.get("tool", {}).get("cardlint", {})
         if not isinstance(table, dict):
             raise UsageError(f"[tool.cardlint] must be a table ({path})")
@@ -116,13 +122,13 @@ def load_config(path: Path) -> Config:
 
 
 @lru_cache(maxsize=1)
-def _adapter():
+def _adapter() -> TypeAdapter[Config]:
     from pydantic import TypeAdapter
 
     return TypeAdapter(Config)
 
 
-def config_from_mapping(table: dict, path: Path | str) -> Config:
+def config_from_mapping(table: dict[str, Any], path: str) -> Config:
     """Validate a config table with pydantic; the first problem names its key as the file spells it."""
     from pydantic import ValidationError
 
@@ -145,16 +151,15 @@ def config_from_mapping(table: dict, path: Path | str) -> Config:
         else:
             problem = error["msg"][0].lower() + error["msg"][1:]
         raise UsageError(f"config key '{key}': {problem} ({path})") from None
-    return replace(config, root=str(Path(path).parent))
+    return replace(config, root=os.path.dirname(path) or ".")
 
 
 def config_for(file_path: str, explicit: str | None = None) -> Config:
     """The config that governs ``file_path``: an explicit ``--config`` file, else the nearest one."""
     if explicit is not None:
-        path = Path(explicit)
-        if not path.is_file():
+        if not os.path.isfile(explicit):
             raise UsageError(f"config file not found ({explicit})")
-        return load_config(path)
+        return load_config(explicit)
     found = find_config_file(os.path.dirname(os.path.abspath(file_path)))
     if found is None:
         return Config(root=os.path.dirname(os.path.abspath(file_path)))

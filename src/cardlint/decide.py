@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import bisect
-import operator
 import re
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
 
 from cardlint.config import Config
-from cardlint.diagnostic import SORT_KEY, Diagnostic, Run, Severity, expand
+from cardlint.diagnostic import Diagnostic, Severity
 from cardlint.errors import UsageError
 from cardlint.model import Document
-from cardlint.record import Record
 from cardlint.rules import Rule
 
 _DIRECTIVE = re.compile(
@@ -51,13 +49,13 @@ def enabled_rules(
     ]
 
 
-class _Directive(Record):
-    __slots__ = ("kind", "line", "selectors")
+@dataclass(frozen=True, slots=True)
+class Directive:
+    """A ``<!-- cardlint-disable … -->`` comment: its kind, line and the rules it names."""
 
-    def __init__(self, kind: str, line: int, selectors: tuple[str, ...]) -> None:
-        self.kind = kind
-        self.line = line
-        self.selectors = selectors  # empty: every rule
+    kind: str
+    line: int
+    selectors: tuple[str, ...]  # empty: every rule
 
     def covers(self, code: str, name: str) -> bool:
         return not self.selectors or any(
@@ -65,20 +63,18 @@ class _Directive(Record):
         )
 
 
-def directives(document: Document) -> list[_Directive]:
-    found: list[_Directive] = []
-    if not document.source.mentions("cardlint-"):
-        return found  # the common case, answered by one C-level search
+def directives(document: Document) -> list[Directive]:
+    found: list[Directive] = []
     for number, text in enumerate(document.source.lines, start=1):
         if "cardlint-" not in text or number in document.code_lines:
             continue
         for match in _DIRECTIVE.finditer(text):
             selectors = tuple(s for s in re.split(r"[\s,]+", match.group(2).strip()) if s)
-            found.append(_Directive(match.group(1).lower(), number, selectors))
+            found.append(Directive(match.group(1).lower(), number, selectors))
     return found
 
 
-def suppressed(diagnostic: Diagnostic, found: list[_Directive]) -> bool:
+def suppressed(diagnostic: Diagnostic, found: list[Directive]) -> bool:
     code, name, line = diagnostic.code, diagnostic.name, diagnostic.line
     disabled = False
     for directive in found:
@@ -98,67 +94,17 @@ def suppressed(diagnostic: Diagnostic, found: list[_Directive]) -> bool:
     return disabled
 
 
-def decide(
-    diagnostics: Iterable[Diagnostic], document: Document, config: Config, runs: Sequence[Run] = ()
-) -> list[Diagnostic | Run]:
-    """Drop what inline comments suppress, apply configured severities, and sort by position.
-
-    ``runs`` are cards' diagnostics from the cache, in card order, each in report order. They are
-    placed among the others as they stand, unless a comment or a severity setting applies (or
-    they overlap): then they are read one by one with the rest.
-    """
+def decide(diagnostics: Iterable[Diagnostic], document: Document, config: Config) -> list[Diagnostic]:
+    """Drop what inline comments suppress, apply configured severities, and sort by position."""
     found = directives(document)
     overrides = config.severity
-    bounds = _bounds(runs)
-    if runs and (found or overrides or not _apart(bounds)):
-        diagnostics = [*diagnostics, *expand(runs)]
-        runs = ()
     kept = []
     for diagnostic in diagnostics:
         if found and suppressed(diagnostic, found):
             continue
-        if overrides:
-            for selector, severity in overrides.items():
-                if diagnostic.code.startswith(selector) or selector in (diagnostic.name, "ALL"):
-                    diagnostic = diagnostic.with_severity(Severity(severity))
+        for selector, severity in overrides.items():
+            if diagnostic.code.startswith(selector) or selector in (diagnostic.name, "ALL"):
+                diagnostic = replace(diagnostic, severity=Severity(severity))
         kept.append(diagnostic)
-    kept.sort(key=SORT_KEY)
-    return _merged(kept, runs, bounds) if runs else kept  # type: ignore[return-value]
-
-
-def _apart(bounds: tuple[list[int], list[int]]) -> bool:
-    """Whether each run ends on a line before the next one starts (cards do not share lines)."""
-    firsts, lasts = bounds
-    return all(map(operator.lt, lasts[:-1], firsts[1:]))
-
-
-def _bounds(runs: Sequence[Run]) -> tuple[list[int], list[int]]:
-    """The first and last line of each run."""
-    return [run.line + run.rows[0][3] for run in runs], [run.line + run.rows[-1][3] for run in runs]
-
-
-def _merged(kept: list[Diagnostic], runs: Sequence[Run], bounds: tuple[list[int], list[int]]) -> list[Diagnostic | Run]:
-    """``kept`` (sorted) and the runs (apart, in order) as one list in report order: a run whose
-    lines some of ``kept`` fall among is read one by one and sorted with those. The runs between
-    are placed by bisection, so the few kept diagnostics cost little however many runs there are."""
-    firsts, lasts = bounds
-    out: list[Diagnostic | Run] = []
-    placed, index, count = 0, 0, len(kept)
-    while index < count:
-        line = kept[index].line
-        before = bisect.bisect_left(lasts, line, placed)  # the runs that end above this line
-        out += runs[placed:before]
-        placed = before
-        if placed < len(runs) and firsts[placed] <= line:
-            end = index
-            while end < count and kept[end].line <= lasts[placed]:
-                end += 1
-            mixed = runs[placed].diagnostics() + kept[index:end]
-            mixed.sort(key=SORT_KEY)
-            out += mixed
-            placed, index = placed + 1, end
-        else:
-            out.append(kept[index])
-            index += 1
-    out += runs[placed:]
-    return out
+    kept.sort(key=Diagnostic.sort_key)
+    return kept

@@ -6,15 +6,17 @@ import inspect
 import sys
 from pathlib import Path
 
+from cardlint.diagnostic import FixSafety
 from cardlint.rules import Rule
 
 
 def rule_page(rule: type[Rule]) -> str:
-    if rule.fix_availability.value == "never":
+    if rule.fix is None:
         fix = "none"
+    elif rule.fix is FixSafety.SAFE:
+        fix = "safe (`--fix`)"
     else:
-        assert rule.fix_applicability is not None
-        fix = f"{rule.fix_availability.value} ({rule.fix_applicability.value})"
+        fix = "unsafe (`--fix --unsafe-fixes`)"
     body = inspect.cleandoc(rule.__doc__ or "")
     return (
         f"# {rule.code}: {rule.name}\n\n"

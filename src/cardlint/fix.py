@@ -8,12 +8,12 @@ import stat
 import tempfile
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from cardlint.config import Config
-from cardlint.diagnostic import Applicability, Diagnostic, Edit, Fix
+from cardlint.diagnostic import Diagnostic, Edit, Fix, FixSafety
 from cardlint.errors import UsageError
-from cardlint.linter import LintResult, lint_source
+from cardlint.linter import LintResult, OnlineCheck, lint_source
 from cardlint.model import Document
 from cardlint.rules import Rule
 from cardlint.scores import ScoreTable
@@ -72,7 +72,7 @@ def choose_fixes(diagnostics: Sequence[Diagnostic], unsafe: bool) -> tuple[list[
     counts: Counter[str] = Counter()
     for diagnostic in diagnostics:
         fix = diagnostic.fix
-        if fix is None or (fix.applicability is Applicability.UNSAFE and not unsafe):
+        if fix is None or (fix.safety is FixSafety.UNSAFE and not unsafe):
             continue
         if any(fix.edits == other.edits for other in chosen):  # one fix shared by several diagnostics
             counts[diagnostic.code] += 1
@@ -129,7 +129,7 @@ def fix_source(
     rules: Sequence[type[Rule]],
     unsafe: bool = False,
     scores: ScoreTable | None = None,
-    online=None,
+    online: OnlineCheck | None = None,
 ) -> FixOutcome:
     outcome = FixOutcome(source, source.text)
     current = source
@@ -142,8 +142,7 @@ def fix_source(
             # Fixes that keep finding work are fighting each other: write nothing rather than guess.
             raise FixRefused(f"the fixes did not settle after {MAX_PASSES} passes")
         text = apply_edits(current.text, [edit for fix in fixes for edit in fix.edits])
-        following = Source.from_text(text, source.path)
-        following.bom, following.newline = source.bom, source.newline
+        following = replace(Source.from_text(text, source.path), bom=source.bom, newline=source.newline)
         # The next pass's lint parses the new text once; the check reads that same document.
         following_result = lint_source(following, config, rules, scores, online)
         outcome.rewritten += _verify(current.text, text, fixes, result.document, following_result.document)

@@ -20,12 +20,16 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
 
 from cardlint.config import LinkConfig
 from cardlint.errors import UsageError
 from cardlint.model import Document, Span
 from cardlint.source import replace_file
+
+if TYPE_CHECKING:
+    import httpx
 
 _URL = re.compile(r"https?://[^\s<>\"'`|\[\]{}]+", re.IGNORECASE)
 _TRAILING = ".,;:!?*_~"
@@ -126,7 +130,7 @@ async def _host_is_public(host: str, port: int) -> bool:
             infos = await loop.getaddrinfo(host, port, type=socket.SOCK_STREAM)
         except OSError:
             return True  # unresolvable: let the request fail as a dead link, not as "private"
-        addresses = [info[4][0] for info in infos]
+        addresses = [str(info[4][0]) for info in infos]
     return all(_public(address) for address in addresses)
 
 
@@ -150,10 +154,10 @@ class LinkChecker:
         self.remaps = parse_remaps([*remap, *settings.remap], "remap")
         self.excludes = [re.compile(pattern) for pattern in settings.exclude]
         self.cache_path = cache_path
-        self.cache: dict[str, dict] = self._load_cache()
+        self.cache: dict[str, dict[str, Any]] = self._load_cache()
         self._hosts: dict[str, asyncio.Semaphore] = {}
 
-    def _load_cache(self) -> dict[str, dict]:
+    def _load_cache(self) -> dict[str, dict[str, Any]]:
         if not self.cache_path or not os.path.exists(self.cache_path):
             return {}
         try:
@@ -182,7 +186,9 @@ class LinkChecker:
         self._save_cache()
         return verdicts
 
-    async def _check_all(self, urls: list[str], images: set[str], progress) -> dict[str, Verdict]:
+    async def _check_all(
+        self, urls: list[str], images: set[str], progress: Callable[[int], None] | None
+    ) -> dict[str, Verdict]:
         import httpx
 
         limit = asyncio.Semaphore(self.settings.concurrency)
@@ -201,7 +207,7 @@ class LinkChecker:
             results = await asyncio.gather(*(one(url) for url in urls))
         return dict(results)
 
-    async def _check(self, client, written: str, image: bool) -> Verdict:
+    async def _check(self, client: httpx.AsyncClient, written: str, image: bool) -> Verdict:
         if any(pattern.search(written) for pattern in self.excludes):
             return Verdict("excluded")
         url, remapped = _remap(written, self.remaps)
@@ -220,7 +226,7 @@ class LinkChecker:
             }
         return verdict
 
-    async def _follow(self, client, url: str, image: bool, trusted: bool) -> Verdict:
+    async def _follow(self, client: httpx.AsyncClient, url: str, image: bool, trusted: bool) -> Verdict:
         seen: set[str] = set()
         moved = False  # the URL as written answered with a permanent redirect
         current = url
@@ -252,7 +258,7 @@ class LinkChecker:
             return Verdict("ok", f"HTTP {status}", code=status)
         return Verdict("dead", f"more than {MAX_REDIRECTS} redirects")
 
-    async def _request(self, client, url: str) -> tuple[int, dict[str, str]] | Verdict:
+    async def _request(self, client: httpx.AsyncClient, url: str) -> tuple[int, dict[str, str]] | Verdict:
         import httpx
 
         host = urlsplit(url).hostname or ""
@@ -261,10 +267,9 @@ class LinkChecker:
         method = "HEAD"
         while True:
             try:
-                async with per_host:
-                    async with client.stream(method, url) as response:
-                        status = response.status_code
-                        headers = {k.lower(): v for k, v in response.headers.items()}
+                async with per_host, client.stream(method, url) as response:
+                    status = response.status_code
+                    headers = {k.lower(): v for k, v in response.headers.items()}
             except httpx.TimeoutException:
                 problem = f"timed out after {self.settings.timeout:g} s"
             except httpx.HTTPError as exc:

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from functools import lru_cache, partial
+from functools import lru_cache
+from itertools import pairwise
+from typing import TYPE_CHECKING, Any
 
 from cardlint.model import (
     Block,
@@ -27,6 +29,12 @@ from cardlint.model import (
     Tier,
 )
 from cardlint.source import Source
+
+if TYPE_CHECKING:
+    from mistune import Markdown
+
+# mistune's inline tokens: {"type": ..., "raw": ..., "children": [...], "attrs": {...}}.
+Token = dict[str, Any]
 
 _HEADING = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+|$)(.*?)(?:[ \t]+#+)?[ \t]*$")
 _FENCE_OPEN = re.compile(r"^( {0,3})(`{3,}|~{3,})(.*)$")
@@ -58,8 +66,8 @@ _SUMMARY_CLOSE = re.compile(r"</summary\s*>", re.IGNORECASE)
 _P_OPEN = re.compile(r"<p\b[^>]*>", re.IGNORECASE)
 _P_CLOSE = re.compile(r"</p\s*>", re.IGNORECASE)
 _CODE_TAGS = re.compile(r"</?(?:pre|code)\b[^>]*>", re.IGNORECASE)
-# Bounded repeats keep the search linear on lines full of unclosed tags.
-_HTML_IMG = re.compile(r"<img\b[^>]{0,2000}?\bsrc\s*=\s*([\"'])([^\"'>]{0,2000})\1[^>]{0,2000}>", re.IGNORECASE)
+_IMG_START = re.compile(r"<img\b", re.IGNORECASE)
+_HTML_IMG = re.compile(r"<img\b[^>]*?\bsrc\s*=\s*([\"'])([^\"'>]*)\1[^>]*>", re.IGNORECASE)
 _HTML_ALT = re.compile(r"\balt\s*=\s*([\"'])(.*?)\1", re.IGNORECASE)
 
 # Lines longer than this are read without mistune's inline parser (see find_images).
@@ -69,13 +77,13 @@ _BLOCK_STARTS = frozenset("#`~<")
 
 
 @lru_cache(maxsize=1)
-def _inline_markdown():
+def _inline_markdown() -> Markdown:
     import mistune
 
     return mistune.create_markdown(renderer=None)
 
 
-def inline_tokens(text: str) -> list[dict]:
+def inline_tokens(text: str) -> list[Token]:
     """mistune's inline tokens for one line of text (no block parse: cheap and enough).
 
     mistune is imported on first use: plain ``**Task**`` labels and ``![alt](path)`` lines, the
@@ -85,10 +93,11 @@ def inline_tokens(text: str) -> list[dict]:
 
     state = InlineState({})
     state.src = text
-    return _inline_markdown().inline.parse(state)
+    tokens: list[Token] = _inline_markdown().inline.parse(state)
+    return tokens
 
 
-def _plain(tokens: Iterable[dict]) -> str:
+def _plain(tokens: Iterable[Token]) -> str:
     out = []
     for token in tokens:
         if "children" in token:
@@ -102,169 +111,102 @@ def _is_blank(text: str) -> bool:
     return not text.strip()
 
 
-# A line that may open a heading, a fence or an HTML block: at most three spaces, then one of #`~<.
-_CANDIDATE = re.compile(r"\n {0,3}[#`~<]")
-_FIRST_CANDIDATE = re.compile(r" {0,3}[#`~<]")
-
-
-def _candidate_lines(lines: list[str], text: str | None) -> list[int]:
-    """Numbers of the lines that start with a block marker, found by one C-level regex search.
-
-    Every other line can only be a paragraph line, a blank or indented code; the scanner needs
-    them only when inside a block, or to know whether a paragraph is open (see BlockScan).
-    """
-    if text is None or "\r" in text:
-        text = "\n".join(lines)  # lines were split at CR, CRLF and LF alike
-    found = [1] if lines and _FIRST_CANDIDATE.match(lines[0]) else []
-    number, last = 1, 0
-    count = text.count
-    for match in _CANDIDATE.finditer(text):
-        at = match.start()
-        number += count("\n", last, at) + 1
-        last = at + 1
-        found.append(number)
-    return found
-
-
-def _paragraph_open(lines: list[str], after: int, last: int, state: bool) -> bool:
-    """Whether a paragraph is open after line ``last``, given its state after line ``after``.
-
-    Between the two lie only plain lines: a blank closes a paragraph, an unindented line opens or
-    continues one, and an indented line leaves the state as it was (indented code cannot
-    interrupt a paragraph). So the nearest blank or unindented line decides.
-    """
-    for number in range(last, after, -1):
-        text = lines[number - 1]
-        if not text or text.isspace():
-            return False
-        if not text.startswith(("    ", "\t")):
-            return True
-    return state
-
-
 class BlockScan:
     """Line classes for the whole document: headings, and lines hidden in code or HTML blocks.
 
-    Only candidate lines (those starting with ``#``, a backtick, ``~`` or ``<`` after at most three
-    spaces) can change the block state from outside a block, so the scan jumps from one candidate
-    to the next and walks line by line only inside a fenced or HTML block. On a 16 MB README this
-    visits a tenth of the lines. tests/block_scan_oracle.py keeps the plain line-by-line scanner
-    this must agree with.
+    One pass over every line with CommonMark's rules for what opens and closes a fenced code block
+    or an HTML block (the seven kinds), so that a heading or a row inside one is not read as such.
     """
 
-    def __init__(self, lines: list[str], text: str | None = None, offset: int = 0) -> None:
-        """Scan ``lines`` (``text``, when given, is them joined by newlines), which start after line
-        ``offset`` of the document, from outside any block and paragraph."""
+    def __init__(self, lines: list[str]) -> None:
         self.headings: dict[int, Heading] = {}
         self.code: set[int] = set()
         self.html: set[int] = set()
-        # Line of a heading -> whether it starts a card, when known from the previous run (see
-        # cardlint.layout); the others are found out by looking at the lines below them.
-        self.starts_card: dict[int, bool] = {}
-        self.offset = offset
-        # True when the lines end inside a fence or an HTML block (which would go on past them).
-        self.unclosed = False
-        done = 0  # the last line whose effect on the state is applied
+        fence: tuple[str, int] | None = None  # the open fence's character and length
+        # How the open HTML block ends: a marker, a tag pattern, or "" (at a blank line); None: none open.
+        html_end: str | re.Pattern[str] | None = None
         in_paragraph = False
-        for number in _candidate_lines(lines, text):
-            if number <= done:
-                continue  # inside a block already walked
-            if number - 1 > done:
-                in_paragraph = _paragraph_open(lines, done, number - 1, in_paragraph)
-            text = lines[number - 1]
-            done = number
+        for number, text in enumerate(lines, start=1):
+            if fence is not None:
+                self.code.add(number)
+                stripped = text.lstrip(" ")
+                closing = len(text) - len(stripped) <= 3 and stripped.startswith(fence[0] * fence[1])
+                if closing and not stripped.lstrip(fence[0]).strip():
+                    fence = None
+                continue
+            blank = not text or text.isspace()
+            if html_end is not None:
+                if html_end == "" and blank:
+                    html_end = None
+                    in_paragraph = False
+                    continue
+                self.html.add(number)
+                if isinstance(html_end, re.Pattern):
+                    if html_end.search(text):
+                        html_end = None
+                elif html_end and html_end in text:
+                    html_end = None
+                continue
+            if blank:
+                in_paragraph = False
+                continue
+            first = text[0]
+            if first == " ":
+                unindented = text.lstrip(" ")
+                first = unindented[0] if len(text) - len(unindented) <= 3 else ""
+            if first not in _BLOCK_STARTS:
+                # Indented code cannot interrupt a paragraph, nor open one.
+                in_paragraph = in_paragraph or not text.startswith(("\t", "    "))
+                continue
             match = _FENCE_OPEN.match(text)
             if match and not (match.group(2)[0] == "`" and "`" in match.group(3)):
-                done = self._fence(lines, number, match.group(2)[0], len(match.group(2)))
+                fence = (match.group(2)[0], len(match.group(2)))
+                self.code.add(number)
                 in_paragraph = False
                 continue
-            heading = self._heading(text, number + offset)
+            heading = _heading(text, number)
             if heading is not None:
-                self.headings[heading.line] = heading
+                self.headings[number] = heading
                 in_paragraph = False
                 continue
-            ended = self._html_start(text, in_paragraph)
-            if ended is not None:
-                self.html.add(number + offset)
-                end_marker, end_re = ended
+            opened = _html_start(text, in_paragraph)
+            if opened is not None:
+                self.html.add(number)
+                end_marker, end_re = opened
                 after = text[text.index("<") + 1 :]
                 if end_re is not None:
                     if not end_re.search(after):
-                        done = self._html(lines, number, None, end_re)
+                        html_end = end_re
                 elif end_marker and end_marker not in after[1:]:
-                    done = self._html(lines, number, end_marker, None)
+                    html_end = end_marker
                 elif end_marker == "":
-                    done = self._html(lines, number, "", None)
+                    html_end = ""
                 in_paragraph = False
                 continue
-            in_paragraph = True  # a candidate line is never indented: it opens or continues a paragraph
+            in_paragraph = True  # a line starting with a block marker is never indented code
 
-    @staticmethod
-    def _heading(text: str, line: int) -> Heading | None:
-        """The ATX heading that ``text`` (line ``line``) is, if it is one."""
-        match = _HEADING.match(text)
-        if not match:
-            return None
-        column = text.index(match.group(2)) + 1 if match.group(2) else len(text) + 1
-        return Heading(len(match.group(1)), match.group(2).strip(), line, Span(line, 1, line, len(text) + 1), column)
 
-    @classmethod
-    def assembled(
-        cls, headings: dict[int, Heading], code: set[int], html: set[int], starts_card: dict[int, bool]
-    ) -> BlockScan:
-        """A scan result put together from parts (see cardlint.layout)."""
-        scan = cls.__new__(cls)
-        scan.headings, scan.code, scan.html, scan.offset, scan.unclosed = headings, code, html, 0, False
-        scan.starts_card = starts_card
-        return scan
-
-    def _fence(self, lines: list[str], number: int, char: str, length: int) -> int:
-        """Mark a fenced block from its opening line; returns its last line (the closing fence)."""
-        offset = self.offset
-        add = self.code.add
-        add(number + offset)
-        marker = char * length
-        for current in range(number + 1, len(lines) + 1):
-            add(current + offset)
-            text = lines[current - 1]
-            stripped = text.lstrip(" ")
-            if len(text) - len(stripped) <= 3 and stripped.startswith(marker) and not stripped.lstrip(char).strip():
-                return current
-        self.unclosed = True
-        return len(lines)
-
-    def _html(self, lines: list[str], number: int, end_marker: str | None, end_re: re.Pattern[str] | None) -> int:
-        """Mark an HTML block's lines after its first; returns the last line its state covers.
-
-        ``end_marker`` "" ends the block at a blank line (kinds 6 and 7), which is not part of it.
-        """
-        offset = self.offset
-        add = self.html.add
-        for current in range(number + 1, len(lines) + 1):
-            text = lines[current - 1]
-            if end_marker == "" and (not text or text.isspace()):
-                return current
-            add(current + offset)
-            if end_re is not None:
-                if end_re.search(text):
-                    return current
-            elif end_marker and end_marker in text:
-                return current
-        self.unclosed = True
-        return len(lines)
-
-    @staticmethod
-    def _html_start(text: str, in_paragraph: bool) -> tuple[str, re.Pattern[str] | None] | None:
-        if _HTML_1.match(text):
-            return "", _HTML_1_END
-        for pattern, end in _HTML_OTHER:
-            if pattern.match(text):
-                return end, None
-        if _HTML_6.match(text):
-            return "", None
-        if not in_paragraph and _HTML_7.match(text):
-            return "", None
+def _heading(text: str, line: int) -> Heading | None:
+    """The ATX heading that ``text`` (line ``line``) is, if it is one."""
+    match = _HEADING.match(text)
+    if not match:
         return None
+    column = text.index(match.group(2)) + 1 if match.group(2) else len(text) + 1
+    return Heading(len(match.group(1)), match.group(2).strip(), line, Span(line, 1, line, len(text) + 1), column)
+
+
+def _html_start(text: str, in_paragraph: bool) -> tuple[str, re.Pattern[str] | None] | None:
+    """How the HTML block that ``text`` opens ends (a marker, or a regex), or None."""
+    if _HTML_1.match(text):
+        return "", _HTML_1_END
+    for pattern, end in _HTML_OTHER:
+        if pattern.match(text):
+            return end, None
+    if _HTML_6.match(text):
+        return "", None
+    if not in_paragraph and _HTML_7.match(text):
+        return "", None
+    return None
 
 
 _PIPE = re.compile(r"(?<!\\)\|")
@@ -289,8 +231,7 @@ def split_cells(text: str) -> TableLine | None:
     else:
         last = content_end
     cells = []
-    edges = bounds + [last]
-    for left, right in zip(edges, edges[1:]):
+    for left, right in pairwise([*bounds, last]):
         cells.append(TableCell(text[left + 1 : right], left + 1, right))
     return TableLine(0, Span(0, 1, 0, len(text) + 1), cells, leading, trailing)
 
@@ -385,7 +326,7 @@ def find_images(text: str, number: int) -> list[Image]:
             )
             cursor = end
     if "<img" in text.lower():
-        for match in _HTML_IMG.finditer(text):
+        for match in _html_images(text):
             alt = _HTML_ALT.search(match.group(0))
             images.append(
                 Image(
@@ -399,7 +340,30 @@ def find_images(text: str, number: int) -> list[Image]:
     return images
 
 
-def _walk_images(tokens: list[dict]) -> Iterable[dict]:
+def _html_images(text: str) -> Iterable[re.Match[str]]:
+    """``_HTML_IMG``'s matches, each tried only between an ``<img`` and the next ``>``.
+
+    A tag cannot hold a ``>``, so a start that fails there fails for every ``<img`` before that
+    ``>`` too; skipping past it keeps a line full of unclosed tags linear (``finditer`` would try
+    each of them against the rest of the line).
+    """
+    at = 0
+    while True:
+        start = _IMG_START.search(text, at)
+        if start is None:
+            return
+        close = text.find(">", start.end())
+        if close < 0:
+            return
+        match = _HTML_IMG.match(text, start.start(), close + 1)
+        if match is not None:
+            yield match
+            at = match.end()
+        else:
+            at = close + 1
+
+
+def _walk_images(tokens: list[Token]) -> Iterable[Token]:
     for token in tokens:
         if token["type"] == "image":
             yield token
@@ -430,32 +394,23 @@ def parse_field_label(text: str) -> tuple[str, bool]:
 class Parser:
     """Builds a :class:`Document`; ``tiers`` decide whether a first H1 is the title or a tier."""
 
-    def __init__(self, tiers: Iterable[str] = (), template_heading: str = "Template", lazy: bool = False) -> None:
+    def __init__(self, tiers: Iterable[str] = (), template_heading: str = "Template") -> None:
         self.tiers = {name.strip().casefold() for name in tiers}
         self.template_heading = template_heading.strip().casefold()
-        # Lazy: card parts are parsed when first read (a cached card may never be).
-        self.lazy = lazy
 
-    def parse(self, source: Source, scan: BlockScan | None = None) -> Document:
-        """``scan``, when given, is the source's block scan already made (see cardlint.layout)."""
-        if scan is None:
-            scan = BlockScan(source.lines, source.text)
+    def parse(self, source: Source) -> Document:
+        scan = BlockScan(source.lines)
         lines = source.lines
         headings = [scan.headings[n] for n in sorted(scan.headings)]
         starts: list[tuple[Heading, str]] = []  # (heading, "title" | "tier" | "card")
-        known = scan.starts_card
         for index, heading in enumerate(headings):
-            if heading.level == 2:
-                starts.append((heading, "card"))
-            elif known[heading.line] if heading.line in known else self._looks_like_card(source, heading, scan):
+            if heading.level == 2 or self._looks_like_card(source, heading, scan):
                 starts.append((heading, "card"))
             elif heading.level == 1:
-                is_first = index == 0
-                if is_first and heading.text.casefold() not in self.tiers:
+                if index == 0 and heading.text.casefold() not in self.tiers:
                     starts.append((heading, "title"))
                 else:
                     starts.append((heading, "tier"))
-        filler = partial(self._fill_card, source, scan=scan)  # one for every lazily parsed card
         title: Heading | None = None
         tiers: list[Tier] = []
         cards: list[Card] = []
@@ -468,16 +423,11 @@ class Parser:
                 current_tier = Tier(heading)
                 tiers.append(current_tier)
             else:
-                is_template = heading.text.casefold() == self.template_heading
-                lazy = self.lazy and not is_template
-                # Positional: one of these per card, five thousand on a large README.
-                card = Card(heading, next_line - 1, current_tier, is_template, None, None, None, None, None, filler if lazy else None)
-                if not lazy:
-                    self._fill_card(source, card, scan)
+                card = Card(heading, next_line - 1, current_tier, heading.text.casefold() == self.template_heading)
+                self._fill_card(source, card, scan)
                 if current_tier is not None and not card.is_template:
                     current_tier.cards.append(card)
                 cards.append(card)
-        # The scan's sets as they are: a warm run's hold tens of thousands of lines, not copied again.
         return Document(source, title, tiers, cards, headings, scan.code, scan.html)
 
     @staticmethod
@@ -491,7 +441,6 @@ class Parser:
         return False
 
     def _fill_card(self, source: Source, card: Card, scan: BlockScan) -> None:
-        card._filler = None
         lines = source.lines
         number = card.heading.line + 1
         end = card.end_line
@@ -654,7 +603,8 @@ class Parser:
             if close:
                 bibtex_text = bibtex_text[: close.start()]
             bibtex = _CODE_TAGS.sub("", bibtex_text).strip()
-            bibtex_line = start + joined.count("\n", 0, after_abstract + at.start() + (len(at.group()) - len(at.group().lstrip())))
+            indent = len(at.group()) - len(at.group().lstrip())
+            bibtex_line = start + joined.count("\n", 0, after_abstract + at.start() + indent)
             if tail[at.start()] == "\n":
                 bibtex_line += 1
         card.details = Details(
@@ -692,11 +642,5 @@ def _last_content_line(lines: list[str], start: int, end: int) -> int:
     return last
 
 
-def parse(
-    source: Source,
-    tiers: Iterable[str] = (),
-    template_heading: str = "Template",
-    lazy: bool = False,
-    scan: BlockScan | None = None,
-) -> Document:
-    return Parser(tiers, template_heading, lazy).parse(source, scan)
+def parse(source: Source, tiers: Iterable[str] = (), template_heading: str = "Template") -> Document:
+    return Parser(tiers, template_heading).parse(source)

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from json.encoder import encode_basestring as _string  # the C string escaper json.dumps uses
 
-from cardlint.diagnostic import Diagnostic, Run, Severity
+from cardlint.diagnostic import Diagnostic, FixSafety, Severity
 
 
 def text_line(diagnostic: Diagnostic, styled: bool = False) -> str:
@@ -43,7 +42,7 @@ def source_excerpt(diagnostic: Diagnostic, lines: Sequence[str], styled: bool = 
         caret = click.style(caret, fg="red" if diagnostic.severity is Severity.ERROR else "yellow", bold=True)
     out = [f"{gutter} |", f"{number} | {text}", f"{gutter} | {padding}{caret}"]
     if diagnostic.fix is not None:
-        safety = "" if diagnostic.fix.applicability.value == "safe" else " (unsafe)"
+        safety = "" if diagnostic.fix.safety is FixSafety.SAFE else " (unsafe)"
         out.append(f"{gutter} = help: {diagnostic.fix.title}{safety}")
     out.append("")
     return out
@@ -58,8 +57,8 @@ def summary(diagnostics: Sequence[Diagnostic], unsafe_fixes: bool = False) -> st
     if warnings:
         parts.append(f"{warnings} warning{'s' if warnings != 1 else ''}")
     text = f"Found {' and '.join(parts)}."
-    safe = sum(1 for d in diagnostics if d.fix and d.fix.applicability.value == "safe")
-    unsafe = sum(1 for d in diagnostics if d.fix and d.fix.applicability.value == "unsafe")
+    safe = sum(1 for d in diagnostics if d.fix and d.fix.safety is FixSafety.SAFE)
+    unsafe = sum(1 for d in diagnostics if d.fix and d.fix.safety is FixSafety.UNSAFE)
     if safe or (unsafe and unsafe_fixes):
         fixable = safe + (unsafe if unsafe_fixes else 0)
         flags = "--fix --unsafe-fixes" if unsafe_fixes and unsafe else "--fix"
@@ -113,86 +112,15 @@ def render_github(diagnostics: Sequence[Diagnostic]) -> str:
     return "".join(out)
 
 
-def _rest(code: str, name: str, severity: str, message: str, fix: tuple[str, str] | None) -> str:
-    """A JSON object's end after the positions: all of it without a fix, up to the first edit with
-    one (many diagnostics share it). ``fix`` is (title, applicability)."""
-    rest = (
-        f', "code": {_string(code)}, "name": {_string(name)}, "severity": {_string(severity)}, '
-        f'"message": {_string(message)}, '
-    )
-    if fix is None:
-        return rest + '"fixable": false, "fix": null}'
-    return rest + f'"fixable": true, "fix": {{"title": {_string(fix[0])}, "applicability": {_string(fix[1])}, "edits": ['
-
-
-def _with_edits(rest: str, edits: Sequence[Sequence], offset: int, texts: dict[str, str]) -> str:
-    """``rest`` (see _rest) ended with the fix's edits, given as (start, end, content) counted
-    from ``offset``; ``texts`` keeps each content escaped once."""
-    written = []
-    for start, end, content in edits:
-        text = texts.get(content)
-        if text is None:
-            text = texts[content] = _string(content)
-        written.append(f'{{"start": {start + offset}, "end": {end + offset}, "content": {text}}}')
-    return f"{rest}{written[0] if len(written) == 1 else ', '.join(written)}]}}}}"
-
-
-def render_json(diagnostics: Sequence[Diagnostic | Run]) -> str:
-    """A JSON array, one diagnostic object per line (greppable), fields as in ``Diagnostic.to_json``.
-
-    Written out directly: building 12,000 dicts for ``json.dumps`` took a third of a warm run on a
-    5,000-card README, and the diagnostics the cache serves are written from its rows (see
-    ``Run``) without being made into objects. Strings go through the json module's own C
-    escaper, so the text is what ``json.dumps(..., ensure_ascii=False, separators=(", ", ": "))``
-    would give.
-    """
+def render_json(diagnostics: Sequence[Diagnostic]) -> str:
+    """A JSON array, one diagnostic object per line (greppable), fields as in ``Diagnostic.to_json``."""
     if not diagnostics:
         return "[]\n"
-    heads: dict[str, str] = {}  # path -> the object's start, up to the line number
-    # (code, name, severity, message[, fix title, applicability]) -> the object's end (see _rest);
-    # rows key on their own fields, where a null name and severity stand for the rule's.
-    rests: dict[tuple, str] = {}
-    row_rests: dict[tuple, str] = {}
-    texts: dict[str, str] = {}  # edit contents, each escaped once
+    import json  # here: a plain text run never needs it
 
-    out = []
-    for d in diagnostics:
-        head = heads.get(d.path)
-        if head is None:
-            head = heads[d.path] = f'{{"path": {_string(d.path)}, "line": '
-        if type(d) is Run:
-            base, offset, kinds = d.line, d.offset, d.kinds
-            for code, name, severity, rel, column, rel_end, end_column, message, fix in d.rows:
-                key = (code, name, severity, message) if fix is None else (code, name, severity, message, fix[0], fix[1])
-                rest = row_rests.get(key)
-                if rest is None:
-                    if name is None:
-                        name, kind = kinds[code]
-                        severity = kind.value
-                    rest = row_rests[key] = _rest(code, name, severity, message, None if fix is None else (fix[0], fix[1]))
-                if fix is not None:
-                    rest = _with_edits(rest, fix[3], offset, texts)
-                out.append(
-                    f'{head}{base + rel}, "column": {column}, "end_line": {base + rel_end}, "end_column": {end_column}{rest}'
-                )
-            continue
-        fix = d.fix
-        if fix is None:
-            key = (d.code, d.name, d.severity, d.message)
-        else:
-            key = (d.code, d.name, d.severity, d.message, fix.title, fix.applicability)
-        rest = rests.get(key)
-        if rest is None:
-            rest = rests[key] = _rest(
-                d.code, d.name, d.severity.value, d.message, None if fix is None else (fix.title, fix.applicability.value)
-            )
-        if fix is not None:
-            rest = _with_edits(rest, [(e.start, e.end, e.content) for e in fix.edits], 0, texts)
-        out.append(f'{head}{d.line}, "column": {d.column}, "end_line": {d.end_line}, "end_column": {d.end_column}{rest}')
-    # One join, no concatenation after it: each would copy megabytes again.
-    out[0] = "[\n" + out[0]
-    out[-1] += "\n]\n"
-    return ",\n".join(out)
+    encode = json.JSONEncoder(ensure_ascii=False).encode
+    objects = ",\n".join(encode(d.to_json()) for d in diagnostics)
+    return f"[\n{objects}\n]\n"
 
 
 def render_statistics(diagnostics: Sequence[Diagnostic]) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from cardlint import __version__
 from cardlint.diagnostic import Diagnostic, Severity
@@ -34,13 +35,13 @@ def render_sarif(diagnostics: Sequence[Diagnostic], rules: Sequence[type[Rule]])
             "fullDescription": {"text": rule.summary},
             "help": {"text": rule_page(rule), "markdown": rule_page(rule)},
             "defaultConfiguration": {"level": _level(rule.severity)},
-            "properties": {"fix": rule.fix_availability.value},
+            "properties": {"fix": "none" if rule.fix is None else rule.fix.value},
         }
         for rule in rules
     ]
     results = []
     for diagnostic in diagnostics:
-        result: dict = {
+        result: dict[str, Any] = {
             "ruleId": diagnostic.code,
             "level": _level(diagnostic.severity),
             "message": {"text": diagnostic.message},

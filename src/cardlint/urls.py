@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import cache
 from urllib.parse import SplitResult, parse_qs, urlsplit
 
 # New-style (2007+) and old-style arXiv identifiers, with an optional version.
@@ -19,7 +19,7 @@ GITHUB_HOSTS = {"github.com", "www.github.com"}
 
 # Unbounded: several rules and the document-level checks ask about the same few URLs per card, and
 # a bounded cache evicted them on large READMEs (the 5,000-card run slowed per card).
-@lru_cache(maxsize=None)
+@cache
 def parse_url(value: str) -> SplitResult | None:
     """The split URL when ``value`` is one absolute URL, else None."""
     if not value or _SPACE.search(value):

@@ -5,31 +5,23 @@ from __future__ import annotations
 import bisect
 import os
 import re
-from collections.abc import Iterable, Sequence
-from enum import Enum
+from collections.abc import Iterable
 from functools import cached_property
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from cardlint.config import Config
-from cardlint.diagnostic import Applicability, Diagnostic, Edit, Fix, Severity
+from cardlint.diagnostic import Diagnostic, Edit, Fix, FixSafety, Severity
 from cardlint.model import Card, Document, Field, Span, TableRow
 from cardlint.source import Source
 from cardlint.template import Match, Template
 from cardlint.urls import arxiv_id, normalize_title, openreview_id
 
 if TYPE_CHECKING:
-    from cardlint.cache import BibtexMemo
+    from cardlint.online import Link, Verdict
     from cardlint.scores import ScoreTable
 
 _SCORE_ANNOTATION = re.compile(r"<!--\s*cardlint:\s*score\s*=\s*([^\s>]*?)\s*-->")
-CODE_PATTERN = re.compile(r"^[A-Z]{1,4}[0-9]{3,4}$")
-NAME_PATTERN = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
-
-
-class FixAvailability(str, Enum):
-    NEVER = "never"
-    SOMETIMES = "sometimes"
-    ALWAYS = "always"
+_LINE_ENDING = re.compile(r"\r\n|\r|\n")
 
 
 class Rule:
@@ -38,11 +30,6 @@ class Rule:
     A rule only returns diagnostics: it never prints, reads config files or writes.
     """
 
-    # True when check_card depends on nothing but the card's text, the template and the config, so
-    # its results may be kept in the per-card cache. Rules that read the disk or the card's place in
-    # the document say False.
-    cacheable: ClassVar[bool] = True
-
     # Stable code such as ``CL201``; never reused once published.
     code: ClassVar[str]
     # kebab-case alias, usable wherever a code is.
@@ -50,43 +37,31 @@ class Rule:
     # One line for ``--list-rules`` and the rule page title.
     summary: ClassVar[str]
     severity: ClassVar[Severity] = Severity.ERROR
-    fix_availability: ClassVar[FixAvailability] = FixAvailability.NEVER
-    # Safety of the fixes this rule emits, when it emits any.
-    fix_applicability: ClassVar[Applicability | None] = None
-
-    def check_document(self, ctx: Context) -> Iterable[Diagnostic]:
-        return ()
+    # How safe this rule's fixes are; None for a rule that never fixes.
+    fix: ClassVar[FixSafety | None] = None
 
     def check_card(self, card: Card, ctx: Context) -> Iterable[Diagnostic]:
+        """The problems of one paper card (called for every card but the template)."""
         return ()
 
-    def check_cards(self, cards: Sequence[Card], ctx: Context) -> Iterable[Diagnostic]:
-        """``check_card`` for each of ``cards``, in order. A rule whose results are not cached runs on
-        every card of every run: it may override this to answer for all the cards at once (say,
-        nothing, when a setting or the disk rules its problem out) instead of visiting each."""
-        check = self.check_card
-        return [diagnostic for card in cards for diagnostic in check(card, ctx)]
+    def check_document(self, ctx: Context) -> Iterable[Diagnostic]:
+        """The problems of the document as a whole (called once, after every card's)."""
+        return ()
 
     def report(self, ctx: Context, span: Span, message: str, fix: Fix | None = None) -> Diagnostic:
         return Diagnostic(
-            ctx.path,
-            span.line,
-            span.column,
-            span.end_line,
-            span.end_column,
-            self.code,
-            self.name,
-            self.severity,
-            message,
-            fix,
-        )
+            ctx.path, span.line, span.column, span.end_line, span.end_column,
+            self.code, self.name, self.severity, message, fix,
+        )  # fmt: skip
 
-    def fix(self, title: str, *edits: Edit, rewrites: bool = False) -> Fix:
-        return Fix(title, tuple(edits), self.fix_applicability or Applicability.SAFE, rewrites)
+    def make_fix(self, title: str, *edits: Edit, rewrites: bool = False) -> Fix:
+        """A fix with this rule's declared safety; ``rewrites``: it means to replace words."""
+        assert self.fix is not None, f"{self.code} declares no fix"
+        return Fix(title, tuple(edits), self.fix, rewrites)
 
 
 class Context:
-    """What every rule may read. Lookups shared by several rules are computed once per card."""
+    """What every rule may read. Lookups several rules make are computed once per card."""
 
     def __init__(
         self,
@@ -104,24 +79,27 @@ class Context:
         self.config = config
         self.scores = scores
         # With --check-links: the links found and the checker's verdict per URL; None when offline.
-        self.links: tuple[list, dict] | None = None
+        self.links: tuple[list[Link], dict[str, Verdict]] | None = None
         self._rows: dict[int, list[tuple[TableRow, Match]]] = {}
         self._fields: dict[int, list[tuple[Field, Match]]] = {}
         self._bibtex: dict[int, tuple[dict[str, str] | None, str | None]] = {}
-        self._listings: dict[str, list[str] | None] = {}
-        self._annotations: dict[int, tuple[str, int]] | None = None
-        # Per-run memo for rule helpers that several rules share (keyed by helper name).
-        self.memo: dict[str, dict] = {}
-        # What BibTeX blocks parsed to in earlier runs (see cardlint.cache.BibtexMemo), with the cache.
-        self.bibtex_memo: BibtexMemo | None = None
+        self._identity: dict[int, dict[str, str | None]] = {}
+        self._memos: dict[str, dict[Any, Any]] = {}
+
+    def memo(self, kind: str) -> dict[Any, Any]:
+        """A dictionary kept for this run, for work several cards share (say, one disk look-up
+        per image URL); ``kind`` names it, so that rules share it or not as they choose."""
+        return self._memos.setdefault(kind, {})
+
+    # Card lookups ----------------------------------------------------------------------
 
     def rows(self, card: Card) -> list[tuple[TableRow, Match]]:
-        cached = self._rows.get(id(card))
-        if cached is None:
+        """The card's rows, each with how its key matches the template's."""
+        found = self._rows.get(id(card))
+        if found is None:
             rows = card.table.rows if card.table else []
-            cached = [(row, self.template.match_key(row.key)) for row in rows]
-            self._rows[id(card)] = cached
-        return cached
+            found = self._rows[id(card)] = [(row, self.template.match_key(row.key)) for row in rows]
+        return found
 
     def row(self, card: Card, key: str) -> TableRow | None:
         """The first row that means the template's ``key`` (exact, re-cased or misspelled)."""
@@ -130,86 +108,68 @@ class Context:
                 return row
         return None
 
-    def role_value(self, card: Card, role: str) -> str | None:
-        """The value of the row playing ``role`` (title, paper, openreview, github), or None.
+    def role_row(self, card: Card, role: str) -> TableRow | None:
+        """The row playing ``role`` (title, paper, openreview, github; see config ``link-rows``)."""
+        key = self.config.link_rows.get(role)  # type: ignore[call-overload]  # roles are Literal keys
+        return self.row(card, key) if key else None
 
-        A card restored from the cache answers from its known facts without being parsed, for the
-        roles the cache keeps (see cardlint.cache.KEPT_ROLES); asked for another, it is parsed.
-        """
-        known = card.known_roles
-        if known is not None and not card.parsed and role in known:
-            return known[role]
+    def role_value(self, card: Card, role: str) -> str | None:
         row = self.role_row(card, role)
         return None if row is None else row.value
 
     def identity(self, card: Card) -> dict[str, str | None]:
-        """What cards are matched on: OpenReview id, arXiv id (no version) and normalized title.
-
-        Kept in the per-card cache with the role values, so duplicate and ordering checks need no parse.
-        """
-        known = card.known_roles
-        if not card.parsed and known is not None and "openreview_id" in known:
-            return known
-        memo = self.memo.setdefault("identity", {})
-        if id(card) not in memo:
+        """What cards are matched on: OpenReview id, arXiv id (no version) and normalized title."""
+        found = self._identity.get(id(card))
+        if found is None:
             openreview = self.role_value(card, "openreview")
             paper = self.role_value(card, "paper")
             title = self.role_value(card, "title")
             arxiv = arxiv_id(paper) if paper else None
-            memo[id(card)] = {
+            found = self._identity[id(card)] = {
                 "openreview_id": openreview_id(openreview) if openreview else None,
                 "arxiv_id": arxiv.split("v")[0] if arxiv else None,
                 "title_key": normalize_title(title) if title else None,
             }
-        return memo[id(card)]
-
-    def role_row(self, card: Card, role: str) -> TableRow | None:
-        key = self.config.link_rows.get(role)  # type: ignore[call-overload]
-        return self.row(card, key) if key else None
+        return found
 
     def fields(self, card: Card) -> list[tuple[Field, Match]]:
-        cached = self._fields.get(id(card))
-        if cached is None:
-            cached = [(f, self.template.match_label(f.label)) for f in card.fields]
-            self._fields[id(card)] = cached
-        return cached
+        """The card's numbered fields, each with how its label matches the template's."""
+        found = self._fields.get(id(card))
+        if found is None:
+            found = self._fields[id(card)] = [(f, self.template.match_label(f.label)) for f in card.fields]
+        return found
 
     def bibtex(self, card: Card) -> tuple[dict[str, str] | None, str | None]:
         """The card's first BibTeX entry as lower-cased field names, or the parse problem."""
-        cached = self._bibtex.get(id(card))
-        if cached is None:
-            text = card.details.bibtex if card.details else None
-            memo = self.bibtex_memo if text else None
-            cached = memo.get(text) if memo is not None else None
-            if cached is None:
-                cached = _parse_bibtex(text)
-                if memo is not None:
-                    memo.put(text, cached)
-            self._bibtex[id(card)] = cached
-        return cached
+        found = self._bibtex.get(id(card))
+        if found is None:
+            from cardlint.bibtex import parse_entry  # bibtexparser loads only for a card with BibTeX
 
+            found = self._bibtex[id(card)] = parse_entry(card.details.bibtex if card.details else None)
+        return found
+
+    # Scores ----------------------------------------------------------------------------
+
+    @cached_property
     def annotations(self) -> dict[int, tuple[str, int]]:
         """``<!-- cardlint: score=8.25 -->`` per card (by id): the written value and its line."""
-        if self._annotations is None:
-            found: dict[int, tuple[str, int]] = {}
-            cards = self.document.cards
-            starts = [card.line for card in cards]
-            # A plain search finds no "cardlint:" in a 16 MB file several times faster than the regex.
-            for match in _SCORE_ANNOTATION.finditer(self.source.text) if self.source.mentions("cardlint:") else ():
-                line, _ = self.source.position(match.start())
-                index = bisect.bisect_right(starts, line) - 1
-                if index >= 0 and line <= cards[index].end_line and line not in self.document.code_lines:
-                    found.setdefault(id(cards[index]), (match.group(1), line))
-            self._annotations = found
-        return self._annotations
+        found: dict[int, tuple[str, int]] = {}
+        cards = self.document.cards
+        starts = [card.line for card in cards]
+        for match in _SCORE_ANNOTATION.finditer(self.source.text):
+            line, _ = self.source.position(match.start())
+            index = bisect.bisect_right(starts, line) - 1
+            if index >= 0 and line <= cards[index].end_line and line not in self.document.code_lines:
+                found.setdefault(id(cards[index]), (match.group(1), line))
+        return found
 
     @property
     def has_score_source(self) -> bool:
-        return self.scores is not None or bool(self.annotations())
+        return self.scores is not None or bool(self.annotations)
 
     def score(self, card: Card) -> float | None:
         """The card's average review score: its annotation wins over the scores file."""
-        annotation = self.annotations().get(id(card))
+        annotation = self.annotations.get(id(card))
         if annotation is not None:
             try:
                 return float(annotation[0])
@@ -218,6 +178,8 @@ class Context:
         if self.scores is None:
             return None
         return self.scores.lookup(self.identity(card)["openreview_id"], self.role_value(card, "title"))
+
+    # Files -----------------------------------------------------------------------------
 
     @cached_property
     def folder(self) -> str:
@@ -236,14 +198,17 @@ class Context:
             probe = parent
 
     def listing(self, folder: str) -> list[str] | None:
-        if folder not in self._listings:
+        """The names in ``folder`` (None when it cannot be listed), read once per run."""
+        listings = self.memo("listing")
+        if folder not in listings:
             try:
-                self._listings[folder] = os.listdir(folder)
+                listings[folder] = os.listdir(folder)
             except OSError:
-                self._listings[folder] = None
-        return self._listings[folder]
+                listings[folder] = None
+        result: list[str] | None = listings[folder]
+        return result
 
-    # Edits -------------------------------------------------------------------------------
+    # Edits -----------------------------------------------------------------------------
 
     def replace(self, span: Span, content: str) -> Edit:
         return Edit(
@@ -273,64 +238,15 @@ class Context:
             offset = self.source.line_start(line + 1)
             return Edit(offset, offset, "".join(text + nl for text in lines))
         # The last line may lack a newline: put one before the new lines instead of after.
-        offset = self.source.line_end_offset(line)
-        text = "".join(nl + t for t in lines)
         if self.source.final_newline:
-            offset = self.source.length
-            text = "".join(t + nl for t in lines)
-        return Edit(offset, offset, text)
-
-    def lines_text(self, first: int, last: int) -> list[str]:
-        return self.source.lines[first - 1 : last]
+            return Edit(len(self.source.text), len(self.source.text), "".join(t + nl for t in lines))
+        offset = self.source.line_end_offset(line)
+        return Edit(offset, offset, "".join(nl + t for t in lines))
 
     def replace_lines(self, first: int, last: int, lines: list[str]) -> Edit:
         """Replace the content of lines ``first..last`` (their final line ending kept)."""
         start = self.source.line_start(first)
         end = self.source.line_end_offset(last)
-        if self.source.lf_only:
-            nl = "\n"
-        else:
-            nl = _line_ending_between(self.source.text[start:end]) or self.source.newline
+        between = _LINE_ENDING.search(self.source.text, start, end)
+        nl = between.group() if between else self.source.newline
         return Edit(start, end, nl.join(lines))
-
-
-def _line_ending_between(text: str) -> str | None:
-    match = re.search(r"\r\n|\r|\n", text)
-    return match.group() if match else None
-
-
-def _parse_bibtex(text: str | None) -> tuple[dict[str, str] | None, str | None]:
-    if not text:
-        return None, None
-    import logging  # here, with bibtexparser: a run whose cards all come from the cache needs neither
-
-    import bibtexparser
-
-    # bibtexparser logs why a block failed; collect it for the message instead of printing it.
-    logger = logging.getLogger("bibtexparser")
-    messages: list[str] = []
-    collector = logging.Handler(logging.DEBUG)
-    collector.emit = lambda record: messages.append(record.getMessage())  # type: ignore[method-assign]
-    propagate = logger.propagate
-    logger.addHandler(collector)
-    logger.propagate = False
-    try:
-        library = bibtexparser.parse_string(text)
-    except Exception as exc:  # the library raises assorted errors on hostile input
-        return None, f"BibTeX does not parse: {exc}"
-    finally:
-        logger.removeHandler(collector)
-        logger.propagate = propagate
-    if library.failed_blocks:
-        block = library.failed_blocks[0]
-        detail = str(block.error).split(". Note")[0].strip()
-        if not detail and messages:
-            detail = messages[0].strip().splitlines()[-1].strip()
-        return None, f"BibTeX does not parse: {detail or 'syntax error'}"
-    if not library.entries:
-        return None, "BibTeX does not parse: no entry found"
-    entry = library.entries[0]
-    fields = {f.key.lower(): str(f.value) for f in entry.fields}
-    fields["ENTRYTYPE"] = entry.entry_type
-    fields["ID"] = entry.key
-    return fields, None

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 
-from cardlint.diagnostic import Applicability, Diagnostic
+from cardlint.diagnostic import Diagnostic, FixSafety
 from cardlint.model import Card, Span
-from cardlint.rules.base import Context, FixAvailability, Rule
+from cardlint.rules.base import Context, Rule
 from cardlint.template import suggest
 
 
@@ -42,8 +42,7 @@ class UnknownTier(Rule):
     code = "CL101"
     name = "unknown-tier"
     summary = "Tier heading is not one of the configured tiers"
-    fix_availability = FixAvailability.SOMETIMES
-    fix_applicability = Applicability.UNSAFE
+    fix = FixSafety.UNSAFE
 
     def check_document(self, ctx: Context) -> Iterable[Diagnostic]:
         if not ctx.document.paper_cards:
@@ -64,7 +63,7 @@ class UnknownTier(Rule):
                     ctx,
                     span,
                     f"Unknown tier '{heading.text}'; did you mean '{guess}'?",
-                    self.fix(f"Rename the tier to '{guess}'", ctx.replace(span, guess), rewrites=True),
+                    self.make_fix(f"Rename the tier to '{guess}'", ctx.replace(span, guess), rewrites=True),
                 )
 
 
@@ -95,19 +94,10 @@ class CardOutsideTier(Rule):
     code = "CL102"
     name = "card-outside-tier"
     summary = "Card is not under any tier heading"
-    cacheable = False  # depends on the headings above the card
 
     def check_card(self, card: Card, ctx: Context) -> Iterable[Diagnostic]:
-        return self.check_cards((card,), ctx)
-
-    def check_cards(self, cards: Sequence[Card], ctx: Context) -> Iterable[Diagnostic]:
-        if not ctx.config.tiers:
-            return []
-        return [
-            self.report(ctx, card.heading.span, f"Card '{card.title}' is not under any tier heading")
-            for card in cards
-            if card.tier is None
-        ]
+        if ctx.config.tiers and card.tier is None:
+            yield self.report(ctx, card.heading.span, f"Card '{card.title}' is not under any tier heading")
 
 
 class CardHeadingLevel(Rule):
@@ -137,8 +127,7 @@ class CardHeadingLevel(Rule):
     code = "CL103"
     name = "card-heading-level"
     summary = "Card heading is not a level-2 heading"
-    fix_availability = FixAvailability.ALWAYS
-    fix_applicability = Applicability.SAFE
+    fix = FixSafety.SAFE
 
     def check_card(self, card: Card, ctx: Context) -> Iterable[Diagnostic]:
         heading = card.heading
@@ -151,7 +140,7 @@ class CardHeadingLevel(Rule):
             ctx,
             span,
             f"Card heading '{card.title}' is level {heading.level}; cards are level 2 (##)",
-            self.fix("Make it a level-2 heading", ctx.replace(span, "##")),
+            self.make_fix("Make it a level-2 heading", ctx.replace(span, "##")),
         )
 
 

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from itertools import pairwise
 
-from cardlint.diagnostic import Applicability, Diagnostic, Fix
+from cardlint.diagnostic import Diagnostic, Fix, FixSafety
 from cardlint.model import Card, Span
-from cardlint.rules.base import Context, FixAvailability, Rule
-from cardlint.rules.ordering import out_of_template_order
+from cardlint.planner import out_of_template_order
+from cardlint.rules.base import Context, Rule
 from cardlint.template import CASE, FUZZY
 
 
@@ -42,8 +43,7 @@ class MissingField(Rule):
     code = "CL301"
     name = "missing-field"
     summary = "Card lacks a numbered field of the template"
-    fix_availability = FixAvailability.SOMETIMES
-    fix_applicability = Applicability.UNSAFE
+    fix = FixSafety.UNSAFE
 
     def check_card(self, card: Card, ctx: Context) -> Iterable[Diagnostic]:
         if card.is_empty:
@@ -89,7 +89,7 @@ class MissingField(Rule):
             span = Span(anchor_line, 1, anchor_line, 1)
             noun = "field" if len(missing) == 1 else "fields"
             message = f"Card '{card.title}' lacks {noun}: {names}"
-        fix = None if inside_code else self.fix("Insert the missing fields with empty bodies", *edits)
+        fix = None if inside_code else self.make_fix("Insert the missing fields with empty bodies", *edits)
         yield self.report(ctx, span, message, fix)
 
 
@@ -119,8 +119,7 @@ class FieldNumber(Rule):
     code = "CL302"
     name = "field-number"
     summary = "Field number differs from the template's"
-    fix_availability = FixAvailability.ALWAYS
-    fix_applicability = Applicability.SAFE
+    fix = FixSafety.SAFE
 
     def check_card(self, card: Card, ctx: Context) -> Iterable[Diagnostic]:
         labels = ctx.template.field_labels
@@ -135,7 +134,7 @@ class FieldNumber(Rule):
                     ctx,
                     field.number_span,
                     f"Field '{match.canonical}' is numbered {field.number}; the template numbers it {expected}",
-                    self.fix(
+                    self.make_fix(
                         f"Renumber it {expected}",
                         ctx.replace(field.number_span, f"{expected}{delimiter}"),
                         rewrites=True,
@@ -172,8 +171,7 @@ class FieldOrder(Rule):
     code = "CL303"
     name = "field-order"
     summary = "Fields are out of template order"
-    fix_availability = FixAvailability.SOMETIMES
-    fix_applicability = Applicability.SAFE
+    fix = FixSafety.SAFE
 
     def check_card(self, card: Card, ctx: Context) -> Iterable[Diagnostic]:
         misplaced = out_of_template_order(ctx.fields(card), ctx.template.field_labels)
@@ -187,21 +185,21 @@ class FieldOrder(Rule):
             return None
         lines = ctx.source.lines
         first, last = fields[0][0].line, fields[-1][0].end_line
-        covered = set()
+        covered: set[int] = set()
         for field, _ in fields:
             covered.update(range(field.line, field.end_line + 1))
         if any(n not in covered and lines[n - 1].strip() for n in range(first, last + 1)):
             return None  # something other than blank lines sits between fields: a person decides
         labels = ctx.template.field_labels
         blocks = [lines[f.line - 1 : f.end_line] for f, _ in fields]
-        gaps = [lines[a.end_line : b.line - 1] for (a, _), (b, _) in zip(fields, fields[1:])]
+        gaps = [lines[a.end_line : b.line - 1] for (a, _), (b, _) in pairwise(fields)]
         order = sorted(range(len(fields)), key=lambda i: (labels.index(fields[i][1].canonical), i))
         out: list[str] = []
         for position, index in enumerate(order):
             out.extend(blocks[index])
             if position < len(gaps):
                 out.extend(gaps[position])
-        return self.fix("Move the fields into template order", ctx.replace_lines(first, last, out))
+        return self.make_fix("Move the fields into template order", ctx.replace_lines(first, last, out))
 
 
 class FieldLabelNotBold(Rule):
@@ -228,8 +226,7 @@ class FieldLabelNotBold(Rule):
     code = "CL304"
     name = "field-label-not-bold"
     summary = "Field label is not bold"
-    fix_availability = FixAvailability.ALWAYS
-    fix_applicability = Applicability.SAFE
+    fix = FixSafety.SAFE
 
     def check_card(self, card: Card, ctx: Context) -> Iterable[Diagnostic]:
         for field, match in ctx.fields(card):
@@ -239,7 +236,7 @@ class FieldLabelNotBold(Rule):
                 ctx,
                 field.label_span,
                 f"Field label '{field.label}' is not bold",
-                self.fix("Make the label bold", ctx.replace(field.label_span, f"**{field.label}**")),
+                self.make_fix("Make the label bold", ctx.replace(field.label_span, f"**{field.label}**")),
             )
 
 
@@ -267,8 +264,7 @@ class FieldLabelSpelling(Rule):
     code = "CL305"
     name = "field-label-spelling"
     summary = "Field label is misspelled or wrongly cased"
-    fix_availability = FixAvailability.ALWAYS
-    fix_applicability = Applicability.SAFE
+    fix = FixSafety.SAFE
 
     def check_card(self, card: Card, ctx: Context) -> Iterable[Diagnostic]:
         for field, match in ctx.fields(card):
@@ -281,7 +277,7 @@ class FieldLabelSpelling(Rule):
                 ctx,
                 field.label_span,
                 f"Field label '{field.label}' is {what}; the template has '{match.canonical}'",
-                self.fix(
+                self.make_fix(
                     f"Replace with '{match.canonical}'", ctx.replace(field.label_span, written), rewrites=True
                 ),
             )

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import os
 import posixpath
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
-from cardlint.diagnostic import Applicability, Diagnostic, Severity
+from cardlint.diagnostic import Diagnostic, FixSafety, Severity
 from cardlint.model import Card, Image
-from cardlint.record import Record
-from cardlint.rules.base import Context, FixAvailability, Rule
+from cardlint.rules.base import Context, Rule
 
 
 def local_path(url: str) -> str | None:
@@ -23,45 +23,29 @@ def local_path(url: str) -> str | None:
     return unquote(parts.path)
 
 
-class LocalImage(Record):
-    __slots__ = ("absolute", "inside", "exact", "other_case")
-    __hash__ = Record.value_hash
-
-    def __init__(self, absolute: str, inside: bool, exact: bool, other_case: str | None) -> None:
-        self.absolute = absolute
-        self.inside = inside  # within the repository
-        self.exact = exact  # exists exactly as written
-        self.other_case = other_case  # the on-disk spelling when only the case differs
+@dataclass(frozen=True, slots=True)
+class LocalImage:
+    absolute: str
+    inside: bool  # within the repository
+    exact: bool  # exists exactly as written
+    other_case: str | None  # the on-disk spelling when only the case differs
 
 
-def flagged(
-    ctx: Context, cards: Sequence[Card], wanted: Callable[[LocalImage], bool]
-) -> list[tuple[Image, LocalImage]]:
-    """The cards' local images, in order, whose verdict from the disk ``wanted`` accepts.
+def local_image(ctx: Context, url: str) -> LocalImage | None:
+    """What the disk says of an image URL (None for a remote one), asked once per URL and run."""
+    verdicts = ctx.memo("local-image")
+    if url not in verdicts:
+        verdicts[url] = _inspect(ctx, url)
+    found: LocalImage | None = verdicts[url]
+    return found
 
-    The disk is asked once per distinct URL, and the cards are gone through image by image only
-    when some URL is accepted: on a list whose images are all in place, the rules below cost one
-    pass over the cards between them, whatever its size.
-    """
-    verdicts = ctx.memo.setdefault("local_image", {})
-    urls_of = ctx.memo.setdefault("image_urls", {})  # one entry: the cards last asked about
-    known = urls_of.get(id(cards))
-    if known is None or known[0] is not cards:
-        urls_of.clear()
-        known = urls_of[id(cards)] = (cards, {url for card in cards for url in card.image_urls})
-    hit = False
-    for url in known[1]:
-        if url not in verdicts:
-            verdicts[url] = _inspect(ctx, url)
-        found = verdicts[url]
-        hit = hit or (found is not None and wanted(found))
-    if not hit:
-        return []
+
+def flagged(ctx: Context, card: Card, wanted: Callable[[LocalImage], bool]) -> list[tuple[Image, LocalImage]]:
+    """The card's local images, in order, whose verdict from the disk ``wanted`` accepts."""
     return [
         (image, found)
-        for card in cards
         for image in card.images
-        if (found := verdicts[image.url]) is not None and wanted(found)
+        if (found := local_image(ctx, image.url)) is not None and wanted(found)
     ]
 
 
@@ -135,17 +119,13 @@ class ImageMissing(Rule):
     """
 
     code = "CL501"
-    cacheable = False  # reads the disk
     name = "image-missing"
     summary = "Local image file does not exist"
 
     def check_card(self, card: Card, ctx: Context) -> Iterable[Diagnostic]:
-        return self.check_cards((card,), ctx)
-
-    def check_cards(self, cards: Sequence[Card], ctx: Context) -> Iterable[Diagnostic]:
         return [
             self.report(ctx, image.url_span, f"Image file not found: {image.url}")
-            for image, _ in flagged(ctx, cards, _missing)
+            for image, _ in flagged(ctx, card, _missing)
         ]
 
 
@@ -167,17 +147,13 @@ class ImageOutsideRepo(Rule):
     """
 
     code = "CL502"
-    cacheable = False  # reads the disk
     name = "image-outside-repo"
     summary = "Image path leaves the repository"
 
     def check_card(self, card: Card, ctx: Context) -> Iterable[Diagnostic]:
-        return self.check_cards((card,), ctx)
-
-    def check_cards(self, cards: Sequence[Card], ctx: Context) -> Iterable[Diagnostic]:
         return [
             self.report(ctx, image.url_span, f"Image path leaves the repository: {image.url}")
-            for image, _ in flagged(ctx, cards, _outside)
+            for image, _ in flagged(ctx, card, _outside)
         ]
 
 
@@ -205,17 +181,12 @@ class ImageCase(Rule):
     """
 
     code = "CL503"
-    cacheable = False  # reads the disk
     name = "image-case"
     summary = "Image path differs in case from the file on disk"
-    fix_availability = FixAvailability.SOMETIMES
-    fix_applicability = Applicability.SAFE
+    fix = FixSafety.SAFE
 
     def check_card(self, card: Card, ctx: Context) -> Iterable[Diagnostic]:
-        return self.check_cards((card,), ctx)
-
-    def check_cards(self, cards: Sequence[Card], ctx: Context) -> Iterable[Diagnostic]:
-        for image, found in flagged(ctx, cards, _other_case):
+        for image, found in flagged(ctx, card, _other_case):
             other_case = found.other_case
             assert other_case is not None
             written = local_path(image.url) or ""
@@ -223,7 +194,7 @@ class ImageCase(Rule):
             if image.url == written and not written.startswith("/"):
                 folder = os.path.relpath(ctx.folder, ctx.repo_root)
                 target = posixpath.relpath(other_case, "" if folder == "." else folder.replace(os.sep, "/"))
-                fix = self.fix(f"Use '{target}'", ctx.replace(image.url_span, target), rewrites=True)
+                fix = self.make_fix(f"Use '{target}'", ctx.replace(image.url_span, target), rewrites=True)
             yield self.report(
                 ctx, image.url_span, f"Image path '{image.url}' differs in case from the file '{other_case}'", fix
             )

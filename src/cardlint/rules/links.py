@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from cardlint.diagnostic import Applicability, Diagnostic
+from cardlint.diagnostic import Diagnostic, FixSafety
 from cardlint.model import Card, Span, TableRow
-from cardlint.rules.base import Context, FixAvailability, Rule
+from cardlint.rules.base import Context, Rule
 from cardlint.urls import (
     ARXIV_HOSTS,
     ARXIV_PATH,
@@ -19,6 +19,7 @@ from cardlint.urls import (
     openreview_id,
     parse_url,
 )
+
 
 class _LinkRule(Rule):
     roles: tuple[str, ...] = ()
@@ -161,8 +162,7 @@ class OpenReviewLink(_LinkRule):
     code = "CL404"
     name = "openreview-link"
     summary = "OpenReview link is not a forum page"
-    fix_availability = FixAvailability.SOMETIMES
-    fix_applicability = Applicability.SAFE
+    fix = FixSafety.SAFE
     roles = ("openreview",)
 
     def check_card(self, card: Card, ctx: Context) -> Iterable[Diagnostic]:
@@ -179,7 +179,7 @@ class OpenReviewLink(_LinkRule):
                     ctx,
                     row.value_span,
                     "OpenReview link opens the PDF; link the forum page (forum?id=)",
-                    self.fix("Link the forum page", ctx.replace(row.value_span, target), rewrites=True),
+                    self.make_fix("Link the forum page", ctx.replace(row.value_span, target), rewrites=True),
                 )
             else:
                 yield self.report(
@@ -212,8 +212,7 @@ class ArxivLink(_LinkRule):
     code = "CL405"
     name = "arxiv-link"
     summary = "arXiv link is malformed"
-    fix_availability = FixAvailability.SOMETIMES
-    fix_applicability = Applicability.SAFE
+    fix = FixSafety.SAFE
     roles = ("paper",)
 
     def check_card(self, card: Card, ctx: Context) -> Iterable[Diagnostic]:
@@ -233,7 +232,7 @@ class ArxivLink(_LinkRule):
                     ctx,
                     row.value_span,
                     f"arXiv link mixes abs/ and .pdf; use abs/{match.group(2)}",
-                    self.fix(f"Link abs/{match.group(2)}", ctx.replace(row.value_span, target), rewrites=True),
+                    self.make_fix(f"Link abs/{match.group(2)}", ctx.replace(row.value_span, target), rewrites=True),
                 )
 
 

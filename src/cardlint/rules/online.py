@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from cardlint.diagnostic import Diagnostic, Severity
 from cardlint.rules.base import Context, Rule
+
+if TYPE_CHECKING:
+    from cardlint.online import Verdict
 
 
 class _OnlineRule(Rule):
@@ -20,7 +24,7 @@ class _OnlineRule(Rule):
             if verdict is not None and verdict.status == self.status:
                 yield self.report(ctx, link.span, self.message(link.url, verdict))
 
-    def message(self, url: str, verdict) -> str:
+    def message(self, url: str, verdict: Verdict) -> str:
         raise NotImplementedError
 
 
@@ -50,7 +54,7 @@ class DeadLink(_OnlineRule):
     summary = "Link does not answer with an accepted status"
     status = "dead"
 
-    def message(self, url, verdict):
+    def message(self, url: str, verdict: Verdict) -> str:
         return f"Link is dead: {url} ({verdict.detail})"
 
 
@@ -77,7 +81,7 @@ class RedirectedLink(_OnlineRule):
     severity = Severity.WARNING
     status = "redirect"
 
-    def message(self, url, verdict):
+    def message(self, url: str, verdict: Verdict) -> str:
         return f"Link is permanently redirected: {url} -> {verdict.location}"
 
 
@@ -106,7 +110,7 @@ class SkippedLink(_OnlineRule):
     severity = Severity.WARNING
     status = "skipped"
 
-    def message(self, url, verdict):
+    def message(self, url: str, verdict: Verdict) -> str:
         return f"Link not checked: {url} ({verdict.detail})"
 
 
@@ -135,5 +139,5 @@ class RemoteImageType(_OnlineRule):
     summary = "Remote image does not answer with an image"
     status = "not-image"
 
-    def message(self, url, verdict):
+    def message(self, url: str, verdict: Verdict) -> str:
         return f"Remote image {url} {verdict.detail}"

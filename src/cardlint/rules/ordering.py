@@ -2,98 +2,14 @@
 
 from __future__ import annotations
 
-import bisect
-from collections.abc import Callable, Iterable, Sequence
-from typing import Generic, TypeVar
+from collections.abc import Callable, Iterable
+from itertools import pairwise
+from typing import Any
 
-from cardlint.diagnostic import Applicability, Diagnostic, Edit, Fix, Severity
+from cardlint.diagnostic import Diagnostic, Edit, Fix, FixSafety, Severity
 from cardlint.model import Card, Span, Tier
-from cardlint.record import Record
-from cardlint.rules.base import Context, FixAvailability, Rule
-from cardlint.template import Match
-
-T = TypeVar("T")
-
-
-class Misplaced(Record, Generic[T]):
-    __slots__ = ("item", "before", "after")
-
-    def __init__(self, item: T, before: T | None, after: T | None) -> None:
-        self.item = item
-        self.before = before  # the in-place item it belongs right before, or
-        self.after = after  # the in-place item it belongs right after
-
-
-def plan(items: Sequence[T], rank: Callable[[T], float | None]) -> tuple[list[Misplaced[T]], list[T]]:
-    """Which items are out of order (fewest moves), and the stable order that fixes them.
-
-    Items ranked None keep their slots and never move. Lower ranks come first; ties keep their order.
-    """
-    ranked = [(index, rank(item)) for index, item in enumerate(items)]
-    movable = [(index, r) for index, r in ranked if r is not None]
-    values = [r for _, r in movable]
-    # Longest non-decreasing subsequence, preferring earlier items: the cards that stay put.
-    longest_from = [0] * len(values)
-    tails: list[float] = []
-    for position in range(len(values) - 1, -1, -1):
-        negated = -values[position]
-        slot = bisect.bisect_right(tails, negated)
-        if slot == len(tails):
-            tails.append(negated)
-        else:
-            tails[slot] = negated
-        longest_from[position] = slot + 1
-    kept: set[int] = set()
-    need = len(tails)
-    current: float | None = None
-    for position, value in enumerate(values):
-        if need and longest_from[position] == need and (current is None or value >= current):
-            kept.add(position)
-            current = value
-            need -= 1
-    anchors = [(values[p], movable[p][0]) for p in sorted(kept)]
-    misplaced: list[Misplaced[T]] = []
-    for position, (index, value) in enumerate(movable):
-        if position in kept:
-            continue
-        slot = bisect.bisect_right([a for a, _ in anchors], value)
-        before = items[anchors[slot][1]] if slot < len(anchors) else None
-        after = items[anchors[slot - 1][1]] if slot > 0 and before is None else None
-        misplaced.append(Misplaced(items[index], before, after))
-    ordered_movable = [items[index] for index, _ in sorted(movable, key=lambda pair: pair[1])]
-    order: list[T] = []
-    feed = iter(ordered_movable)
-    for item, (_, r) in zip(items, ranked):
-        order.append(next(feed) if r is not None else item)
-    return misplaced, order
-
-
-def out_of_template_order(pairs: Iterable[tuple[T, Match]], order: Sequence[str]) -> list[tuple[T, str, str, str]]:
-    """(item, its name, "before" | "after", the in-place neighbour's name) for each item to move.
-
-    Only the first item of each known name takes part: duplicates and unknown names are other
-    rules' business and are never moved by an ordering fix.
-    """
-    ranked = first_occurrences(pairs, lambda name: float(order.index(name)))
-    misplaced, _ = plan(ranked, lambda entry: entry[2])
-    out = []
-    for entry in misplaced:
-        item, name, _ = entry.item
-        relation, other = ("before", entry.before) if entry.before is not None else ("after", entry.after)
-        assert other is not None
-        out.append((item, name, relation, other[1]))
-    return out
-
-
-def first_occurrences(pairs: Iterable[tuple[T, Match]], rank: Callable[[str], float]) -> list[tuple[T, str, float]]:
-    """(item, canonical name, rank) for the first item of each known name, in written order."""
-    seen: set[str] = set()
-    out = []
-    for item, match in pairs:
-        if match.canonical is not None and match.canonical not in seen:
-            seen.add(match.canonical)
-            out.append((item, match.canonical, rank(match.canonical)))
-    return out
+from cardlint.planner import plan
+from cardlint.rules.base import Context, Rule
 
 
 def _move_blocks(ctx: Context, blocks: list[tuple[int, int]], order: list[int]) -> Edit | None:
@@ -101,7 +17,7 @@ def _move_blocks(ctx: Context, blocks: list[tuple[int, int]], order: list[int]) 
 
     Blank lines between blocks stay where they are, so moving cards back restores the file exactly.
     """
-    for (_, end), (start, _) in zip(blocks, blocks[1:]):
+    for (_, end), (start, _) in pairwise(blocks):
         if start != end + 1:
             return None
     lines = ctx.source.lines
@@ -158,8 +74,7 @@ class TierOrder(Rule):
     code = "CL701"
     name = "tier-order"
     summary = "Tier is out of the configured order"
-    fix_availability = FixAvailability.SOMETIMES
-    fix_applicability = Applicability.SAFE
+    fix = FixSafety.SAFE
 
     def check_document(self, ctx: Context) -> Iterable[Diagnostic]:
         if not ctx.document.paper_cards:
@@ -194,7 +109,7 @@ class TierOrder(Rule):
             blocks.append((tier.heading.line, end))
         positions = {id(tier): index for index, tier in enumerate(tiers)}
         moved = _move_blocks(ctx, blocks, [positions[id(tier)] for tier in order])
-        return None if moved is None else self.fix("Put the tiers in configured order", moved)
+        return None if moved is None else self.make_fix("Put the tiers in configured order", moved)
 
 
 class CardOrder(Rule):
@@ -224,15 +139,14 @@ class CardOrder(Rule):
     code = "CL702"
     name = "card-order"
     summary = "Card is out of descending score order in its tier"
-    fix_availability = FixAvailability.SOMETIMES
-    fix_applicability = Applicability.SAFE
+    fix = FixSafety.SAFE
 
     def check_document(self, ctx: Context) -> Iterable[Diagnostic]:
         if not ctx.has_score_source:
             return
         for tier in ctx.document.tiers:
             scores = {id(card): ctx.score(card) for card in tier.cards}
-            misplaced, order = plan(tier.cards, lambda card: _negated(scores[id(card)]))
+            misplaced, order = plan(tier.cards, _descending(scores))
             if not misplaced:
                 continue
             fix = self._fix(ctx, tier.cards, order)
@@ -256,11 +170,17 @@ class CardOrder(Rule):
         blocks = [(card.line, card.end_line) for card in cards]
         positions = {id(card): index for index, card in enumerate(cards)}
         moved = _move_blocks(ctx, blocks, [positions[id(card)] for card in order])
-        return None if moved is None else self.fix("Put the cards in descending score order", moved)
+        return None if moved is None else self.make_fix("Put the cards in descending score order", moved)
 
 
-def _negated(score: float | None) -> float | None:
-    return None if score is None else -score
+def _descending(scores: dict[int, float | None]) -> Callable[[Card], float | None]:
+    """The rank that puts cards in descending score order (None: no score, the card stays)."""
+
+    def rank(card: Card) -> float | None:
+        score = scores[id(card)]
+        return None if score is None else -score
+
+    return rank
 
 
 class MissingScore(Rule):
@@ -280,21 +200,16 @@ class MissingScore(Rule):
     """
 
     code = "CL703"
-    cacheable = False  # depends on the score source
     name = "missing-score"
     summary = "Card has no score"
     severity = Severity.WARNING
-
-    def check_cards(self, cards: Sequence[Card], ctx: Context) -> Iterable[Diagnostic]:
-        # Without a scores file or annotation, no card has a score to miss: no card is visited.
-        return super().check_cards(cards, ctx) if ctx.has_score_source else []
 
     def check_card(self, card: Card, ctx: Context) -> Iterable[Diagnostic]:
         if not ctx.has_score_source or card.tier is None:
             return
         if ctx.score(card) is not None:
             return
-        annotation = ctx.annotations().get(id(card))
+        annotation = ctx.annotations.get(id(card))
         if annotation is not None:
             yield self.report(
                 ctx,
@@ -305,13 +220,13 @@ class MissingScore(Rule):
             yield self.report(ctx, card.heading.span, f"Card '{card.title}' has no score; it is not ordered")
 
 
-def card_placements(ctx: Context) -> list[dict]:
+def card_placements(ctx: Context) -> list[dict[str, Any]]:
     """Each paper card's tier, score and whether it is in place: the view behind ``--list-cards``."""
     rows = []
     for tier in [None, *ctx.document.tiers]:
         cards = [c for c in ctx.document.paper_cards if c.tier is tier]
         scores = {id(card): ctx.score(card) for card in cards}
-        misplaced, _ = plan(cards, lambda card: _negated(scores[id(card)]))
+        misplaced, _ = plan(cards, _descending(scores))
         out = {id(m.item) for m in misplaced}
         for card in cards:
             score = scores[id(card)]

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from cardlint.diagnostic import Applicability, Diagnostic
+from cardlint.diagnostic import Diagnostic, Fix, FixSafety
 from cardlint.model import Card, Span, TableLine
-from cardlint.rules.base import Context, FixAvailability, Rule
-from cardlint.rules.ordering import out_of_template_order
+from cardlint.planner import out_of_template_order
+from cardlint.rules.base import Context, Rule
 from cardlint.template import CASE, FUZZY
 
 
@@ -70,8 +70,7 @@ class MissingDelimiterRow(Rule):
     code = "CL202"
     name = "missing-delimiter-row"
     summary = "Table lacks its header or delimiter row"
-    fix_availability = FixAvailability.ALWAYS
-    fix_applicability = Applicability.SAFE
+    fix = FixSafety.SAFE
 
     def check_card(self, card: Card, ctx: Context) -> Iterable[Diagnostic]:
         table = card.table
@@ -83,7 +82,7 @@ class MissingDelimiterRow(Rule):
                 ctx,
                 Span.of_line(ctx.source, line),
                 "Table has no header and delimiter rows; GitHub will not render it as a table",
-                self.fix(
+                self.make_fix(
                     "Insert the template's header and delimiter rows",
                     ctx.insert_before_line(line, [ctx.template.header_line, ctx.template.delimiter_line]),
                 ),
@@ -95,7 +94,7 @@ class MissingDelimiterRow(Rule):
                 ctx,
                 Span.of_line(ctx.source, line + 1) if line + 1 <= table.span.end_line else table.header.span,
                 f"Table has no delimiter row ({ctx.template.delimiter_line}) after its header",
-                self.fix(
+                self.make_fix(
                     "Insert the template's delimiter row",
                     ctx.insert_after_line(line, [ctx.template.delimiter_line]),
                 ),
@@ -107,7 +106,7 @@ class MissingDelimiterRow(Rule):
                 ctx,
                 table.delimiter.span,
                 f"Table has no header row ({ctx.template.header_line}) before its delimiter row",
-                self.fix(
+                self.make_fix(
                     "Insert the template's header row",
                     ctx.insert_before_line(line, [ctx.template.header_line]),
                 ),
@@ -145,8 +144,7 @@ class MissingRow(Rule):
     code = "CL203"
     name = "missing-row"
     summary = "Table lacks a row of the template"
-    fix_availability = FixAvailability.ALWAYS
-    fix_applicability = Applicability.UNSAFE
+    fix = FixSafety.UNSAFE
 
     def check_card(self, card: Card, ctx: Context) -> Iterable[Diagnostic]:
         table = card.table
@@ -173,7 +171,7 @@ class MissingRow(Rule):
                 ctx,
                 Span(span.line, 1, span.line, 1),
                 f"Table has no '{key}' row",
-                self.fix(f"Insert an empty '{key}' row", edit),
+                self.make_fix(f"Insert an empty '{key}' row", edit),
             )
 
 
@@ -272,8 +270,7 @@ class RowOrder(Rule):
     code = "CL206"
     name = "row-order"
     summary = "Table rows are out of template order"
-    fix_availability = FixAvailability.ALWAYS
-    fix_applicability = Applicability.SAFE
+    fix = FixSafety.SAFE
 
     def check_card(self, card: Card, ctx: Context) -> Iterable[Diagnostic]:
         misplaced = out_of_template_order(ctx.rows(card), ctx.template.row_keys)
@@ -281,7 +278,7 @@ class RowOrder(Rule):
         for row, key, relation, other in misplaced:
             yield self.report(ctx, row.key_span, f"Row '{key}' should come {relation} row '{other}'", fix)
 
-    def _fix(self, card: Card, ctx: Context):
+    def _fix(self, card: Card, ctx: Context) -> Fix | None:
         rows = ctx.rows(card)
         keys = ctx.template.row_keys
         order: list[tuple[float, int, str]] = []
@@ -297,7 +294,7 @@ class RowOrder(Rule):
         if last - first + 1 != len(rows):
             return None
         ordered = [text for _, _, text in sorted(order)]
-        return self.fix("Put the rows in template order", ctx.replace_lines(first, last, ordered))
+        return self.make_fix("Put the rows in template order", ctx.replace_lines(first, last, ordered))
 
 
 class RowKeySpelling(Rule):
@@ -325,19 +322,18 @@ class RowKeySpelling(Rule):
     code = "CL207"
     name = "row-key-spelling"
     summary = "Row key is misspelled or wrongly cased"
-    fix_availability = FixAvailability.ALWAYS
-    fix_applicability = Applicability.SAFE
+    fix = FixSafety.SAFE
 
     def check_card(self, card: Card, ctx: Context) -> Iterable[Diagnostic]:
         for row, match in ctx.rows(card):
-            if match.kind not in (CASE, FUZZY):
+            if match.kind not in (CASE, FUZZY) or match.canonical is None:
                 continue
             what = "wrongly cased" if match.kind == CASE else "misspelled"
             yield self.report(
                 ctx,
                 row.key_span,
                 f"Row key '{row.key}' is {what}; the template has '{match.canonical}'",
-                self.fix(
+                self.make_fix(
                     f"Replace with '{match.canonical}'", ctx.replace(row.key_span, match.canonical), rewrites=True
                 ),
             )
@@ -368,8 +364,7 @@ class RowPipes(Rule):
     code = "CL208"
     name = "row-pipes"
     summary = "Table line lacks its leading or trailing pipe"
-    fix_availability = FixAvailability.ALWAYS
-    fix_applicability = Applicability.SAFE
+    fix = FixSafety.SAFE
 
     def check_card(self, card: Card, ctx: Context) -> Iterable[Diagnostic]:
         table = card.table
@@ -383,7 +378,7 @@ class RowPipes(Rule):
                 column = len(text) - len(text.lstrip()) + 1
                 span = Span(table_line.line, column, table_line.line, column)
                 yield self.report(
-                    ctx, span, "Table row has no leading pipe", self.fix("Add a leading pipe", ctx.replace(span, "|"))
+                    ctx, span, "Table row has no leading pipe", self.make_fix("Add a leading pipe", ctx.replace(span, "|"))
                 )
             if not table_line.trailing_pipe:
                 column = len(text.rstrip()) + 1
@@ -392,7 +387,7 @@ class RowPipes(Rule):
                     ctx,
                     span,
                     "Table row has no trailing pipe",
-                    self.fix("Add a trailing pipe", ctx.replace(span, "|")),
+                    self.make_fix("Add a trailing pipe", ctx.replace(span, "|")),
                 )
 
 
