@@ -42,7 +42,9 @@ def timed(command: list[str], cwd: Path, repeats: int) -> float:
 
 
 def cardlint(*args: str) -> list[str]:
-    return [sys.executable, "-m", "cardlint", *args]
+    """The ``cardlint`` console script beside this Python, as pre-commit and CI run it."""
+    script = Path(sys.executable).with_name("cardlint")
+    return [str(script), *args] if script.exists() else [sys.executable, "-m", "cardlint", *args]
 
 
 def markdownlint() -> list[str] | None:

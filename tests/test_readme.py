@@ -26,3 +26,23 @@ def test_run_and_test_commands():
 def test_rule_table_lists_every_rule():
     rows = dict(re.findall(r"^\| (CL\d{3}) \| ([a-z-]+) \|", README, re.MULTILINE))
     assert rows == {rule.code: rule.name for rule in BUILTIN_RULES}
+
+
+def test_plugin_example_imports_only_the_api_and_runs():
+    """The README's plugin works as written: it imports from cardlint.api alone and reports."""
+    (block,) = re.findall(r"```python\n(.*?)```", README, re.DOTALL)
+    imports = re.findall(r"^(?:from|import) (\S+)", block, re.MULTILINE)
+    assert [name for name in imports if name.startswith("cardlint")] == ["cardlint.api"]
+    namespace: dict = {}
+    exec(compile(block, "README.md", "exec"), namespace)
+
+    from cardlint.config import Config
+    from cardlint.linter import lint_source
+    from cardlint.rules import validate_rule
+    from cardlint.source import Source
+    from conftest import SEED
+
+    rule = validate_rule(namespace["VenueRow"], "README example")
+    found = lint_source(Source.read(str(SEED)), Config(), [rule]).diagnostics
+    assert [(d.line, d.code, d.severity.value) for d in found][:2] == [(8, "XV100", "warning"), (61, "XV100", "warning")]
+    assert found[0].message == "Card 'DreamFusion' has no Venue row"

@@ -30,6 +30,8 @@ class Edit:
 
 @dataclass(frozen=True, slots=True)
 class Fix:
+    """What mends a diagnostic: edits to apply together, and how safe they are."""
+
     title: str  # what the fix does, as a command: "Add a trailing pipe"
     edits: tuple[Edit, ...]
     safety: FixSafety = FixSafety.SAFE

@@ -29,6 +29,8 @@ class FixRefused(Exception):
 
 @dataclass(slots=True)
 class FixOutcome:
+    """What ``--fix`` made of one source: the fixed text, what it fixed, and the lint of the result."""
+
     original: Source
     text: str  # the fixed text, without BOM
     fixed: Counter[str] = field(default_factory=Counter)  # code -> diagnostics fixed

@@ -26,6 +26,8 @@ OnlineCheck = Callable[[Document], "tuple[list[Link], dict[str, Verdict]]"]
 
 @dataclass(slots=True)
 class LintResult:
+    """One source checked: its document, template, reported diagnostics and the rules' context."""
+
     document: Document
     template: Template
     diagnostics: list[Diagnostic]  # what is reported, in report order
@@ -46,9 +48,10 @@ def lint_source(
     if online is not None:
         ctx.links = online(document)
     instances = [rule() for rule in rules]
+    card_rules = [rule for rule in instances if type(rule).check_card is not Rule.check_card]
     found: list[Diagnostic] = []
     for card in document.paper_cards:
-        for rule in instances:
+        for rule in card_rules:
             found.extend(rule.check_card(card, ctx))
     for rule in instances:
         found.extend(rule.check_document(ctx))

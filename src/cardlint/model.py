@@ -26,6 +26,8 @@ class Span:
 
 @dataclass(slots=True)
 class Heading:
+    """An ATX heading outside code and HTML blocks."""
+
     level: int
     text: str
     line: int
@@ -35,6 +37,8 @@ class Heading:
 
 @dataclass(slots=True)
 class TableCell:
+    """The text between two pipes of a table line."""
+
     text: str  # raw text between pipes, unstripped
     start: int  # 0-based column of the first character of ``text`` in the line
     end: int
@@ -42,6 +46,8 @@ class TableCell:
 
 @dataclass(slots=True)
 class TableLine:
+    """One line of a table, split into cells, with whether it has its outer pipes."""
+
     line: int
     span: Span
     cells: list[TableCell]
@@ -70,6 +76,8 @@ class TableRow:
 
 @dataclass(slots=True)
 class Table:
+    """A card's metadata table: its header and delimiter lines (when present) and its rows."""
+
     span: Span
     header: TableLine | None
     delimiter: TableLine | None
@@ -78,6 +86,8 @@ class Table:
 
 @dataclass(slots=True)
 class Image:
+    """A Markdown or HTML image, with the span of its URL."""
+
     alt: str
     url: str
     span: Span
@@ -105,6 +115,8 @@ class Field:
 
 @dataclass(slots=True)
 class Details:
+    """A card's ``<details>`` block: summary, abstract and BibTeX, and whether its tags close."""
+
     span: Span
     closed: bool
     summary: str | None
@@ -164,6 +176,8 @@ class Card:
 
 @dataclass(slots=True)
 class Tier:
+    """A tier heading (an H1 such as ``# Notable Top 5%``) and the cards under it."""
+
     heading: Heading
     cards: list[Card] = field(default_factory=list)
 
@@ -174,6 +188,8 @@ class Tier:
 
 @dataclass(slots=True)
 class Document:
+    """A parsed README: title, tiers, cards, and the lines hidden in code or HTML blocks."""
+
     source: Source
     title: Heading | None
     tiers: list[Tier]

@@ -17,6 +17,8 @@ from cardlint.urls import normalize_title, openreview_id, parse_url
 
 @dataclass
 class NewCard:
+    """What ``cardlint new`` is told about the paper to add."""
+
     title: str
     tier: str
     name: str | None = None

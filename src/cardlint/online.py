@@ -41,6 +41,8 @@ USER_AGENT = "cardlint (+https://pypi.org/project/cardlint/)"
 
 @dataclass(frozen=True, slots=True)
 class Link:
+    """An http(s) URL found in the README, where it is written."""
+
     url: str  # as written in the README
     span: Span
     image: bool = False

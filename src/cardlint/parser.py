@@ -212,28 +212,31 @@ def _html_start(text: str, in_paragraph: bool) -> tuple[str, re.Pattern[str] | N
 _PIPE = re.compile(r"(?<!\\)\|")
 
 
-def split_cells(text: str) -> TableLine | None:
-    """Cells of a GFM table line, honouring ``\\|`` escapes; None when the line has no pipe."""
+def split_cells(text: str, line: int = 0) -> TableLine | None:
+    """Cells of a GFM table line (number ``line``), honouring ``\\|`` escapes; None when it has no pipe."""
     if "|" not in text:
         return None
-    pipes = [m.start() for m in _PIPE.finditer(text)]
-    if not pipes:
-        return None
+    if "\\" in text:
+        pipes = [m.start() for m in _PIPE.finditer(text)]
+        if not pipes:
+            return None
+    else:
+        pipes = []
+        at = text.find("|")
+        while at >= 0:
+            pipes.append(at)
+            at = text.find("|", at + 1)
     content_start = len(text) - len(text.lstrip())
     content_end = len(text.rstrip())
     leading = pipes[0] == content_start
     trailing = pipes[-1] == content_end - 1 and (len(pipes) > 1 or not leading)
-    bounds = [content_start - 1 if not leading else pipes[0]]
-    bounds += [p for p in pipes if p != pipes[0] or not leading]
+    bounds = pipes if leading else [content_start - 1, *pipes]
     if trailing:
-        bounds = bounds[:-1]
-        last = pipes[-1]
+        bounds, last = bounds[:-1], pipes[-1]
     else:
         last = content_end
-    cells = []
-    for left, right in pairwise([*bounds, last]):
-        cells.append(TableCell(text[left + 1 : right], left + 1, right))
-    return TableLine(0, Span(0, 1, 0, len(text) + 1), cells, leading, trailing)
+    cells = [TableCell(text[left + 1 : right], left + 1, right) for left, right in pairwise([*bounds, last])]
+    return TableLine(line, Span(line, 1, line, len(text) + 1), cells, leading, trailing)
 
 
 def _strip_span(cell: TableCell) -> tuple[str, int, int]:
@@ -246,13 +249,7 @@ def _strip_span(cell: TableCell) -> tuple[str, int, int]:
 
 
 def _table_line(source: Source, number: int) -> TableLine | None:
-    text = source.lines[number - 1]
-    parsed = split_cells(text)
-    if parsed is None:
-        return None
-    parsed.line = number
-    parsed.span = Span(number, 1, number, len(text) + 1)
-    return parsed
+    return split_cells(source.lines[number - 1], number)
 
 
 def _row(table_line: TableLine) -> TableRow:
@@ -283,7 +280,7 @@ def find_images(text: str, number: int) -> list[Image]:
     images: list[Image] = []
     stripped = text.strip()
     simple = _SIMPLE_IMAGE.fullmatch(stripped) if stripped.count("![") == 1 else None
-    if simple is not None and "<img" not in text.lower():
+    if simple is not None and not _has_img_tag(text):
         # One plain image alone on its line: what mistune would return, without asking it.
         offset = text.index(stripped)
         return [
@@ -325,7 +322,7 @@ def find_images(text: str, number: int) -> list[Image]:
                 )
             )
             cursor = end
-    if "<img" in text.lower():
+    if _has_img_tag(text):
         for match in _html_images(text):
             alt = _HTML_ALT.search(match.group(0))
             images.append(
@@ -361,6 +358,15 @@ def _html_images(text: str) -> Iterable[re.Match[str]]:
             at = match.end()
         else:
             at = close + 1
+
+
+def _has_img_tag(text: str) -> bool:
+    return "<" in text and "<img" in text.lower()
+
+
+def _opens_details(text: str) -> bool:
+    """Whether the line starts an HTML block holding a ``<details>`` tag."""
+    return text.lstrip().startswith("<") and _DETAILS_OPEN.search(text) is not None
 
 
 def _walk_images(tokens: list[Token]) -> Iterable[Token]:
@@ -456,7 +462,7 @@ class Parser:
                 card.other.append(Block(Span(start, 1, number, len(lines[number - 1]) + 1), "code"))
                 number += 1
                 continue
-            if card.details is None and _DETAILS_OPEN.search(text) and text.lstrip().startswith("<"):
+            if card.details is None and _opens_details(text):
                 number = self._details(source, card, number, end)
                 continue
             if card.table is None and not card.fields and text.lstrip(" ").startswith("|"):
@@ -480,7 +486,7 @@ class Parser:
                 continue
             kind = "paragraph"
             while number + 1 <= end and not _is_blank(lines[number]) and not _FIELD.match(lines[number]):
-                if _DETAILS_OPEN.search(lines[number]) and lines[number].lstrip().startswith("<"):
+                if _opens_details(lines[number]):
                     break
                 number += 1
                 card.images.extend(find_images(lines[number - 1], number))
@@ -536,7 +542,7 @@ class Parser:
             lazy = not previous_blank and not indented and not _starts_block(line, number, scan)
             if not (indented or lazy) or _FIELD.match(line):
                 break
-            if _DETAILS_OPEN.search(line) and line.lstrip().startswith("<"):
+            if _opens_details(line):
                 break
             body_lines.append(line)
             last_content = number
@@ -566,6 +572,8 @@ class Parser:
         close_line: int | None = None
         for current in range(number, end + 1):
             text = lines[current - 1]
+            if "<" not in text:
+                continue  # no tag: the depth stays (and it is not 0 past the opening line)
             depth += len(_DETAILS_OPEN.findall(text)) - len(_DETAILS_CLOSE.findall(text))
             if depth <= 0:
                 close_line = current

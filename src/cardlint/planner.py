@@ -15,6 +15,8 @@ T = TypeVar("T")
 
 @dataclass(frozen=True, slots=True)
 class Misplaced(Generic[T]):
+    """An item out of order, and the in-place neighbour it belongs next to."""
+
     item: T
     before: T | None  # the in-place item it belongs right before, or
     after: T | None  # the in-place item it belongs right after

@@ -19,6 +19,8 @@ def title_key(title: str) -> str:
 
 @dataclass(frozen=True)
 class ScoreTable:
+    """Average review scores by OpenReview id and by title, from the scores file."""
+
     path: str
     by_openreview: dict[str, float] = field(default_factory=dict)
     by_title: dict[str, float] = field(default_factory=dict)

@@ -57,6 +57,8 @@ class Match:
 
 @dataclass(frozen=True)
 class Template:
+    """The card schema: the template card's row keys, field labels and details summary."""
+
     row_keys: tuple[str, ...]
     field_labels: tuple[str, ...]
     summary: str | None

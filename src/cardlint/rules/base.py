@@ -81,6 +81,7 @@ class Context:
         # With --check-links: the links found and the checker's verdict per URL; None when offline.
         self.links: tuple[list[Link], dict[str, Verdict]] | None = None
         self._rows: dict[int, list[tuple[TableRow, Match]]] = {}
+        self._row_by_key: dict[int, dict[str, TableRow]] = {}
         self._fields: dict[int, list[tuple[Field, Match]]] = {}
         self._bibtex: dict[int, tuple[dict[str, str] | None, str | None]] = {}
         self._identity: dict[int, dict[str, str | None]] = {}
@@ -103,10 +104,13 @@ class Context:
 
     def row(self, card: Card, key: str) -> TableRow | None:
         """The first row that means the template's ``key`` (exact, re-cased or misspelled)."""
-        for row, match in self.rows(card):
-            if match.canonical == key:
-                return row
-        return None
+        by_key = self._row_by_key.get(id(card))
+        if by_key is None:
+            by_key = self._row_by_key[id(card)] = {}
+            for row, match in self.rows(card):
+                if match.canonical is not None:
+                    by_key.setdefault(match.canonical, row)
+        return by_key.get(key)
 
     def role_row(self, card: Card, role: str) -> TableRow | None:
         """The row playing ``role`` (title, paper, openreview, github; see config ``link-rows``)."""

@@ -25,6 +25,8 @@ def local_path(url: str) -> str | None:
 
 @dataclass(frozen=True, slots=True)
 class LocalImage:
+    """What the disk says of a local image path."""
+
     absolute: str
     inside: bool  # within the repository
     exact: bool  # exists exactly as written
