@@ -15,7 +15,7 @@ from cardlint.template import Template, template_card
 from cardlint.urls import normalize_title, openreview_id, parse_url
 
 
-@dataclass
+@dataclass(slots=True)
 class NewCard:
     """What ``cardlint new`` is told about the paper to add."""
 

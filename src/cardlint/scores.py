@@ -17,7 +17,7 @@ def title_key(title: str) -> str:
     return " ".join(title.split()).casefold()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ScoreTable:
     """Average review scores by OpenReview id and by title, from the scores file."""
 

@@ -55,7 +55,7 @@ class Match:
     kind: str | None  # EXACT, CASE, FUZZY or None (unknown)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Template:
     """The card schema: the template card's row keys, field labels and details summary."""
 

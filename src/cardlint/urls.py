@@ -17,8 +17,8 @@ OPENREVIEW_HOSTS = {"openreview.net", "www.openreview.net"}
 GITHUB_HOSTS = {"github.com", "www.github.com"}
 
 
-# Unbounded: several rules and the document-level checks ask about the same few URLs per card, and
-# a bounded cache evicted them on large READMEs (the 5,000-card run slowed per card).
+# Unbounded: several rules ask about the same few URLs of each card, and a bounded cache evicted
+# them on large READMEs.
 @cache
 def parse_url(value: str) -> SplitResult | None:
     """The split URL when ``value`` is one absolute URL, else None."""

@@ -228,8 +228,8 @@ class DuplicateRow(Rule):
     summary = "Table row appears twice"
 
     def check_card(self, card: Card, ctx: Context) -> Iterable[Diagnostic]:
-        # The first one is named by its place in the table, not its line: a card's results are
-        # cached and served wherever the card moves to.
+        # The first one is named by its place in the table (the message reads the same wherever
+        # the card sits).
         first_row: dict[str, int] = {}
         for number, (row, match) in enumerate(ctx.rows(card), start=1):
             if match.canonical is None:
