@@ -179,3 +179,28 @@ def test_json_output_after_fix_stays_json(cli, seed):
     run = cli("--fix", "--output-format", "json", seed)
     assert [d["code"] for d in json.loads(run.out) if d["severity"] == "error"] == ["CL301"]
     assert run.err.startswith("Fixed 7 problems")
+
+
+@pytest.mark.parametrize(
+    "row, fixed",
+    [
+        (
+            "|OpenReview| https://openreview.net/pdf?id=FjNys5c7VyY&noteId=Rev42|Spotlight|",
+            "|OpenReview| https://openreview.net/forum?id=FjNys5c7VyY&noteId=Rev42|Spotlight|",
+        ),
+        (
+            "|Paper Link| https://arxiv.org/abs/2209.14988.pdf?v=2#page=4|Preprint|",
+            "|Paper Link| https://arxiv.org/abs/2209.14988?v=2#page=4|Preprint|",
+        ),
+    ],
+    ids=["openreview-query-and-cell", "arxiv-query-fragment-and-cell"],
+)
+def test_link_fixes_change_only_what_they_mean_to(row, fixed):
+    """CL404 turns pdf into forum and CL405 drops .pdf: the query, fragment and a cell after stay."""
+    key = row.split("|")[1]
+    clean = (RULE_FIXTURES / "clean.md").read_text(encoding="utf-8")
+    line = next(line for line in clean.split("\n") if line.startswith(f"|{key}|"))
+    text = clean.replace(line, row)
+    outcome = fix_source(Source.from_text(text), Config(), list(BUILTIN_RULES))
+    assert outcome.text == clean.replace(line, fixed)
+    assert sum(outcome.fixed.values()) == 1

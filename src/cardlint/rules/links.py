@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from urllib.parse import SplitResult
 
 from cardlint.diagnostic import Diagnostic, FixSafety
 from cardlint.model import Card, Span, TableRow
@@ -29,6 +30,12 @@ class _LinkRule(Rule):
             row = ctx.role_row(card, role)
             if row is not None and row.value:
                 yield role, row
+
+
+def path_span(row: TableRow, parts: SplitResult, start: int, end: int) -> Span:
+    """The span of ``parts.path[start:end]`` in the row's value (a URL that ``parts`` splits)."""
+    offset = row.value_span.column + len(parts.scheme) + len("://") + len(parts.netloc)
+    return Span(row.line, offset + start, row.line, offset + end)
 
 
 class LinkNotUrl(_LinkRule):
@@ -156,7 +163,8 @@ class OpenReviewLink(_LinkRule):
     ```
 
     ## Fix safety
-    A `pdf?id=X` link is rewritten to `forum?id=X`, the same paper's forum page; the fix is safe.
+    `pdf?id=X` becomes `forum?id=X`, the same paper's forum page; nothing else of the value changes (the
+    rest of the query, a fragment, a cell after the URL). The fix is safe.
     """
 
     code = "CL404"
@@ -174,12 +182,13 @@ class OpenReviewLink(_LinkRule):
             if parts.hostname in OPENREVIEW_HOSTS and parts.path == "/forum" and identifier:
                 continue
             if parts.hostname in OPENREVIEW_HOSTS and parts.path == "/pdf" and identifier:
-                target = f"https://openreview.net/forum?id={identifier}"
+                # Only "pdf" becomes "forum": the id, the rest of the query and any cell after stay.
+                page = path_span(row, parts, 1, len("/pdf"))
                 yield self.report(
                     ctx,
                     row.value_span,
                     "OpenReview link opens the PDF; link the forum page (forum?id=)",
-                    self.make_fix("Link the forum page", ctx.replace(row.value_span, target), rewrites=True),
+                    self.make_fix("Link the forum page", ctx.replace(page, "forum"), rewrites=True),
                 )
             else:
                 yield self.report(
@@ -206,7 +215,8 @@ class ArxivLink(_LinkRule):
     ```
 
     ## Fix safety
-    `abs/<id>.pdf` becomes `abs/<id>`: the same paper's page. The fix is safe.
+    `abs/<id>.pdf` becomes `abs/<id>`, the same paper's page: only `.pdf` is removed (a version, query,
+    fragment or a cell after the URL stay). The fix is safe.
     """
 
     code = "CL405"
@@ -227,12 +237,13 @@ class ArxivLink(_LinkRule):
             if match is None:
                 yield self.report(ctx, row.value_span, f"arXiv link has no valid arXiv id: '{kind.group(2)}'")
             elif match.group(1) == "abs" and match.group(3):
-                target = f"{parts.scheme}://{parts.netloc}/abs/{match.group(2)}"
+                # Only ".pdf" goes: a version, query, fragment or a cell after the URL stays.
+                suffix = path_span(row, parts, match.start(3), match.end(3))
                 yield self.report(
                     ctx,
                     row.value_span,
                     f"arXiv link mixes abs/ and .pdf; use abs/{match.group(2)}",
-                    self.make_fix(f"Link abs/{match.group(2)}", ctx.replace(row.value_span, target), rewrites=True),
+                    self.make_fix(f"Link abs/{match.group(2)}", ctx.replace(suffix, ""), rewrites=True),
                 )
 
 
