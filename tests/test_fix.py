@@ -204,3 +204,14 @@ def test_link_fixes_change_only_what_they_mean_to(row, fixed):
     outcome = fix_source(Source.from_text(text), Config(), list(BUILTIN_RULES))
     assert outcome.text == clean.replace(line, fixed)
     assert sum(outcome.fixed.values()) == 1
+
+
+@pytest.mark.parametrize("broken", ["**Task*", "*Task**", "__Task_", "**Task"])
+def test_a_broken_bold_label_is_mended_once(broken):
+    """CL304 used to wrap `**Task*` again on every pass until the fixes were refused as unsettled."""
+    clean = (RULE_FIXTURES / "clean.md").read_text(encoding="utf-8")
+    text = clean.replace("1. **Task**", f"1. {broken}", 1).replace("|Github|Not found|", "|Github|Not found", 1)
+    assert "|Github|Not found\n" in text
+    outcome = fix_source(Source.from_text(text), Config(), list(BUILTIN_RULES))
+    assert outcome.text == clean
+    assert outcome.fixed["CL304"] == 1 and outcome.fixed["CL208"] == 1

@@ -220,7 +220,8 @@ class FieldLabelNotBold(Rule):
     ```
 
     ## Fix safety
-    The fix wraps the label in `**`; it is safe.
+    The fix wraps the label in `**`, in place of the stray markers of a broken bold (`**Task*`); it is
+    safe.
     """
 
     code = "CL304"
@@ -232,12 +233,12 @@ class FieldLabelNotBold(Rule):
         for field, match in ctx.fields(card):
             if field.bold or not field.label or match.canonical is None:
                 continue
-            yield self.report(
-                ctx,
-                field.label_span,
-                f"Field label '{field.label}' is not bold",
-                self.make_fix("Make the label bold", ctx.replace(field.label_span, f"**{field.label}**")),
-            )
+            # Stray markers of a broken bold (`**Task*`) are dropped, not wrapped again: one pass mends it.
+            core = field.label.strip("*_ ")
+            written = ctx.replace(field.label_span, f"**{core}**")
+            # Underscores are word characters to the loss check: `__Task_` becoming `**Task**` is a rewrite.
+            fix = self.make_fix("Make the label bold", written, rewrites="_" in field.label) if core else None
+            yield self.report(ctx, field.label_span, f"Field label '{field.label}' is not bold", fix)
 
 
 class FieldLabelSpelling(Rule):
