@@ -7,12 +7,14 @@ import shutil
 import stat
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from cardlint.api import FixSafety, Rule
 from cardlint.config import Config
-from cardlint.diagnostic import Edit
+from cardlint.diagnostic import Diagnostic, Edit, Fix, Severity
 from cardlint.errors import UsageError
-from cardlint.fix import FixRefused, apply_edits, fix_source, write_atomically
+from cardlint.fix import FixRefused, apply_edits, choose_fixes, fix_source, write_atomically
 from cardlint.rules import BUILTIN_RULES
 from cardlint.source import Source
 from conftest import DATA, RULE_FIXTURES, SEED_DIR
@@ -215,3 +217,37 @@ def test_a_broken_bold_label_is_mended_once(broken):
     outcome = fix_source(Source.from_text(text), Config(), list(BUILTIN_RULES))
     assert outcome.text == clean
     assert outcome.fixed["CL304"] == 1 and outcome.fixed["CL208"] == 1
+
+
+def _overlaps_any(edit: Edit, taken: list[Edit]) -> bool:
+    """The overlap rule stated plainly, edit against edit: the reference for choose_fixes."""
+    for other in taken:
+        if edit.start < other.end and other.start < edit.end:
+            return True
+        if edit.start == other.start:
+            return True
+        if edit.start == edit.end and other.start < edit.start < other.end:
+            return True
+    return False
+
+
+_edits = st.tuples(st.integers(0, 40), st.integers(0, 6)).map(lambda pair: Edit(pair[0], pair[0] + pair[1], "x"))
+
+
+@given(st.lists(st.lists(_edits, min_size=1, max_size=2), max_size=30))
+def test_choose_fixes_takes_what_the_plain_overlap_rule_takes(fix_edits):
+    diagnostics = [
+        Diagnostic("p", 1, 1, 1, 1, "CL208", "row-pipes", Severity.ERROR, "m", Fix("t", tuple(edits)))
+        for edits in fix_edits
+    ]
+    expected, taken = [], []
+    for diagnostic in diagnostics:
+        fix = diagnostic.fix
+        if any(fix.edits == other.edits for other in expected):
+            continue
+        if any(_overlaps_any(edit, taken) for edit in fix.edits):
+            continue
+        taken.extend(fix.edits)
+        expected.append(fix)
+    chosen, _ = choose_fixes(diagnostics, unsafe=False)
+    assert chosen == expected

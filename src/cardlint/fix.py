@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import os
 import re
 import stat
@@ -45,15 +46,25 @@ class FixOutcome:
         return self.original.encode(self.text)
 
 
-def _overlaps(edit: Edit, taken: list[Edit]) -> bool:
-    for other in taken:
-        if edit.start < other.end and other.start < edit.end:
-            return True
-        if edit.start == other.start:  # two edits at one offset: their order would be a guess
-            return True
-        if edit.start == edit.end and other.start < edit.start < other.end:
-            return True
-    return False
+class _TakenEdits:
+    """The edits chosen so far, by start offset: whether a new one overlaps any is two look-ups."""
+
+    def __init__(self) -> None:
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+
+    def overlaps(self, edit: Edit) -> bool:
+        at = bisect.bisect_left(self.starts, edit.start)
+        if at < len(self.starts) and self.starts[at] == edit.start:
+            return True  # two edits at one offset: their order would be a guess
+        if at > 0 and self.ends[at - 1] > edit.start:
+            return True  # the one before reaches into it (or around an insertion)
+        return at < len(self.starts) and self.starts[at] < edit.end  # it reaches into the one after
+
+    def add(self, edit: Edit) -> None:
+        at = bisect.bisect_left(self.starts, edit.start)
+        self.starts.insert(at, edit.start)
+        self.ends.insert(at, edit.end)
 
 
 def apply_edits(text: str, edits: Sequence[Edit]) -> str:
@@ -69,20 +80,23 @@ def apply_edits(text: str, edits: Sequence[Edit]) -> str:
 
 def choose_fixes(diagnostics: Sequence[Diagnostic], unsafe: bool) -> tuple[list[Fix], Counter[str]]:
     """Take fixes in source order, skipping any that overlaps one already taken (the next pass gets it)."""
-    taken: list[Edit] = []
+    taken = _TakenEdits()
     chosen: list[Fix] = []
+    chosen_edits: set[tuple[Edit, ...]] = set()
     counts: Counter[str] = Counter()
     for diagnostic in diagnostics:
         fix = diagnostic.fix
         if fix is None or (fix.safety is FixSafety.UNSAFE and not unsafe):
             continue
-        if any(fix.edits == other.edits for other in chosen):  # one fix shared by several diagnostics
+        if fix.edits in chosen_edits:  # one fix shared by several diagnostics
             counts[diagnostic.code] += 1
             continue
-        if any(_overlaps(edit, taken) for edit in fix.edits):
+        if any(taken.overlaps(edit) for edit in fix.edits):
             continue
-        taken.extend(fix.edits)
+        for edit in fix.edits:
+            taken.add(edit)
         chosen.append(fix)
+        chosen_edits.add(fix.edits)
         counts[diagnostic.code] += 1
     return chosen, counts
 
