@@ -17,7 +17,7 @@ from cardlint.errors import UsageError
 from cardlint.fix import FixRefused, apply_edits, choose_fixes, fix_source, write_atomically
 from cardlint.rules import BUILTIN_RULES
 from cardlint.source import Source
-from conftest import DATA, RULE_FIXTURES, SEED_DIR
+from conftest import DATA, RULE_FIXTURES, SEED_DIR, strip_markers
 
 
 @pytest.fixture
@@ -251,3 +251,33 @@ def test_choose_fixes_takes_what_the_plain_overlap_rule_takes(fix_edits):
         expected.append(fix)
     chosen, _ = choose_fixes(diagnostics, unsafe=False)
     assert chosen == expected
+
+
+def _lines_with_endings(text: str) -> list[tuple[str, str]]:
+    import re
+
+    return [(match.group(1), match.group(2)) for match in re.finditer(r"([^\r\n]*)(\r\n|\r|\n|$)", text) if match.group(0)]
+
+
+@pytest.mark.parametrize("code", ["CL206", "CL303", "CL701", "CL702"])
+@pytest.mark.parametrize("pattern", ["crlf-odd", "crlf-even", "cr-thirds"])
+def test_moves_keep_each_lines_own_ending(code, pattern):
+    """In a file mixing CRLF and LF, the row, field, card and tier moves carry each line's ending
+    with it: every line of the result, ending included, is a line of the input."""
+    text, _ = strip_markers((RULE_FIXTURES / f"{code}.md").read_text(encoding="utf-8"))
+    lines = text.split("\n")
+    def ending(index: int) -> str:
+        if pattern == "crlf-odd":
+            return "\r\n" if index % 2 else "\n"
+        if pattern == "crlf-even":
+            return "\n" if index % 2 else "\r\n"
+        # A CR before an empty line that ends with LF would make one CRLF of the two.
+        return ["\n", "\r\n", "\r"][index % 3] if lines[index + 1] else "\n"
+
+    mixed = "".join(line + ending(index) for index, line in enumerate(lines[:-1])) + lines[-1]
+    rule = [r for r in BUILTIN_RULES if r.code == code]
+    outcome = fix_source(Source.from_text(mixed), Config(), rule)
+    assert outcome.fixed[code] >= 1
+    before, after = _lines_with_endings(mixed), _lines_with_endings(outcome.text)
+    assert sorted(after) == sorted(before)
+    assert after != before

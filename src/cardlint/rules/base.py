@@ -5,7 +5,7 @@ from __future__ import annotations
 import bisect
 import os
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -21,7 +21,6 @@ if TYPE_CHECKING:
     from cardlint.scores import ScoreTable
 
 _SCORE_ANNOTATION = re.compile(r"<!--\s*cardlint:\s*score\s*=\s*([^\s>]*?)\s*-->")
-_LINE_ENDING = re.compile(r"\r\n|\r|\n")
 
 
 class Rule:
@@ -247,10 +246,20 @@ class Context:
         offset = self.source.line_end_offset(line)
         return Edit(offset, offset, "".join(nl + t for t in lines))
 
-    def replace_lines(self, first: int, last: int, lines: list[str]) -> Edit:
-        """Replace the content of lines ``first..last`` (their final line ending kept)."""
-        start = self.source.line_start(first)
-        end = self.source.line_end_offset(last)
-        between = _LINE_ENDING.search(self.source.text, start, end)
-        nl = between.group() if between else self.source.newline
-        return Edit(start, end, nl.join(lines))
+    def move_lines(self, first: int, last: int, pieces: Sequence[int | str]) -> Edit:
+        """Lines ``first..last`` rewritten as ``pieces``: a number is that line of the source, moved
+        with its own line ending (a file may mix them); a string is a new line, ending as the file's
+        lines mostly do. When the region ends the file without a line break, so does the result."""
+        source = self.source
+        parts: list[list[str]] = []
+        for piece in pieces:
+            if isinstance(piece, int):
+                ending = source.text[source.line_end_offset(piece) : source.next_line_offset(piece)]
+                parts.append([source.lines[piece - 1], ending])
+            else:
+                parts.append([piece, source.newline])
+        if parts and source.next_line_offset(last) == source.line_end_offset(last):
+            for part in parts:
+                part[1] = part[1] or source.newline
+            parts[-1][1] = ""
+        return Edit(source.line_start(first), source.next_line_offset(last), "".join(text + end for text, end in parts))

@@ -191,15 +191,15 @@ class FieldOrder(Rule):
         if any(n not in covered and lines[n - 1].strip() for n in range(first, last + 1)):
             return None  # something other than blank lines sits between fields: a person decides
         labels = ctx.template.field_labels
-        blocks = [lines[f.line - 1 : f.end_line] for f, _ in fields]
-        gaps = [lines[a.end_line : b.line - 1] for (a, _), (b, _) in pairwise(fields)]
+        blocks = [range(f.line, f.end_line + 1) for f, _ in fields]
+        gaps = [range(a.end_line + 1, b.line) for (a, _), (b, _) in pairwise(fields)]
         order = sorted(range(len(fields)), key=lambda i: (labels.index(fields[i][1].canonical), i))
-        out: list[str] = []
+        out: list[int] = []
         for position, index in enumerate(order):
             out.extend(blocks[index])
             if position < len(gaps):
                 out.extend(gaps[position])
-        return self.make_fix("Move the fields into template order", ctx.replace_lines(first, last, out))
+        return self.make_fix("Move the fields into template order", ctx.move_lines(first, last, out))
 
 
 class FieldLabelNotBold(Rule):

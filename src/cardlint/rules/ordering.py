@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from itertools import pairwise
 from typing import Any
 
@@ -21,22 +21,22 @@ def _move_blocks(ctx: Context, blocks: list[tuple[int, int]], order: list[int]) 
         if start != end + 1:
             return None
     lines = ctx.source.lines
-    contents: list[list[str]] = []
-    gaps: list[list[str]] = []
+    contents: list[range] = []
+    gaps: list[range] = []
     for start, end in blocks:
         last = end
         while last > start and not lines[last - 1].strip():
             last -= 1
-        contents.append(lines[start - 1 : last])
-        gaps.append(lines[last:end])
-    out: list[str] = []
+        contents.append(range(start, last + 1))
+        gaps.append(range(last + 1, end + 1))
+    out: list[int | str] = []
     for position, index in enumerate(order):
         out.extend(contents[index])
-        gap = gaps[position]
-        if not gap and position + 1 < len(order) and contents[index][-1].lstrip().startswith("<"):
+        gap: Sequence[int | str] = gaps[position]
+        if not gap and position + 1 < len(order) and lines[contents[index][-1] - 1].lstrip().startswith("<"):
             gap = [""]  # an HTML block runs on to the next blank line: keep the next heading out of it
         out.extend(gap)
-    return ctx.replace_lines(blocks[0][0], blocks[-1][1], out)
+    return ctx.move_lines(blocks[0][0], blocks[-1][1], out)
 
 
 class TierOrder(Rule):

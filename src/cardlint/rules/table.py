@@ -281,7 +281,7 @@ class RowOrder(Rule):
     def _fix(self, card: Card, ctx: Context) -> Fix | None:
         rows = ctx.rows(card)
         keys = ctx.template.row_keys
-        order: list[tuple[float, int, str]] = []
+        order: list[tuple[float, int, int]] = []
         last_index = -1.0
         for position, (row, match) in enumerate(rows):
             if match.canonical is not None:
@@ -289,12 +289,12 @@ class RowOrder(Rule):
                 sort_key = last_index
             else:
                 sort_key = last_index + 0.5
-            order.append((sort_key, position, ctx.source.lines[row.line - 1]))
+            order.append((sort_key, position, row.line))
         first, last = rows[0][0].line, rows[-1][0].line
         if last - first + 1 != len(rows):
             return None
-        ordered = [text for _, _, text in sorted(order)]
-        return self.make_fix("Put the rows in template order", ctx.replace_lines(first, last, ordered))
+        ordered = [line for _, _, line in sorted(order)]
+        return self.make_fix("Put the rows in template order", ctx.move_lines(first, last, ordered))
 
 
 class RowKeySpelling(Rule):
