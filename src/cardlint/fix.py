@@ -78,6 +78,16 @@ def apply_edits(text: str, edits: Sequence[Edit]) -> str:
     return "".join(out)
 
 
+def _overlap_each_other(edits: Sequence[Edit]) -> bool:
+    """Whether a fix's own edits overlap (a broken rule's fix: applying it would garble the text)."""
+    own = _TakenEdits()
+    for edit in edits:
+        if own.overlaps(edit):
+            return True
+        own.add(edit)
+    return False
+
+
 def choose_fixes(diagnostics: Sequence[Diagnostic], unsafe: bool) -> tuple[list[Fix], Counter[str]]:
     """Take fixes in source order, skipping any that overlaps one already taken (the next pass gets it)."""
     taken = _TakenEdits()
@@ -91,7 +101,7 @@ def choose_fixes(diagnostics: Sequence[Diagnostic], unsafe: bool) -> tuple[list[
         if fix.edits in chosen_edits:  # one fix shared by several diagnostics
             counts[diagnostic.code] += 1
             continue
-        if any(taken.overlaps(edit) for edit in fix.edits):
+        if any(taken.overlaps(edit) for edit in fix.edits) or _overlap_each_other(fix.edits):
             continue
         for edit in fix.edits:
             taken.add(edit)
