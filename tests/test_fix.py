@@ -284,3 +284,78 @@ def test_moves_keep_each_lines_own_ending(code, pattern):
     before, after = _lines_with_endings(mixed), _lines_with_endings(outcome.text)
     assert sorted(after) == sorted(before)
     assert after != before
+
+
+def test_an_edit_saved_during_the_write_is_not_lost(seed, monkeypatch):
+    """An editor saves the file after cardlint's first check, while it writes the new text: the
+    check right before the rename sees it, nothing is written, and the editor's text stays."""
+    source = Source.read(str(seed))
+    real_fsync = os.fsync
+
+    def editor_saves(descriptor):
+        real_fsync(descriptor)
+        seed.write_text("the editor's text\n")
+
+    monkeypatch.setattr(os, "fsync", editor_saves)
+    with pytest.raises(UsageError, match="changed on disk"):
+        write_atomically(str(seed), b"fixed", source.encode())
+    assert seed.read_text() == "the editor's text\n"
+    assert [p.name for p in seed.parent.iterdir() if p.name.startswith(".cardlint-")] == []
+
+
+def test_hard_links_and_owner_survive_a_fix(cli, seed):
+    other = seed.parent / "linked.md"
+    os.link(seed, other)
+    if os.geteuid() == 0:
+        os.chown(seed, 1234, 2345)
+    assert cli("--fix", seed).code == 1
+    assert os.stat(seed).st_ino == os.stat(other).st_ino
+    assert b"forum?id=j6zUzrapY3L" in other.read_bytes()
+    if os.geteuid() == 0:
+        assert (os.stat(seed).st_uid, os.stat(seed).st_gid) == (1234, 2345)
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="giving a file to another owner needs root")
+def test_owner_survives_the_rename(cli, seed):
+    os.chown(seed, 1234, 2345)
+    inode = os.stat(seed).st_ino
+    assert cli("--fix", seed).code == 1
+    status = os.stat(seed)
+    assert (status.st_uid, status.st_gid) == (1234, 2345)
+    assert status.st_ino != inode  # replaced through a temporary file, not written in place
+
+
+def test_sigterm_during_the_write_leaves_no_temporary_and_the_file_whole(seed):
+    """The run is told to stop while the new text is written: the README is untouched, and the
+    temporary file is gone."""
+    import signal
+    import subprocess
+    import sys
+
+    before = seed.read_bytes()
+    child = (
+        "import os, signal, sys\n"
+        "real = os.fsync\n"
+        "def stopped(fd):\n"
+        "    real(fd)\n"
+        "    os.kill(os.getpid(), signal.SIGTERM)\n"
+        "os.fsync = stopped\n"
+        "from cardlint.cli import main\n"
+        "sys.exit(main(['--fix', sys.argv[1]]))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", child, str(seed)], capture_output=True, text=True, check=False)
+    assert result.returncode == 128 + signal.SIGTERM, result.stderr
+    assert "Traceback" not in result.stderr
+    assert seed.read_bytes() == before
+    assert [p.name for p in seed.parent.iterdir() if p.name.startswith(".cardlint-")] == []
+
+
+def test_unwritable_folder_is_one_error_line(cli, seed, monkeypatch):
+    def refuse(*args, **kwargs):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr("tempfile.mkstemp", refuse)
+    before = seed.read_bytes()
+    run = cli("--fix", seed)
+    assert (run.code, run.err) == (2, f"Error: cannot write: Permission denied ({seed})\n")
+    assert seed.read_bytes() == before

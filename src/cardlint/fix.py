@@ -5,10 +5,13 @@ from __future__ import annotations
 import bisect
 import os
 import re
+import signal
 import stat
 import tempfile
+import threading
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 
 from cardlint.config import Config
@@ -180,32 +183,103 @@ def fix_source(
 
 
 def write_atomically(path: str, data: bytes, expected: bytes) -> None:
-    """Replace the file's content with ``data``, keeping its mode; refuse if it changed since read.
+    """Replace the file's content with ``data``; refuse if it is not ``expected`` any more.
 
-    A symlink is followed: the target is rewritten and the link kept.
+    The new content goes to a temporary file beside it (created exclusively, removed on failure,
+    SIGINT or SIGTERM), which replaces the file once the file is checked again, right before the
+    rename; mode and owner are kept. A file with other hard links, or whose owner cannot be given to
+    the new file, is written in place instead (after the same check), so that every link and the
+    owner stay. A symlink is followed: the target is rewritten and the link kept.
     """
     target = os.path.realpath(path)
     try:
         status = os.stat(target)
     except OSError as exc:
         raise UsageError(f"cannot write: {exc.strerror or exc} ({path})") from None
+    if not stat.S_ISREG(status.st_mode):
+        raise UsageError(f"not a regular file; nothing written ({path})")
     if not status.st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH) or not os.access(target, os.W_OK):
         raise UsageError(f"file is read-only; nothing written ({path})")
-    with open(target, "rb") as handle:
-        if handle.read() != expected:
-            raise UsageError(f"file changed on disk while cardlint ran; nothing written ({path})")
-    folder = os.path.dirname(target)
-    descriptor, temporary = tempfile.mkstemp(prefix=".cardlint-", suffix=".tmp", dir=folder)
+    _check_unchanged(target, expected, path)
+    with _cleanup_on_signal():
+        if status.st_nlink > 1 or not _replace(target, data, expected, status, path):
+            _write_in_place(target, data, expected, path)
+
+
+def _check_unchanged(target: str, expected: bytes, path: str) -> None:
+    try:
+        with open(target, "rb") as handle:
+            current = handle.read()
+    except OSError as exc:
+        raise UsageError(f"cannot read file: {exc.strerror or exc}; nothing written ({path})") from None
+    if current != expected:
+        raise UsageError(f"file changed on disk while cardlint ran; nothing written ({path})")
+
+
+def _replace(target: str, data: bytes, expected: bytes, status: os.stat_result, path: str) -> bool:
+    """Write through a temporary file and rename it over the target; False when the new file could
+    not be given the target's owner (nothing is changed then)."""
+    try:
+        descriptor, temporary = tempfile.mkstemp(prefix=".cardlint-", suffix=".tmp", dir=os.path.dirname(target))
+    except OSError as exc:
+        raise UsageError(f"cannot write: {exc.strerror or exc} ({path})") from None
     try:
         with os.fdopen(descriptor, "wb") as handle:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(temporary, stat.S_IMODE(status.st_mode))
+        made = os.stat(temporary)
+        if (made.st_uid, made.st_gid) != (status.st_uid, status.st_gid):
+            try:
+                os.chown(temporary, status.st_uid, status.st_gid)
+            except OSError:
+                os.unlink(temporary)
+                return False
+        _check_unchanged(target, expected, path)  # an editor may have saved it meanwhile
         os.replace(temporary, target)
+        return True
     except BaseException as exc:
         if os.path.exists(temporary):
             os.unlink(temporary)
         if isinstance(exc, OSError):
             raise UsageError(f"cannot write: {exc.strerror or exc} ({path})") from None
         raise
+
+
+def _write_in_place(target: str, data: bytes, expected: bytes, path: str) -> None:
+    # Not atomic, so not to be cut short: SIGINT and SIGTERM wait until the file is whole.
+    blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+    try:
+        with open(target, "r+b") as handle:
+            if handle.read() != expected:
+                raise UsageError(f"file changed on disk while cardlint ran; nothing written ({path})")
+            handle.seek(0)
+            handle.write(data)
+            handle.truncate()
+            handle.flush()
+            os.fsync(handle.fileno())
+    except OSError as exc:
+        raise UsageError(f"cannot write: {exc.strerror or exc} ({path})") from None
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+
+
+@contextmanager
+def _cleanup_on_signal() -> Iterator[None]:
+    """While writing, SIGTERM ends the run as an exception does (so the temporary file is removed),
+    and SIGINT as KeyboardInterrupt (Python's own default, restored in case a caller changed it)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield  # signal handlers can only be set from the main thread
+        return
+
+    def terminate(signum: int, frame: object) -> None:
+        raise SystemExit(128 + signum)
+
+    previous = {signal.SIGTERM: signal.signal(signal.SIGTERM, terminate)}
+    previous[signal.SIGINT] = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
