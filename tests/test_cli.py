@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -108,14 +109,14 @@ def test_unreadable_file(cli, tmp_path, monkeypatch):
     """Permission denied (simulated: the tests run as root, who reads any mode) is one line, exit 2."""
     path = tmp_path / "secret.md"
     path.write_text("# x\n")
-    real_open = open
+    real_open = os.open
 
     def deny(file, *args, **kwargs):
         if str(file) == str(path):
             raise PermissionError(13, "Permission denied")
         return real_open(file, *args, **kwargs)
 
-    monkeypatch.setattr("builtins.open", deny)
+    monkeypatch.setattr("os.open", deny)
     run = cli(path)
     assert (run.code, run.err) == (2, f"Error: cannot read file: Permission denied ({path})\n")
 
@@ -125,7 +126,29 @@ def test_unreadable_special_file(cli, tmp_path):
     link = tmp_path / "README.md"
     link.symlink_to(tmp_path / "gone.md")
     run = cli(link)
-    assert (run.code, run.err) == (2, f"Error: file not found ({link})\n")
+    assert (run.code, run.err) == (2, f"Error: broken symlink ({link})\n")
+
+
+def test_symlink_loop_fifo_and_device_are_refused_without_reading(cli, tmp_path):
+    """Each is one line and exit 2, at once: a FIFO used to block forever and /dev/zero to fill memory."""
+    loop = tmp_path / "loop.md"
+    loop.symlink_to(loop)
+    fifo = tmp_path / "fifo.md"
+    os.mkfifo(fifo)
+    for path, problem in [
+        (loop, "symlink loop"),
+        (fifo, "not a regular file (a FIFO, device or socket)"),
+        ("/dev/zero", "not a regular file (a FIFO, device or socket)"),
+    ]:
+        run = cli(path)
+        assert (run.code, run.err) == (2, f"Error: {problem} ({path})\n")
+
+
+def test_scores_file_that_is_a_device_is_refused(cli, review, tmp_path):
+    path = review(clean_text())
+    (tmp_path / ".cardlint.toml").write_text('scores = "/dev/zero"\n')
+    run = cli(path)
+    assert (run.code, run.err) == (2, "Error: not a regular file (a FIFO, device or socket) (/dev/zero)\n")
 
 
 def test_broken_config(cli, review, tmp_path):
@@ -151,9 +174,25 @@ def test_no_path(cli):
 
 
 def test_several_files_and_one_missing_reports_error(cli, tmp_path):
-    run = cli(SEED, tmp_path / "nope.md")
+    """The missing file is one error line; the other is still checked; the run exits 2."""
+    run = cli(tmp_path / "nope.md", SEED)
     assert run.code == 2
     assert run.err == f"Error: file not found ({tmp_path / 'nope.md'})\n"
+    assert run.out == cli(SEED).out
+
+
+def test_fix_with_a_missing_file_writes_nothing(cli, tmp_path):
+    shutil.copytree(SEED_DIR, tmp_path / "review")
+    readme = tmp_path / "review" / "README.md"
+    before = readme.read_bytes()
+    run = cli("--fix", readme, tmp_path / "nope.md")
+    assert run.code == 2
+    assert run.err.splitlines() == [
+        f"Error: file not found ({tmp_path / 'nope.md'})",
+        "Error: nothing written: 1 file could not be read; the others are only checked",
+    ]
+    assert readme.read_bytes() == before
+    assert "CL208" in run.out
 
 
 def test_list_rules_and_explain(cli):
@@ -194,7 +233,8 @@ def test_several_files_report_as_each_alone_in_order(cli, tmp_path):
 
 def test_missing_file_among_several_is_one_line(cli, tmp_path):
     run = cli(SEED, tmp_path / "missing.md")
-    assert (run.code, run.out, run.err) == (2, "", f"Error: file not found ({tmp_path / 'missing.md'})\n")
+    assert (run.code, run.err) == (2, f"Error: file not found ({tmp_path / 'missing.md'})\n")
+    assert run.out.startswith(f"{SEED}:16:83: CL208")
 
 
 def test_markdown_without_cards_is_not_a_review(cli, tmp_path):

@@ -136,7 +136,23 @@ def run(
     fixed_total: Counter[str] = Counter()
     changed_any = refused = False
     checkers: dict[int, OnlineCheck] = {}
+    # Every file is read first: one that cannot be is reported, the others are still checked, and
+    # with --fix none is written (a run that failed on some input changes nothing).
+    unread = 0
     for path in paths:
+        config = _settings(path, config_path, rules, select, ignore, extend_select, configs)[0]
+        try:
+            sources[path] = Source.read(path, config.max_file_size)
+        except UsageError as exc:
+            click.echo(f"Error: {exc}", err=True)
+            unread += 1
+    if not sources:
+        return EXIT_ERROR
+    if unread and (fix or diff):
+        count = f"{unread} file{'s' if unread != 1 else ''}"
+        click.echo(f"Error: nothing written: {count} could not be read; the others are only checked", err=True)
+        fix = diff = False
+    for path, source in sources.items():
         config, scores, chosen = _settings(path, config_path, rules, select, ignore, extend_select, configs)
         online = None
         if check_links or config.check_links:
@@ -145,8 +161,6 @@ def run(
                 links_cache = None if no_cache else os.path.join(_cache_folder(config, cache_dir), "links.json")
                 checkers[id(config)] = _link_checker(config, remap, links_cache, progress=output_format == "text")
             online = checkers[id(config)]
-        source = Source.read(path, config.max_file_size)
-        sources[path] = source
         if list_cards:
             _print_cards(path, lint_source(source, config, chosen, scores), output_format)
             continue
@@ -173,7 +187,7 @@ def run(
         else:
             reports.extend(lint_source(source, config, chosen, scores, online).diagnostics)
     if list_cards:
-        return EXIT_OK
+        return EXIT_ERROR if unread else EXIT_OK
     if diff:
         return EXIT_FOUND if changed_any or refused else EXIT_OK
     if fix and fixed_total:
@@ -199,6 +213,8 @@ def run(
         if excerpts:
             shown = {path: Source.read(path).lines if fix else source.lines for path, source in sources.items()}
         click.echo(render_text(reports, unsafe_fixes, shown, styled=terminal), nl=False)
+    if unread:
+        return EXIT_ERROR
     failed = refused or any(d.severity is Severity.ERROR for d in reports)
     return EXIT_FOUND if failed else EXIT_OK
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import bisect
+import errno
 import os
 import re
+import stat
 from dataclasses import dataclass
 from itertools import accumulate
 
@@ -99,22 +101,37 @@ class Source:
 
 
 def read_bytes(path: str, max_bytes: int | None = None) -> bytes:
-    """Read a file, turning every OS failure into a one-line usage error."""
-    if not os.path.exists(path):
-        raise UsageError(f"file not found ({path})")
-    if os.path.isdir(path):
-        raise UsageError(f"is a directory, not a file ({path})")
+    """Read a regular file, at most ``max_bytes`` of it; every OS failure is a one-line usage error.
+
+    A FIFO, a device or a socket is refused before anything is read from it (it could block, or
+    never end), and the size bound holds while reading, not only by what the file system says.
+    """
     try:
-        with open(path, "rb") as handle:
-            if max_bytes is not None:
-                size = os.fstat(handle.fileno()).st_size
-                if size > max_bytes:
-                    raise UsageError(
-                        f"file is {size:,} bytes, over the {max_bytes:,}-byte limit (config max-file-size) ({path})"
-                    )
-            return handle.read()
+        descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    except FileNotFoundError:
+        problem = "broken symlink" if os.path.islink(path) else "file not found"
+        raise UsageError(f"{problem} ({path})") from None
+    except IsADirectoryError:
+        raise UsageError(f"is a directory, not a file ({path})") from None
     except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise UsageError(f"symlink loop ({path})") from None
         raise UsageError(f"cannot read file: {exc.strerror or exc} ({path})") from None
+    status = os.fstat(descriptor)
+    if not stat.S_ISREG(status.st_mode):
+        os.close(descriptor)
+        if stat.S_ISDIR(status.st_mode):
+            raise UsageError(f"is a directory, not a file ({path})")
+        raise UsageError(f"not a regular file (a FIFO, device or socket) ({path})")
+    with os.fdopen(descriptor, "rb") as handle:
+        try:
+            data = handle.read() if max_bytes is None else handle.read(max_bytes + 1)
+        except OSError as exc:
+            raise UsageError(f"cannot read file: {exc.strerror or exc} ({path})") from None
+    if max_bytes is not None and len(data) > max_bytes:
+        size = max(status.st_size, len(data))
+        raise UsageError(f"file is {size:,} bytes, over the {max_bytes:,}-byte limit (config max-file-size) ({path})")
+    return data
 
 
 def replace_file(path: str, data: bytes) -> None:
