@@ -110,3 +110,16 @@ def test_json_output_is_one_object_per_line(diagnostics):
     lines = rendered.split("\n")
     assert (lines[0], lines[-2:]) == ("[", ["]", ""])
     assert [json.loads(line.rstrip(",")) for line in lines[1:-2]] == objects
+
+
+def test_control_characters_from_the_document_are_shown_escaped(cli, tmp_path):
+    """A card title holding an escape sequence cannot recolour or clear the reader's terminal."""
+    path = tmp_path / "README.md"
+    path.write_text("# Notable Top 5%\n## Evil\x1b[2J\x1b[31mTitle\x07\n", encoding="utf-8")
+    for args in ((), ("--show-source",), ("--output-format", "github")):
+        run = cli(*args, "--select", "CL104", path)
+        assert "\x1b" not in run.out and "\x07" not in run.out
+        assert "Evil\\x1b[2J\\x1b[31mTitle\\x07" in run.out
+    run = cli("--show-source", "--select", "CL104", path)
+    excerpt = run.out.splitlines()[2:4]
+    assert excerpt == ["2 | ## Evil\\x1b[2J\\x1b[31mTitle\\x07", "  | " + "^" * 31 + " CL104"]

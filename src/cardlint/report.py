@@ -7,6 +7,15 @@ from collections.abc import Sequence
 
 from cardlint.diagnostic import Diagnostic, FixSafety, Severity
 
+# Control characters (C0 but the tab, DEL, C1) from the document: shown escaped, so that a title
+# holding an escape sequence cannot drive the reader's terminal.
+_CONTROL = {code: f"\\x{code:02x}" for code in [*range(0x00, 0x09), *range(0x0A, 0x20), *range(0x7F, 0xA0)]}
+
+
+def printable(text: str) -> str:
+    """``text`` with its control characters written as ``\\xNN``."""
+    return text.translate(_CONTROL)
+
 
 def text_line(diagnostic: Diagnostic, styled: bool = False) -> str:
     marker = " [*]" if diagnostic.fixable else ""
@@ -18,7 +27,7 @@ def text_line(diagnostic: Diagnostic, styled: bool = False) -> str:
 
         where = click.style(where, bold=True)
         code = click.style(code, fg="red" if diagnostic.severity is Severity.ERROR else "yellow", bold=True)
-    return f"{where} {code}{marker} {diagnostic.message}{level}"
+    return f"{printable(where)} {code}{marker} {printable(diagnostic.message)}{level}"
 
 
 def source_excerpt(diagnostic: Diagnostic, lines: Sequence[str], styled: bool = False) -> list[str]:
@@ -29,12 +38,11 @@ def source_excerpt(diagnostic: Diagnostic, lines: Sequence[str], styled: bool = 
     number = str(diagnostic.line)
     gutter = " " * len(number)
     start = diagnostic.column - 1
-    if diagnostic.end_line == diagnostic.line:
-        width = max(diagnostic.end_column - diagnostic.column, 1)
-    else:
-        width = max(len(text) - start, 1)
-    # Keep tabs in the padding so the caret lines up under tab-indented text.
-    padding = "".join("\t" if ch == "\t" else " " for ch in text[:start])
+    end = diagnostic.end_column - 1 if diagnostic.end_line == diagnostic.line else len(text)
+    width = max(len(printable(text[start:end])), 1)
+    # Keep tabs in the padding so the caret lines up under tab-indented text (and escapes under theirs).
+    padding = "".join("\t" if ch == "\t" else " " * len(printable(ch)) for ch in text[:start])
+    text = printable(text)
     caret = "^" * width + " " + diagnostic.code
     if styled:
         import click
@@ -85,7 +93,7 @@ def render_text(
 
 
 def _escape_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return printable(text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A"))
 
 
 def _escape_property(text: str) -> str:
