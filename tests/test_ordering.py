@@ -186,3 +186,11 @@ def test_list_cards(cli, review):
     ]
     rows = json.loads(cli("--list-cards", "--output-format", "json", path).out)
     assert [(r["title"], r["score"], r["in_place"]) for r in rows][-1] == ("Beta", 7.0, False)
+
+
+def test_scores_saved_as_csv_utf8_with_a_bom_are_read(cli, review, tmp_path):
+    """Spreadsheets write "CSV UTF-8" with a byte order mark before the first column's name."""
+    (tmp_path / "scores.csv").write_bytes(b"\xef\xbb\xbf" + SCORES.encode("utf-8"))
+    swapped = document(("Notable Top 5%", [D, A]), ("Notable Top 25%", [C, B]))
+    run = cli(review(swapped))
+    assert run.code == 1 and [line.split(": ")[1].split()[0] for line in run.out.splitlines()[:1]] == ["CL702"]

@@ -45,7 +45,8 @@ def _number(text: str, where: str) -> float:
 
 def load_scores(path: str) -> ScoreTable:
     """Read and validate a scores CSV; every problem names the file and line."""
-    text = decode(read_bytes(path), path)
+    # Spreadsheets save "CSV UTF-8" with a byte order mark: it is no part of the first column's name.
+    text = decode(read_bytes(path), path).removeprefix("\ufeff")
     reader = csv.DictReader(io.StringIO(text, newline=""))
     columns = [c.strip() for c in reader.fieldnames or []]
     reader.fieldnames = columns
