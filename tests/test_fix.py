@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import stat
@@ -176,8 +177,6 @@ def test_apply_edits_in_offset_order():
 
 
 def test_json_output_after_fix_stays_json(cli, seed):
-    import json
-
     run = cli("--fix", "--output-format", "json", seed)
     assert [d["code"] for d in json.loads(run.out) if d["severity"] == "error"] == ["CL301"]
     assert run.err.startswith("Fixed 7 problems")
@@ -359,3 +358,15 @@ def test_unwritable_folder_is_one_error_line(cli, seed, monkeypatch):
     run = cli("--fix", seed)
     assert (run.code, run.err) == (2, f"Error: cannot write: Permission denied ({seed})\n")
     assert seed.read_bytes() == before
+
+
+def test_a_symlinked_image_folder_pointing_outside_the_repository_is_outside(cli, tmp_path):
+    """CL502 follows symlinks: `img/` linked to a folder elsewhere on the disk is not the repository's."""
+    repo = tmp_path / "repo"
+    shutil.copytree(SEED_DIR, repo)
+    (repo / ".git").mkdir()
+    elsewhere = tmp_path / "elsewhere"
+    shutil.move(repo / "img", elsewhere)
+    (repo / "img").symlink_to(elsewhere)
+    run = cli("--select", "CL502", "--output-format", "json", repo / "README.md")
+    assert [(d["line"], d["code"]) for d in json.loads(run.out)] == [(18, "CL502"), (19, "CL502"), (114, "CL502"), (164, "CL502")]

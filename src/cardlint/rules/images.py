@@ -58,11 +58,15 @@ def _inspect(ctx: Context, url: str) -> LocalImage | None:
     root = ctx.repo_root
     base = root if path.startswith("/") else ctx.folder
     absolute = os.path.normpath(os.path.join(base, path.lstrip("/")))
-    inside = absolute == root or absolute.startswith(root.rstrip(os.sep) + os.sep)
-    if not inside:
+    # Through symlinks too: a linked folder that points outside the repository is outside it.
+    if not (_within(absolute, root) and _within(os.path.realpath(absolute), os.path.realpath(root))):
         return LocalImage(absolute, False, False, None)
     exact, other_case = _on_disk(ctx, absolute)
     return LocalImage(absolute, True, exact, other_case)
+
+
+def _within(path: str, folder: str) -> bool:
+    return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
 
 
 def _on_disk(ctx: Context, absolute: str) -> tuple[bool, str | None]:
