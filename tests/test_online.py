@@ -136,3 +136,18 @@ def test_offline_run_makes_no_network_call(cli, monkeypatch):
     run = cli(SEED)
     assert run.code == 1
     assert run.out.splitlines()[-3] == "Found 8 errors and 4 warnings."
+
+
+def test_ipv6_literal_links_are_collected_and_not_fetched(cli, tmp_path):
+    """`http://[::1]:8080/` is a link like any other: collected, and as a loopback address not fetched."""
+    from cardlint.online import collect_links
+    from cardlint.parser import parse
+    from cardlint.source import Source
+
+    text = "# Links\n\n- see http://[::1]:8080/admin and https://[2001:db8::1]/x, not http:// alone\n"
+    links = collect_links(parse(Source.from_text(text)))
+    assert [(link.url, link.span.column) for link in links] == [("http://[::1]:8080/admin", 7), ("https://[2001:db8::1]/x", 35)]
+    path = tmp_path / "README.md"
+    path.write_text("# Notable Top 5%\n## Card\n| | |\n|--|--|\n|Title|T|\n|Github| http://[::1]:9/x |\n")
+    run = cli("--check-links", "--no-cache", "--select", "CL803", path)
+    assert run.out.splitlines()[0] == f"{path}:6:10: CL803 Link not checked: http://[::1]:9/x (::1 is not a public address (set allow-private to check it)) (warning)"

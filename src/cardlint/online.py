@@ -31,7 +31,8 @@ from cardlint.source import replace_file
 if TYPE_CHECKING:
     import httpx
 
-_URL = re.compile(r"https?://[^\s<>\"'`|\[\]{}]+", re.IGNORECASE)
+# A bracketed IPv6 host (`http://[::1]:8080/`) is part of the URL; other brackets end it.
+_URL = re.compile(r"https?://(?:\[[0-9A-Fa-f:.]+\])?[^\s<>\"'`|\[\]{}]*", re.IGNORECASE)
 _TRAILING = ".,;:!?*_~"
 REDIRECTS = (301, 302, 303, 307, 308)
 PERMANENT = (301, 308)
@@ -89,6 +90,8 @@ def collect_links(document: Document) -> list[Link]:
             image_at.update((i.url_span.line, i.url_span.column) for i in find_images(text, number))
         for match in _URL.finditer(text):
             url = _trim(match.group())
+            if url.endswith("//"):
+                continue  # a scheme and nothing after it
             start = match.start()
             image = (number, start + 1) in image_at
             links.append(Link(url, Span(number, start + 1, number, start + len(url) + 1), image))
