@@ -74,6 +74,22 @@ def test_explicit_config(cli, folder):
         ('tiers = "Poster"\n', "config key 'tiers': input should be a valid list"),
         ('severity = { CL208 = "fatal" }\n', "config key 'severity.CL208': input should be 'error' or 'warning'"),
         ('required-rows = [1]\n', "config key 'required-rows.0': input should be a valid string"),
+        # Values of the right type that cannot be meant (each used to be accepted, or to crash later).
+        ('ignore = [""]\n', "config key 'ignore': an empty selector would match every rule"),
+        ('select = ["CL2", " "]\n', "config key 'select': an empty selector would match every rule"),
+        ("max-file-size = -1\n", "config key 'max-file-size': must be a positive number of bytes"),
+        ("[links]\nconcurrency = 0\n", "config key 'links.concurrency': must be at least 1"),
+        ("[links]\nper-host = -1\n", "config key 'links.per-host': must be at least 1"),
+        ("[links]\ntimeout = 0\n", "config key 'links.timeout': must be a positive number of seconds"),
+        ("[links]\nretries = -2\n", "config key 'links.retries': must be at least 0"),
+        (
+            '[links]\nexclude = ["("]\n',
+            "config key 'links.exclude': '(' is not a valid regex: missing ), unterminated subpattern at position 0",
+        ),
+        (
+            "[links]\nremap = ['^http \\g<9>']\n",
+            "config key 'links.remap': '^http \\g<9>' is not a valid regex and replacement: invalid group reference 9 at position 3",
+        ),
     ],
 )
 def test_bad_config_names_key(cli, folder, body, message):

@@ -94,3 +94,34 @@ def test_installed_plugin_is_found_through_its_distribution(cli, tmp_path, monke
 def test_no_declared_plugins_skips_importlib_metadata():
     assert not registry._declared("cardlint.no-such-group")
     assert registry.entry_points("cardlint.no-such-group") == []
+
+
+class Exits:
+    """Stands for a plugin module that calls sys.exit(0) when imported."""
+
+
+class Boom(Rule):
+    code = "XB100"
+    name = "boom"
+    summary = "fails at lint time"
+
+    def check_card(self, card: Card, ctx: Context) -> Iterator[Diagnostic]:
+        raise ValueError("no venue table")
+
+
+def test_plugin_that_exits_on_import_is_an_error_not_a_pass(cli, monkeypatch):
+    class Exiting(EntryPoint):
+        def load(self):
+            raise SystemExit(0)
+
+    install(monkeypatch, Exiting(name="quitter", value="test_plugins:Exits", group="cardlint.rules"))
+    run = cli(SEED)
+    assert run.code == 2 and run.out == ""
+    assert run.err.startswith("Error: cannot load rule plugin: it exited (0) (entry point 'quitter'")
+
+
+def test_plugin_that_fails_while_linting_is_one_line_naming_it(cli, monkeypatch):
+    install(monkeypatch, EntryPoint(name="boom", value="test_plugins:Boom", group="cardlint.rules"))
+    run = cli(SEED)
+    assert (run.code, run.out) == (2, "")
+    assert run.err == f"Error: rule XB100 (test_plugins.Boom) failed: ValueError: no venue table ({SEED}:8)\n"

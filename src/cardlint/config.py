@@ -151,7 +151,63 @@ def config_from_mapping(table: dict[str, Any], path: str) -> Config:
         else:
             problem = error["msg"][0].lower() + error["msg"][1:]
         raise UsageError(f"config key '{key}': {problem} ({path})") from None
+    bad_value = _value_problem(config)
+    if bad_value is not None:
+        name, why = bad_value
+        if "." not in name:
+            name = spelled.get(name.replace("-", "_"), name)
+        raise UsageError(f"config key '{name}': {why} ({path})")
     return replace(config, root=os.path.dirname(path) or ".")
+
+
+def _value_problem(config: Config) -> tuple[str, str] | None:
+    """The first value that has the right type but cannot be meant: (its key, why)."""
+    import re
+
+    for key, selectors in (("select", config.select or []), ("ignore", config.ignore), ("extend-select", config.extend_select)):
+        if any(not selector.strip() for selector in selectors):
+            return key, "an empty selector would match every rule"
+    if any(not selector.strip() for selector in config.severity):
+        return "severity", "an empty selector would match every rule"
+    if not config.template_heading.strip():
+        return "template-heading", "must not be empty"
+    if config.max_file_size <= 0:
+        return "max-file-size", "must be a positive number of bytes"
+    links = config.links
+    counts = {"concurrency": links.concurrency, "per-host": links.per_host, "retries": links.retries}
+    for key, value in counts.items():
+        least = 0 if key == "retries" else 1
+        if value < least:
+            return f"links.{key}", f"must be at least {least}"
+    if not 0 < links.timeout < float("inf"):
+        return "links.timeout", "must be a positive number of seconds"
+    for key, seconds in (("max-retry-wait", links.max_retry_wait), ("cache-max-age", links.cache_max_age)):
+        if not 0 <= seconds < float("inf"):
+            return f"links.{key}", "must be a number of seconds, 0 or more"
+    for pattern in links.exclude:
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            return "links.exclude", f"'{pattern}' is not a valid regex: {exc}"
+    for remap in links.remap:
+        problem = remap_problem(remap)
+        if problem is not None:
+            return "links.remap", problem
+    return None
+
+
+def remap_problem(remap: str) -> str | None:
+    """Why a ``PATTERN REPLACEMENT`` remap cannot be used, or None."""
+    import re
+
+    parts = remap.split(None, 1)
+    if len(parts) != 2:
+        return f"'{remap}' is not 'PATTERN REPLACEMENT'"
+    try:
+        re.compile(parts[0]).sub(parts[1], "")  # the replacement's group references are checked too
+    except re.error as exc:
+        return f"'{remap}' is not a valid regex and replacement: {exc}"
+    return None
 
 
 def config_for(file_path: str, explicit: str | None = None) -> Config:

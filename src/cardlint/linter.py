@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING
 from cardlint.config import Config
 from cardlint.decide import decide
 from cardlint.diagnostic import Diagnostic
-from cardlint.model import Document
+from cardlint.errors import UsageError
+from cardlint.model import Card, Document
 from cardlint.parser import parse
 from cardlint.rules import Rule
 from cardlint.rules.base import Context
@@ -50,9 +51,20 @@ def lint_source(
     instances = [rule() for rule in rules]
     card_rules = [rule for rule in instances if type(rule).check_card is not Rule.check_card]
     found: list[Diagnostic] = []
-    for card in document.paper_cards:
-        for rule in card_rules:
-            found.extend(rule.check_card(card, ctx))
-    for rule in instances:
-        found.extend(rule.check_document(ctx))
+    rule: Rule | None = None
+    card: Card | None = None
+    try:
+        for card in document.paper_cards:
+            for rule in card_rules:
+                found.extend(rule.check_card(card, ctx))
+        card = None
+        for rule in instances:
+            found.extend(rule.check_document(ctx))
+    except Exception as exc:  # a rule (a plugin's, most likely) can fail in any way
+        assert rule is not None
+        where = f"{source.path}:{card.line}" if card is not None else source.path
+        kind = type(rule)
+        raise UsageError(
+            f"rule {kind.code} ({kind.__module__}.{kind.__qualname__}) failed: {type(exc).__name__}: {exc} ({where})"
+        ) from None
     return LintResult(document, template, decide(found, document, config), ctx)

@@ -23,7 +23,7 @@ from email.utils import parsedate_to_datetime
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
 
-from cardlint.config import LinkConfig
+from cardlint.config import LinkConfig, remap_problem
 from cardlint.errors import UsageError
 from cardlint.model import Document, Span
 from cardlint.source import replace_file
@@ -108,13 +108,11 @@ def _remap(url: str, rules: Iterable[tuple[re.Pattern[str], str]]) -> tuple[str,
 def parse_remaps(values: Iterable[str], where: str) -> list[tuple[re.Pattern[str], str]]:
     parsed = []
     for value in values:
-        parts = value.split(None, 1)
-        if len(parts) != 2:
-            raise UsageError(f"remap '{value}' is not 'PATTERN REPLACEMENT' ({where})")
-        try:
-            parsed.append((re.compile(parts[0]), parts[1]))
-        except re.error as exc:
-            raise UsageError(f"remap pattern '{parts[0]}' is not a valid regex: {exc} ({where})") from None
+        problem = remap_problem(value)
+        if problem is not None:
+            raise UsageError(f"remap {problem} ({where})")
+        pattern, replacement = value.split(None, 1)
+        parsed.append((re.compile(pattern), replacement))
     return parsed
 
 

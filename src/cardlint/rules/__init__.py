@@ -131,8 +131,9 @@ def plugin_rules() -> list[type[Rule]]:
         origin = f"entry point '{entry.name}' of {entry.dist.name if entry.dist else entry.value}"
         try:
             loaded = entry.load()
-        except Exception as exc:  # a plugin can fail in any way on import
-            raise UsageError(f"cannot load rule plugin: {exc} ({origin})") from None
+        except (Exception, SystemExit) as exc:  # a plugin can fail in any way on import, even exit
+            what = f"it exited ({exc.code})" if isinstance(exc, SystemExit) else f"{type(exc).__name__}: {exc}"
+            raise UsageError(f"cannot load rule plugin: {what} ({origin})") from None
         found.append(validate_rule(loaded, origin))
     return found
 
