@@ -103,11 +103,13 @@ def test_allow_private_checks_the_local_url(cli, server, tmp_path):
 
 
 def test_cache_keeps_successes_not_failures(cli, server, tmp_path, monkeypatch):
-    monkeypatch.delenv("CARDLINT_CACHE_DIR")  # the default folder, by the config
+    monkeypatch.delenv("CARDLINT_CACHE_DIR")  # the default folder: the user's cache folder
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "user-cache"))
     path, remap = review(tmp_path, server.port)
     (tmp_path / ".cardlint.toml").write_text("[links]\ntimeout = 1\nretries = 1\nmax-retry-wait = 2\nexclude = ['slow', 'busy']\n")
     first = cli("--check-links", "--remap", remap, path)
-    assert (tmp_path / ".cardlint_cache" / "links.json").is_file()
+    assert (tmp_path / "user-cache" / "cardlint" / "links.json").is_file()
+    assert not (tmp_path / ".cardlint_cache").exists()
     server.clear_log()
     second = cli("--check-links", "--remap", remap, path)
     assert second.out == first.out
@@ -151,3 +153,44 @@ def test_ipv6_literal_links_are_collected_and_not_fetched(cli, tmp_path):
     path.write_text("# Notable Top 5%\n## Card\n| | |\n|--|--|\n|Title|T|\n|Github| http://[::1]:9/x |\n")
     run = cli("--check-links", "--no-cache", "--select", "CL803", path)
     assert run.out.splitlines()[0] == f"{path}:6:10: CL803 Link not checked: http://[::1]:9/x (::1 is not a public address (set allow-private to check it)) (warning)"
+
+
+def _alive_verdicts(cli, server, tmp_path, cache_text: str | None, link: str = "missing") -> tuple[int, str]:
+    """Lint a README linking one dead URL (the server answers 404) with ``cache_text`` as the link cache."""
+    cache = tmp_path / "cache"
+    cache.mkdir(exist_ok=True)
+    if cache_text is not None:
+        (cache / "links.json").write_text(cache_text)
+    path = tmp_path / "README.md"
+    path.write_text(f"# Notable Top 5%\n## Card\n| | |\n|--|--|\n|Title|T|\n|Github| https://example.test/{link} |\n")
+    remap = rf"^https://example\.test/ http://127.0.0.1:{server.port}/example.test/"
+    run = cli("--check-links", "--remap", remap, "--cache-dir", cache, "--select", "CL801", path)
+    return run.code, run.out
+
+
+@pytest.mark.parametrize(
+    "forged",
+    [
+        '{"http://127.0.0.1:PORT/example.test/missing": {"status": "ok", "checked": 9e9}}',
+        '{"http://127.0.0.1:PORT/example.test/missing": {"status": "ok", "checked": "yesterday"}}',
+        '{"http://127.0.0.1:PORT/example.test/missing": {"status": "fine", "checked": NOW}}',
+        '{"http://127.0.0.1:PORT/example.test/missing": {"status": "ok", "checked": NOW, "code": "200"}}',
+        '["not", "a", "table"]',
+    ],
+    ids=["checked-in-the-future", "checked-not-a-time", "unknown-status", "code-not-a-number", "not-a-table"],
+)
+def test_a_forged_or_damaged_link_cache_entry_is_not_believed(cli, server, tmp_path, forged):
+    text = forged.replace("PORT", str(server.port)).replace("NOW", str(time.time()))
+    code, out = _alive_verdicts(cli, server, tmp_path, text)
+    assert code == 1 and "CL801 Link is dead: https://example.test/missing (HTTP 404)" in out
+
+
+def test_a_link_cache_that_is_a_symlink_is_neither_read_nor_written_through(cli, server, tmp_path):
+    target = tmp_path / "elsewhere.json"
+    target.write_text('{"keep": "me"}')
+    (tmp_path / "cache").mkdir()
+    (tmp_path / "cache" / "links.json").symlink_to(target)
+    code, _ = _alive_verdicts(cli, server, tmp_path, None)
+    assert code == 1
+    assert target.read_text() == '{"keep": "me"}'
+    assert not (tmp_path / "cache" / "links.json").is_symlink()

@@ -56,7 +56,7 @@ def _split(values: Sequence[str]) -> list[str]:
     "--cache-dir",
     envvar="CARDLINT_CACHE_DIR",
     type=str,
-    help="Keep the link cache here [env CARDLINT_CACHE_DIR] (default: .cardlint_cache/ by the config, or by the file).",
+    help="Keep the link cache here [env CARDLINT_CACHE_DIR] (default: the user's cache folder, as ~/.cache/cardlint).",
 )
 @click.option("--list-rules", is_flag=True, help="List every rule and exit.")
 @click.option("--list-cards", is_flag=True, help="List each card's tier, score and whether it is in place.")
@@ -158,7 +158,7 @@ def run(
         if check_links or config.check_links:
             # One checker per config: verdicts and the link cache carry over from file to file.
             if id(config) not in checkers:
-                links_cache = None if no_cache else os.path.join(_cache_folder(config, cache_dir), "links.json")
+                links_cache = None if no_cache else os.path.join(_cache_folder(cache_dir), "links.json")
                 checkers[id(config)] = _link_checker(config, remap, links_cache, progress=output_format == "text")
             online = checkers[id(config)]
         if list_cards:
@@ -249,9 +249,14 @@ def _scores(config: Config) -> ScoreTable | None:
     return scores_for(config.scores, config.root)
 
 
-def _cache_folder(config: Config, cache_dir: str | None) -> str:
-    """Where the link cache lives: ``--cache-dir``, else ``.cardlint_cache/`` by the config (or the file)."""
-    return cache_dir or os.path.join(config.root or ".", ".cardlint_cache")
+def _cache_folder(cache_dir: str | None) -> str:
+    """Where the link cache lives: ``--cache-dir``, else the user's cache folder, never one inside the
+    repository that a pull request could have committed (its verdicts would be believed)."""
+    if cache_dir:
+        return cache_dir
+    from platformdirs import user_cache_dir
+
+    return user_cache_dir("cardlint", appauthor=False)
 
 
 def _link_checker(config: Config, remap: Sequence[str], links_cache: str | None, progress: bool) -> OnlineCheck:

@@ -16,6 +16,7 @@ import json
 import os
 import re
 import socket
+import stat
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -137,6 +138,25 @@ async def _host_is_public(host: str, port: int) -> bool:
     return all(_public(address) for address in addresses)
 
 
+_CACHE_LIMIT = 64 * 1024 * 1024  # bytes of link cache read at most
+
+
+def _fresh_entry(entry: object, now: float, max_age: float) -> bool:
+    """Whether a cached verdict has the shape cardlint writes and was checked in the last ``max_age`` s."""
+    if not isinstance(entry, dict) or entry.get("status") not in ("ok", "redirect"):
+        return False
+    checked = entry.get("checked")
+    if not isinstance(checked, (int, float)) or isinstance(checked, bool) or not now - max_age <= checked <= now + 60:
+        return False
+    code = entry.get("code")
+    location = entry.get("location")
+    return (
+        isinstance(entry.get("detail", ""), str)
+        and (location is None or isinstance(location, str))
+        and (code is None or (isinstance(code, int) and not isinstance(code, bool)))
+    )
+
+
 def _retry_after(value: str | None, cap: float) -> float | None:
     if not value:
         return None
@@ -161,25 +181,40 @@ class LinkChecker:
         self._hosts: dict[str, asyncio.Semaphore] = {}
 
     def _load_cache(self) -> dict[str, dict[str, Any]]:
-        if not self.cache_path or not os.path.exists(self.cache_path):
+        """The verdicts of earlier runs still young enough; a file that is not a regular one (a
+        symlink, a FIFO) or not what cardlint writes, and every entry of the wrong shape or checked
+        in the future, is ignored: a damaged or forged cache is only a slower run."""
+        if not self.cache_path:
             return {}
         try:
-            with open(self.cache_path, encoding="utf-8") as handle:
-                data = json.load(handle)
+            descriptor = os.open(self.cache_path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+        except OSError:
+            return {}
+        try:
+            if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+                return {}
+            with os.fdopen(descriptor, "rb", closefd=False) as handle:
+                raw = handle.read(_CACHE_LIMIT + 1)
+            if len(raw) > _CACHE_LIMIT:
+                return {}
+            data = json.loads(raw)
         except (OSError, ValueError):
-            return {}  # a damaged cache is only a slower run
+            return {}
+        finally:
+            os.close(descriptor)
+        if not isinstance(data, dict):
+            return {}
         now = time.time()
-        return {
-            url: entry
-            for url, entry in data.items()
-            if isinstance(entry, dict) and now - entry.get("checked", 0) <= self.settings.cache_max_age
-        }
+        return {url: entry for url, entry in data.items() if _fresh_entry(entry, now, self.settings.cache_max_age)}
 
     def _save_cache(self) -> None:
         if not self.cache_path:
             return
-        os.makedirs(os.path.dirname(self.cache_path), exist_ok=True)
-        replace_file(self.cache_path, json.dumps(self.cache).encode("utf-8"))
+        try:
+            os.makedirs(os.path.dirname(self.cache_path), exist_ok=True)
+            replace_file(self.cache_path, json.dumps(self.cache).encode("utf-8"))
+        except OSError:
+            pass  # an unwritable cache folder only makes the next run slower
 
     def check(self, links: list[Link], progress: Callable[[int], None] | None = None) -> dict[str, Verdict]:
         """Verdicts keyed by the URL as written; each distinct URL is checked once."""

@@ -135,11 +135,15 @@ def read_bytes(path: str, max_bytes: int | None = None) -> bytes:
 
 
 def replace_file(path: str, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file beside it: a reader meanwhile sees the
-    old file or the new one, never part of one. Raises OSError, the temporary file removed."""
-    temporary = f"{path}.{os.getpid()}.tmp"
+    """Write ``data`` to ``path`` through a temporary file beside it, created exclusively: a reader
+    meanwhile sees the old file or the new one, never part of one, and a symlink at ``path`` is
+    replaced, never written through. Raises OSError, the temporary file removed."""
+    import tempfile
+
+    folder, name = os.path.split(path)
+    descriptor, temporary = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=folder or ".")
     try:
-        with open(temporary, "wb") as handle:
+        with os.fdopen(descriptor, "wb") as handle:
             handle.write(data)
         os.replace(temporary, path)
     except BaseException:
