@@ -194,3 +194,118 @@ def test_a_link_cache_that_is_a_symlink_is_neither_read_nor_written_through(cli,
     assert code == 1
     assert target.read_text() == '{"keep": "me"}'
     assert not (tmp_path / "cache" / "links.json").is_symlink()
+
+
+def _card(tmp_path, *urls: str):
+    path = tmp_path / "README.md"
+    rows = "".join(f"|Github| {url} |\n" if index == 0 else f"\n- {url}\n" for index, url in enumerate(urls))
+    path.write_text(f"# Notable Top 5%\n## Card\n| | |\n|--|--|\n|Title|T|\n{rows}")
+    return path
+
+
+def test_a_bad_url_is_a_diagnostic_and_the_others_are_still_checked(cli, server, tmp_path):
+    """An out-of-range port or a legacy-numeric host used to end the whole link check."""
+    path = _card(tmp_path, "https://example.test/missing", "http://127.0.0.1:99999/", "http://1.1.1.001/")
+    remap = rf"^https://example\.test/ http://127.0.0.1:{server.port}/example.test/"
+    run = cli("--check-links", "--no-cache", "--remap", remap, "--select", "CL801", path)
+    assert run.code == 1, run.err
+    assert run.out.splitlines()[:3] == [
+        f"{path}:6:10: CL801 Link is dead: https://example.test/missing (HTTP 404)",
+        f"{path}:8:3: CL801 Link is dead: http://127.0.0.1:99999/ (not a valid URL: Port out of range 0-65535)",
+        f"{path}:10:3: CL801 Link is dead: http://1.1.1.001/ (not a valid IP address: 1.1.1.001)",
+    ]
+
+
+def test_a_name_that_does_not_resolve_is_could_not_resolve(cli, tmp_path, monkeypatch):
+    def no_such_name(host, *args, **kwargs):
+        raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+
+    monkeypatch.setattr(socket, "getaddrinfo", no_such_name)
+    path = _card(tmp_path, "https://nowhere.invalid/repo")
+    run = cli("--check-links", "--no-cache", "--select", "CL8", path)
+    assert run.out.splitlines()[0] == f"{path}:6:10: CL801 Link is dead: https://nowhere.invalid/repo (could not resolve nowhere.invalid)"
+
+
+def test_the_request_goes_to_the_address_that_was_checked(cli, server, tmp_path, monkeypatch):
+    """DNS rebinding: the name first answers with an address taken as public, then with 127.0.0.1.
+    cardlint connects to the first (nothing listens there); the private server never sees a request."""
+    import cardlint.online
+
+    real = socket.getaddrinfo
+    answers = iter(["127.0.0.2"] + ["127.0.0.1"] * 20)
+
+    def rebinding(host, port, *args, **kwargs):
+        if host in ("rebind.test", b"rebind.test"):  # httpcore asks with bytes
+            return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (next(answers), port))]
+        return real(host, port, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", rebinding)
+    monkeypatch.setattr(cardlint.online, "_public", lambda address: address == "127.0.0.2")
+    path = _card(tmp_path, f"http://rebind.test:{server.port}/secret")
+    run = cli("--check-links", "--no-cache", "--select", "CL8", path)
+    assert "CL801 Link is dead" in run.out
+    assert not [request for request, _ in server.log if request.path == "/secret"]
+
+
+def test_remap_trust_stays_with_the_server_the_remap_names(cli, server, tmp_path):
+    """A remapped URL's redirect to another private server, a remap that matched inside the query,
+    and a user@host URL are not trusted: none of them reaches the private server."""
+    other = HTTPServer(host="127.0.0.1")
+    other.expect_request("/secret").respond_with_data("secret")
+    other.start()
+    try:
+        server.expect_oneshot_request("/mirror/away").respond_with_data(
+            "", status=302, headers={"Location": f"http://127.0.0.1:{other.port}/secret"}
+        )
+        urls = [
+            "https://mirror.test/away",
+            f"http://127.0.0.1:{other.port}/secret?x=arxiv.org/abs/1",
+            f"http://arxiv.org@127.0.0.1:{other.port}/secret",
+        ]
+        path = _card(tmp_path, *urls)
+        run = cli(
+            "--check-links", "--no-cache", "--select", "CL8",
+            "--remap", rf"^https://mirror\.test/ http://127.0.0.1:{server.port}/mirror/",
+            "--remap", r"arxiv\.org/abs/ export.arxiv.org/abs/",
+            "--remap", rf"^http://arxiv\.org http://127.0.0.1:{other.port}",
+            path,
+        )
+        assert [line.split(": ", 1)[1].split(" ", 1)[0] for line in run.out.splitlines()[:3]] == ["CL803"] * 3, run.out
+        assert other.log == []
+    finally:
+        other.stop()
+
+
+def test_each_request_has_one_deadline_however_slowly_the_answer_trickles(cli, tmp_path):
+    """A server that sends its status line a byte every 0.2 s is timed out after `timeout` seconds
+    in all, not allowed to go on as long as each byte comes within the timeout."""
+    import threading
+
+    listener = socket.create_server(("127.0.0.1", 0))
+    listener.settimeout(10)
+    port = listener.getsockname()[1]
+
+    def trickle():
+        try:
+            connection, _ = listener.accept()
+        except OSError:
+            return
+        with connection:
+            for byte in b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n":
+                try:
+                    connection.sendall(bytes([byte]))
+                except OSError:
+                    return
+                time.sleep(0.2)
+
+    worker = threading.Thread(target=trickle, daemon=True)
+    worker.start()
+    (tmp_path / ".cardlint.toml").write_text("[links]\ntimeout = 1\nretries = 0\n")
+    path = _card(tmp_path, "https://slow.test/x")
+    started = time.monotonic()
+    run = cli("--check-links", "--no-cache", "--select", "CL8", "--remap", rf"^https://slow\.test/ http://127.0.0.1:{port}/", path)
+    elapsed = time.monotonic() - started
+    listener.close()
+    worker.join(timeout=10)
+    assert run.out.splitlines()[0] == f"{path}:6:10: CL801 Link is dead: https://slow.test/x (timed out after 1 s)"
+    assert elapsed < 4

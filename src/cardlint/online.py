@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import SplitResult, urljoin, urlsplit, urlunsplit
 
 from cardlint.config import LinkConfig, remap_problem
 from cardlint.errors import UsageError
@@ -100,9 +100,15 @@ def collect_links(document: Document) -> list[Link]:
 
 
 def _remap(url: str, rules: Iterable[tuple[re.Pattern[str], str]]) -> tuple[str, bool]:
+    """The URL after the first remap that matches it, and whether the remap chose its server: it
+    matched from the URL's start through its host and port (a match further on, in the path or the
+    query, or one that stops inside ``user@host``, rewrites the URL but earns it no trust)."""
     for pattern, replacement in rules:
-        if pattern.search(url):
-            return pattern.sub(replacement, url, count=1), True
+        match = pattern.search(url)
+        if match:
+            split = urlsplit(url)
+            origin_end = len(f"{split.scheme}://{split.netloc}")
+            return pattern.sub(replacement, url, count=1), match.start() == 0 and match.end() >= origin_end
     return url, False
 
 
@@ -124,18 +130,45 @@ def _public(address: str) -> bool:
     return ip.is_global and not ip.is_multicast
 
 
-async def _host_is_public(host: str, port: int) -> bool:
+# Looks like an IPv4 literal (digits, dots, hex): resolvers read "1.1.1.001" or "0177.1" in legacy
+# ways, so such a host must be a plain address or it is refused.
+_NUMERIC_HOST = re.compile(r"^(?:0x[0-9a-f]*|[0-9]+)(?:\.(?:0x[0-9a-f]*|[0-9]*))*$", re.IGNORECASE)
+
+
+async def _resolve(host: str, port: int) -> list[str] | Verdict:
+    """The addresses ``host`` stands for, or why it stands for none."""
+    literal = host.strip("[]")
+    try:
+        return [str(ipaddress.ip_address(literal))]
+    except ValueError:
+        if _NUMERIC_HOST.match(literal):
+            return Verdict("dead", f"not a valid IP address: {host}")
+    try:
+        infos = await asyncio.get_running_loop().getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except (OSError, UnicodeError):
+        return Verdict("dead", f"could not resolve {host}")
+    addresses = [str(info[4][0]) for info in infos]
+    return addresses or Verdict("dead", f"could not resolve {host}")
+
+
+def _pinned(parts: SplitResult, address: str) -> tuple[str, dict[str, str], dict[str, str]]:
+    """The request for ``parts`` sent to ``address``, the one that was checked: its URL, the Host
+    header, and the TLS server name (so the certificate is still checked against the host)."""
+    host = f"[{address}]" if ":" in address else address
+    netloc = host if parts.port is None else f"{host}:{parts.port}"
+    url = urlunsplit((parts.scheme, netloc, parts.path or "/", parts.query, ""))
+    assert parts.hostname is not None
+    named = not _is_address(parts.hostname)
+    extensions = {"sni_hostname": parts.hostname} if parts.scheme == "https" and named else {}
+    return url, {"Host": parts.netloc}, extensions
+
+
+def _is_address(host: str) -> bool:
     try:
         ipaddress.ip_address(host.strip("[]"))
-        addresses = [host.strip("[]")]
     except ValueError:
-        loop = asyncio.get_running_loop()
-        try:
-            infos = await loop.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-        except OSError:
-            return True  # unresolvable: let the request fail as a dead link, not as "private"
-        addresses = [str(info[4][0]) for info in infos]
-    return all(_public(address) for address in addresses)
+        return False
+    return True
 
 
 _CACHE_LIMIT = 64 * 1024 * 1024  # bytes of link cache read at most
@@ -237,7 +270,10 @@ class LinkChecker:
 
             async def one(url: str) -> tuple[str, Verdict]:
                 async with limit:
-                    verdict = await self._check(client, url, url in images)
+                    try:
+                        verdict = await self._check(client, url, url in images)
+                    except Exception as exc:  # one strange URL must not end the check of the others
+                        verdict = Verdict("dead", f"{type(exc).__name__}: {exc}")
                 if progress is not None:
                     progress(1)
                 return url, verdict
@@ -253,7 +289,7 @@ class LinkChecker:
         cached = self.cache.get(key)
         if cached is not None:
             return Verdict(cached["status"], cached.get("detail", ""), cached.get("location"), cached.get("code"))
-        verdict = await self._follow(client, url, image, trusted=remapped or self.settings.allow_private)
+        verdict = await self._follow(client, url, image, remapped)
         if verdict.status in ("ok", "redirect"):
             self.cache[key] = {
                 "status": verdict.status,
@@ -264,20 +300,37 @@ class LinkChecker:
             }
         return verdict
 
-    async def _follow(self, client: httpx.AsyncClient, url: str, image: bool, trusted: bool) -> Verdict:
+    async def _follow(self, client: httpx.AsyncClient, url: str, image: bool, remapped: bool) -> Verdict:
+        """Request ``url`` and the redirects it leads to. Only the server a remap points to (its
+        scheme, host and port) is trusted to be private: the user wrote the remap; a redirect to
+        any other server is checked like any other URL."""
         seen: set[str] = set()
+        trusted_origin: tuple[str, str, int | None] | None = None
         moved = False  # the URL as written answered with a permanent redirect
         current = url
         for hop in range(MAX_REDIRECTS + 1):
             parts = urlsplit(current)
+            try:
+                port = parts.port
+            except ValueError as exc:
+                return Verdict("dead", f"not a valid URL: {exc}")
             if parts.scheme not in ("http", "https") or not parts.hostname:
                 return Verdict("skipped", f"not an http(s) URL: {current}")
-            if not trusted and not await _host_is_public(parts.hostname, parts.port or 443):
+            if parts.username is not None or parts.password is not None:
+                return Verdict("skipped", "the URL names a user (user@host): not fetched")
+            addresses = await _resolve(parts.hostname, port or (443 if parts.scheme == "https" else 80))
+            if isinstance(addresses, Verdict):
+                return addresses
+            origin = (parts.scheme, parts.hostname, port)
+            if hop == 0 and remapped:
+                trusted_origin = origin
+            trusted = self.settings.allow_private or origin == trusted_origin
+            if not trusted and not all(_public(address) for address in addresses):
                 return Verdict("skipped", f"{parts.hostname} is not a public address (set allow-private to check it)")
             if current in seen:
                 return Verdict("dead", f"redirect loop at {current}")
             seen.add(current)
-            response = await self._request(client, current)
+            response = await self._request(client, parts, addresses[0])
             if isinstance(response, Verdict):
                 return response
             status, headers = response
@@ -296,19 +349,26 @@ class LinkChecker:
             return Verdict("ok", f"HTTP {status}", code=status)
         return Verdict("dead", f"more than {MAX_REDIRECTS} redirects")
 
-    async def _request(self, client: httpx.AsyncClient, url: str) -> tuple[int, dict[str, str]] | Verdict:
+    async def _request(
+        self, client: httpx.AsyncClient, parts: SplitResult, address: str
+    ) -> tuple[int, dict[str, str]] | Verdict:
+        """Ask ``address`` (the address that was checked, not a second lookup) for the URL, within
+        one deadline for the whole answer's head however slowly it trickles in."""
         import httpx
 
-        host = urlsplit(url).hostname or ""
-        per_host = self._hosts.setdefault(host, asyncio.Semaphore(self.settings.per_host))
+        url, host_header, extensions = _pinned(parts, address)
+        per_host = self._hosts.setdefault(parts.hostname or "", asyncio.Semaphore(self.settings.per_host))
         attempt = 0
         method = "HEAD"
+
+        async def ask() -> tuple[int, dict[str, str]]:
+            async with per_host, client.stream(method, url, headers=host_header, extensions=extensions) as response:
+                return response.status_code, {k.lower(): v for k, v in response.headers.items()}
+
         while True:
             try:
-                async with per_host, client.stream(method, url) as response:
-                    status = response.status_code
-                    headers = {k.lower(): v for k, v in response.headers.items()}
-            except httpx.TimeoutException:
+                status, headers = await asyncio.wait_for(ask(), self.settings.timeout)
+            except (httpx.TimeoutException, asyncio.TimeoutError):
                 problem = f"timed out after {self.settings.timeout:g} s"
             except httpx.HTTPError as exc:
                 problem = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
