@@ -1,0 +1,85 @@
+"""600 damaged copies of the bundled example: --fix --unsafe-fixes loses no word, leaves every line it
+does not mean to change as it was (its ending included) and settles in one run.
+
+The damage is what contributors do by hand: lines deleted, duplicated and swapped, a stray pipe or tab,
+and line endings that differ from line to line. The variants are drawn from a fixed seed, so a failure
+names a variant that can be rebuilt.
+"""
+
+from __future__ import annotations
+
+import difflib
+import random
+import re
+from collections import Counter
+
+import pytest
+
+from cardlint.config import Config
+from cardlint.fix import FixRefused, fix_source
+from cardlint.rules import BUILTIN_RULES
+from cardlint.source import Source
+from conftest import SEED
+
+RULES = [rule for rule in BUILTIN_RULES if not rule.code.startswith("CL8")]
+LINES = SEED.read_text(encoding="utf-8").split("\n")[:-1]
+VARIANTS = 600
+BATCHES = 12
+_WORD = re.compile(r"\w+")
+_LINE = re.compile(r"([^\r\n]*)(\r\n|\n|\r|$)")
+
+
+def damaged(seed: int) -> str:
+    chance = random.Random(seed)
+    lines = list(LINES)
+    for _ in range(chance.randint(1, 6)):
+        index = chance.randrange(len(lines))
+        kind = chance.choice(["delete", "duplicate", "swap", "pipe", "tab"])
+        if kind == "delete" and len(lines) > 1:
+            del lines[index]
+        elif kind == "duplicate":
+            lines.insert(index, lines[index])
+        elif kind == "swap" and index + 1 < len(lines):
+            lines[index], lines[index + 1] = lines[index + 1], lines[index]
+        elif kind in ("pipe", "tab"):
+            at = chance.randint(0, len(lines[index]))
+            lines[index] = lines[index][:at] + ("|" if kind == "pipe" else "\t") + lines[index][at:]
+    mixed = chance.random() < 0.7
+    endings = [chance.choice(["\n", "\r\n"]) if mixed else "\n" for _ in lines]
+    return "".join(line + ending for line, ending in zip(lines, endings))
+
+
+def lines_with_endings(text: str) -> list[tuple[str, str]]:
+    return [(m.group(1), m.group(2)) for m in _LINE.finditer(text) if m.group(0)]
+
+
+def endings_changed(before: str, after: str) -> list[str]:
+    """Lines the fixes left as they were (same text, in the same order around them) whose ending
+    changed. (A last line without an ending may gain one when a fix adds lines after it. Blank lines
+    are left out: a diff cannot tell a kept blank line from one a fix inserted next to it.)"""
+    old, new = lines_with_endings(before), lines_with_endings(after)
+    matcher = difflib.SequenceMatcher(None, [text for text, _ in old], [text for text, _ in new], autojunk=False)
+    changed = []
+    for tag, first, last, other_first, other_last in matcher.get_opcodes():
+        if tag != "equal":
+            continue
+        for (text, ending), (_, now) in zip(old[first:last], new[other_first:other_last]):
+            if ending and now != ending and text.strip():
+                changed.append(text)
+    return changed
+
+
+@pytest.mark.parametrize("batch", range(BATCHES))
+def test_damaged_variants_fix_without_loss(batch):
+    for seed in range(batch, VARIANTS, BATCHES):
+        text = damaged(seed)
+        source = Source.from_text(text, str(SEED))
+        try:
+            outcome = fix_source(source, Config(), RULES, unsafe=True)
+        except FixRefused:
+            continue  # refusing is always allowed: nothing is written
+        lost = Counter(_WORD.findall(text)) - Counter(_WORD.findall(outcome.text)) - outcome.rewritten
+        assert not lost, (seed, lost)
+        assert endings_changed(text, outcome.text) == [], seed
+        again = fix_source(Source.from_text(outcome.text, str(SEED)), Config(), RULES, unsafe=True)
+        assert again.text == outcome.text, seed
