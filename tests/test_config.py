@@ -193,3 +193,23 @@ def test_inline_disable_next_line_targets_one_line(cli, folder):
 def test_directives_inside_code_are_ignored(cli, folder):
     path = broken(folder, **{"# Notable Top 5%": "```\n<!-- cardlint-disable-file -->\n```\n# Notable Top 5%"})
     assert codes(cli(path)) == ["CL208"]
+
+
+@pytest.mark.parametrize(
+    "body, message",
+    [
+        ('template-heading = "Templat"\n', "config key 'template-heading': no card is headed 'Templat'"),
+        (
+            '[link-rows]\ngithub = "Code"\n',
+            "config key 'link-rows.github': the template has no row 'Code' "
+            "(its rows: Title, Paper Link, OpenReview, Institute, Authors, Github)",
+        ),
+    ],
+)
+def test_settings_this_readme_cannot_honour_are_errors(cli, folder, body, message):
+    """A misspelt template heading used to fall back to the built-in template, and a link row the
+    template lacks to check nothing, both silently."""
+    path = broken(folder)
+    (folder / ".cardlint.toml").write_text(body)
+    run = cli(path)
+    assert (run.code, run.out, run.err) == (2, "", f"Error: {message} ({path})\n")

@@ -45,6 +45,7 @@ def lint_source(
     """Check one source. ``online``, when given, checks the document's links (the only network use)."""
     document = parse(source, config.tiers, config.template_heading)
     template = Template.for_document(document)
+    _check_settings(config, document, template, source.path)
     ctx = Context(source.path, source, document, template, config, scores)
     if online is not None:
         ctx.links = online(document)
@@ -68,3 +69,17 @@ def lint_source(
             f"rule {kind.code} ({kind.__module__}.{kind.__qualname__}) failed: {type(exc).__name__}: {exc} ({where})"
         ) from None
     return LintResult(document, template, decide(found, document, config), ctx)
+
+
+_DEFAULTS = Config()
+
+
+def _check_settings(config: Config, document: Document, template: Template, path: str) -> None:
+    """Settings the user chose that this README cannot honour are an error, not a silent fallback:
+    a template heading no card has, a link row the template has no row for."""
+    if config.template_heading != _DEFAULTS.template_heading and document.template_card is None:
+        raise UsageError(f"config key 'template-heading': no card is headed '{config.template_heading}' ({path})")
+    for role, key in config.link_rows.items():
+        if _DEFAULTS.link_rows.get(role) != key and key not in template.row_keys:
+            rows = ", ".join(template.row_keys)
+            raise UsageError(f"config key 'link-rows.{role}': the template has no row '{key}' (its rows: {rows}) ({path})")
