@@ -78,6 +78,8 @@ def test_explicit_config(cli, folder):
         ('ignore = [""]\n', "config key 'ignore': an empty selector would match every rule"),
         ('select = ["CL2", " "]\n', "config key 'select': an empty selector would match every rule"),
         ("max-file-size = -1\n", "config key 'max-file-size': must be a positive number of bytes"),
+        ('tiers = ["Poster", ""]\n', "config key 'tiers': a tier name must not be empty"),
+        ('tiers = ["Poster", "Poster"]\n', "config key 'tiers': a tier is named twice"),
         ("[links]\nconcurrency = 0\n", "config key 'links.concurrency': must be at least 1"),
         ("[links]\nper-host = -1\n", "config key 'links.per-host': must be at least 1"),
         ("[links]\ntimeout = 0\n", "config key 'links.timeout': must be a positive number of seconds"),

@@ -309,3 +309,11 @@ def test_each_request_has_one_deadline_however_slowly_the_answer_trickles(cli, t
     worker.join(timeout=10)
     assert run.out.splitlines()[0] == f"{path}:6:10: CL801 Link is dead: https://slow.test/x (timed out after 1 s)"
     assert elapsed < 4
+
+
+def test_a_remap_whose_replacement_names_a_missing_group_is_one_line(cli, tmp_path):
+    path = tmp_path / "README.md"
+    path.write_text("# x\n")
+    run = cli("--check-links", "--remap", r"^http \g<9>", path)
+    assert (run.code, run.out) == (2, "")
+    assert run.err == "Error: remap '^http \\g<9>' is not a valid regex and replacement: invalid group reference 9 at position 3 (remap)\n"

@@ -171,6 +171,12 @@ def _value_problem(config: Config) -> tuple[str, str] | None:
         return "severity", "an empty selector would match every rule"
     if not config.template_heading.strip():
         return "template-heading", "must not be empty"
+    # An empty list is a list without tiers (CL101, CL102 and CL701 are then silent); an empty or
+    # repeated name is a mistake.
+    if any(not tier.strip() for tier in config.tiers):
+        return "tiers", "a tier name must not be empty"
+    if len(set(config.tiers)) != len(config.tiers):
+        return "tiers", "a tier is named twice"
     if config.max_file_size <= 0:
         return "max-file-size", "must be a positive number of bytes"
     links = config.links
