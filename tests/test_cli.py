@@ -243,3 +243,93 @@ def test_markdown_without_cards_is_not_a_review(cli, tmp_path):
     path.write_text("# Contributing\n\nText.\n\n# Code of conduct\n\n# Poster\n\nMore.\n")
     run = cli(path)
     assert (run.code, run.out) == (0, "All checks passed!\n")
+
+
+# The conventions a ruff or markdownlint user expects (issue 18, item 3).
+
+
+def test_exit_zero_and_quiet(cli):
+    run = cli("--exit-zero", "-q", SEED)
+    assert run.code == 0
+    lines = run.out.splitlines()
+    assert len(lines) == 12 and all(": CL" in line for line in lines)  # no summary
+    assert cli("--exit-zero", SEED).out.splitlines()[-3] == "Found 8 errors and 4 warnings."
+    assert cli("--exit-zero", "missing.md").code == 2  # bad input still fails
+
+
+def test_fix_star_marks_safe_fixes_only(cli):
+    lines = cli(SEED).out.splitlines()
+    assert f"{SEED}:61:1: CL301 Card 'Sampling is as easy as learning the score' has none of the template's fields: " in lines[3]
+    assert sum("[*]" in line for line in lines[:-3]) == 7
+    assert lines[-2] == "[*] 7 fixable with `cardlint --fix`."
+    unsafe = cli("--unsafe-fixes", SEED).out.splitlines()
+    assert sum("[*]" in line for line in unsafe[:-2]) == 8 and unsafe[-1] == "[*] 8 fixable with `cardlint --fix --unsafe-fixes`."
+
+
+@pytest.mark.parametrize(
+    "args, env, coloured",
+    [
+        (("--color", "always"), {}, True),
+        (("--color", "never"), {"FORCE_COLOR": "1"}, False),
+        ((), {"FORCE_COLOR": "1"}, True),
+        ((), {"FORCE_COLOR": "1", "NO_COLOR": "1"}, False),
+        ((), {}, False),  # not a terminal
+    ],
+)
+def test_colour_follows_the_flag_then_no_color_and_force_color(cli, monkeypatch, args, env, coloured):
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    monkeypatch.delenv("FORCE_COLOR", raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    run = cli(*args, "--select", "CL405", SEED)
+    assert ("\x1b[" in run.out) is coloured
+
+
+def test_version_short_flag(cli):
+    assert cli("-V").out == cli("--version").out == "cardlint, version 0.1.0\n"
+
+
+def test_statistics_as_json(cli):
+    run = cli("--statistics", "--output-format", "json", SEED)
+    assert run.code == 1
+    assert json.loads(run.out) == [
+        {"code": "CL208", "name": "row-pipes", "count": 4, "fixable": 4},
+        {"code": "CL504", "name": "image-alt", "count": 4, "fixable": 0},
+        {"code": "CL207", "name": "row-key-spelling", "count": 1, "fixable": 1},
+        {"code": "CL301", "name": "missing-field", "count": 1, "fixable": 0},
+        {"code": "CL404", "name": "openreview-link", "count": 1, "fixable": 1},
+        {"code": "CL405", "name": "arxiv-link", "count": 1, "fixable": 1},
+    ]
+    run = cli("--statistics", "--output-format", "sarif", SEED)
+    assert (run.code, run.err) == (2, "Error: --statistics is printed as text or json, not sarif (--output-format)\n")
+
+
+def test_codes_and_names_in_any_case(cli):
+    upper = cli("--select", "CL208", SEED).out
+    assert cli("--select", "cl208", SEED).out == upper == cli("--select", "ROW-PIPES", SEED).out
+    assert cli("--explain", "cl208").out == cli("--explain", "CL208").out
+    assert cli("--explain", "Row-Pipes").code == 0
+
+
+def test_diff_headers_name_the_path_as_given(cli, tmp_path):
+    shutil.copytree(SEED_DIR, tmp_path / "review")
+    path = tmp_path / "review" / "README.md"
+    lines = cli("--diff", path).out.splitlines()
+    assert lines[:2] == [f"--- {path}", f"+++ {path}"]
+
+
+def test_options_without_effect_are_said(cli, tmp_path):
+    run = cli("--remap", "^a b", "--select", "CL801", SEED)
+    assert run.err.splitlines() == [
+        "warning: --remap has no effect without --check-links (or check-links = true)",
+        "warning: 'CL801' selects rules that only report with --check-links",
+    ]
+    assert run.out == "All checks passed!\n"
+
+
+def test_shell_completion_as_documented(tmp_path):
+    """The README's recipe: `_CARDLINT_COMPLETE=bash_source cardlint` prints a bash completion script."""
+    env = {**os.environ, "_CARDLINT_COMPLETE": "bash_source"}
+    result = subprocess.run([sys.executable, "-m", "cardlint"], capture_output=True, text=True, env=env, check=False)
+    assert result.returncode == 0, result.stderr
+    assert "_cardlint_completion" in result.stdout

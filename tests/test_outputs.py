@@ -82,7 +82,7 @@ def test_statistics(cli):
         "    4  CL208  row-pipes  [*]",
         "    4  CL504  image-alt",
         "    1  CL207  row-key-spelling  [*]",
-        "    1  CL301  missing-field  [*]",
+        "    1  CL301  missing-field",
         "    1  CL404  openreview-link  [*]",
         "    1  CL405  arxiv-link  [*]",
     ]

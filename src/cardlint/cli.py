@@ -43,7 +43,16 @@ def _split(values: Sequence[str]) -> list[str]:
 @click.option("--fix", is_flag=True, help="Apply safe fixes and write the files.")
 @click.option("--unsafe-fixes", is_flag=True, help="With --fix or --diff, apply unsafe fixes too.")
 @click.option("--diff", is_flag=True, help="Print the fixes as a unified diff; write nothing.")
-@click.option("--statistics", is_flag=True, help="Print a count per rule instead of each diagnostic.")
+@click.option("--statistics", is_flag=True, help="Print a count per rule instead of each diagnostic (text or json).")
+@click.option("--exit-zero", is_flag=True, help="Exit 0 even when errors remain (bad input still exits 2).")
+@click.option("-q", "--quiet", is_flag=True, help="Print the diagnostics only: no summary, no tally of fixes.")
+@click.option(
+    "--color",
+    type=click.Choice(["auto", "always", "never"]),
+    default="auto",
+    show_default=True,
+    help="Colour the text output; auto: on a terminal, unless NO_COLOR is set (FORCE_COLOR forces it).",
+)
 @click.option(
     "--show-source/--no-show-source",
     default=None,
@@ -61,7 +70,7 @@ def _split(values: Sequence[str]) -> list[str]:
 @click.option("--list-rules", is_flag=True, help="List every rule and exit.")
 @click.option("--list-cards", is_flag=True, help="List each card's tier, score and whether it is in place.")
 @click.option("--explain", metavar="CODE", help="Print a rule's documentation and exit.")
-@click.version_option(__version__, prog_name="cardlint")
+@click.version_option(__version__, "-V", "--version", prog_name="cardlint")
 def command(**options: object) -> None:
     """Check paper cards in review READMEs against their template."""
     raise SystemExit(run(**options))  # type: ignore[arg-type]
@@ -103,6 +112,9 @@ def run(
     unsafe_fixes: bool,
     diff: bool,
     statistics: bool,
+    exit_zero: bool,
+    quiet: bool,
+    color: str,
     show_source: bool | None,
     check_links: bool,
     remap: tuple[str, ...],
@@ -123,13 +135,15 @@ def run(
     if explain is not None:
         from cardlint.docs import rule_page
 
-        match = [r for r in rules if explain in (r.code, r.name)]
+        match = [r for r in rules if explain.upper() == r.code or explain.lower() == r.name]
         if not match:
             raise UsageError(f"unknown rule '{explain}' (--explain)")
         click.echo(rule_page(match[0]), nl=False)
         return EXIT_OK
     if not paths:
         raise UsageError("no file given (usage: cardlint [OPTIONS] PATH...)")
+    if statistics and output_format not in ("text", "json"):
+        raise UsageError(f"--statistics is printed as text or json, not {output_format} (--output-format)")
     configs: dict[str, Settings] = {}
     sources: dict[str, Source] = {}
     reports: list[Diagnostic] = []
@@ -146,6 +160,8 @@ def run(
         except UsageError as exc:
             click.echo(f"Error: {exc}", err=True)
             unread += 1
+    links_on = check_links or any(config.check_links for config, _, _ in configs.values())
+    _warn_about_options_without_effect(rules, links_on, remap, select, extend_select)
     if not sources:
         return EXIT_ERROR
     if unread and (fix or diff):
@@ -190,12 +206,12 @@ def run(
         return EXIT_ERROR if unread else EXIT_OK
     if diff:
         return EXIT_FOUND if changed_any or refused else EXIT_OK
-    if fix and fixed_total:
+    if fix and fixed_total and not quiet:
         details = ", ".join(f"{code} ×{count}" for code, count in sorted(fixed_total.items()))
         total = sum(fixed_total.values())
         # Machine-readable output stays parseable: the tally goes to stderr there.
         click.echo(f"Fixed {total} problem{'s' if total != 1 else ''} ({details}).", err=output_format != "text")
-    if output_format == "json":
+    if output_format == "json" and not statistics:
         click.echo(render_json(reports), nl=False)
     elif output_format == "github":
         click.echo(render_github(reports), nl=False)
@@ -204,19 +220,46 @@ def run(
 
         click.echo(render_sarif(reports, rules), nl=False)
     elif statistics:
-        click.echo(render_statistics(reports), nl=False)
+        click.echo(render_statistics(reports, unsafe_fixes, as_json=output_format == "json"), nl=False)
     else:
-        terminal = sys.stdout.isatty()
-        excerpts = terminal if show_source is None else show_source
+        styled = _colour(color)
+        excerpts = sys.stdout.isatty() if show_source is None else show_source
         # After --fix the file on disk is the fixed text: excerpts show it, as the positions do.
         shown: dict[str, Sequence[str]] | None = None
         if excerpts:
             shown = {path: Source.read(path).lines if fix else source.lines for path, source in sources.items()}
-        click.echo(render_text(reports, unsafe_fixes, shown, styled=terminal), nl=False)
+        click.echo(render_text(reports, unsafe_fixes, shown, styled=styled, quiet=quiet), nl=False, color=styled)
     if unread:
         return EXIT_ERROR
     failed = refused or any(d.severity is Severity.ERROR for d in reports)
-    return EXIT_FOUND if failed else EXIT_OK
+    return EXIT_FOUND if failed and not exit_zero else EXIT_OK
+
+
+def _colour(choice: str) -> bool:
+    """Whether text output is coloured: --color, else NO_COLOR / FORCE_COLOR (no-color.org), else a terminal."""
+    if choice != "auto":
+        return choice == "always"
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    return sys.stdout.isatty()
+
+
+def _warn_about_options_without_effect(
+    rules: Sequence[type[Rule]], check_links: bool, remap: Sequence[str], select: Sequence[str], extend_select: Sequence[str]
+) -> None:
+    """Say so when an option cannot do anything in this run (a config may still turn links on)."""
+    from cardlint.decide import selects
+
+    if check_links:
+        return
+    if remap:
+        click.echo("warning: --remap has no effect without --check-links (or check-links = true)", err=True)
+    for selector in _split(select) + _split(extend_select):
+        chosen = [rule for rule in rules if selects(selector, rule.code, rule.name)]
+        if chosen and all(rule.code.startswith("CL8") for rule in chosen):
+            click.echo(f"warning: '{selector}' selects rules that only report with --check-links", err=True)
 
 
 Settings = tuple[Config, "ScoreTable | None", "list[type[Rule]]"]
@@ -301,9 +344,7 @@ def _print_cards(path: str, result: LintResult, output_format: str) -> None:
 def _unified_diff(path: str, before: str, after: str) -> str:
     import difflib
 
-    lines = difflib.unified_diff(
-        before.splitlines(keepends=True), after.splitlines(keepends=True), f"a/{path}", f"b/{path}"
-    )
+    lines = difflib.unified_diff(before.splitlines(keepends=True), after.splitlines(keepends=True), path, path)
     return "".join(line if line.endswith(("\n", "\r")) else line + "\n" for line in lines)
 
 

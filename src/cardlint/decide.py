@@ -17,8 +17,14 @@ _DIRECTIVE = re.compile(
 )
 
 
+def selects(selector: str, code: str, name: str) -> bool:
+    """Whether ``selector`` (ALL, a code, a code prefix or a rule name, in any case) names a rule."""
+    upper = selector.upper()
+    return upper == "ALL" or code.upper().startswith(upper) or selector.lower() == name
+
+
 def _matches(selector: str, rule: type[Rule]) -> bool:
-    return selector == "ALL" or rule.code.startswith(selector) or selector == rule.name
+    return selects(selector, rule.code, rule.name)
 
 
 def check_selectors(selectors: Iterable[str], rules: Sequence[type[Rule]], where: str) -> None:
@@ -58,9 +64,7 @@ class Directive:
     selectors: tuple[str, ...]  # empty: every rule
 
     def covers(self, code: str, name: str) -> bool:
-        return not self.selectors or any(
-            s == "ALL" or code.startswith(s) or s == name for s in self.selectors
-        )
+        return not self.selectors or any(selects(s, code, name) for s in self.selectors)
 
 
 def directives(document: Document) -> list[Directive]:
@@ -103,7 +107,7 @@ def decide(diagnostics: Iterable[Diagnostic], document: Document, config: Config
         if found and suppressed(diagnostic, found):
             continue
         for selector, severity in overrides.items():
-            if diagnostic.code.startswith(selector) or selector in (diagnostic.name, "ALL"):
+            if selects(selector, diagnostic.code, diagnostic.name):
                 diagnostic = replace(diagnostic, severity=Severity(severity))
         kept.append(diagnostic)
     kept.sort(key=Diagnostic.sort_key)

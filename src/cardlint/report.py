@@ -17,8 +17,14 @@ def printable(text: str) -> str:
     return text.translate(_CONTROL)
 
 
-def text_line(diagnostic: Diagnostic, styled: bool = False) -> str:
-    marker = " [*]" if diagnostic.fixable else ""
+def fixable_now(diagnostic: Diagnostic, unsafe_fixes: bool) -> bool:
+    """Whether ``--fix`` (with ``--unsafe-fixes`` when given) would mend it: what ``[*]`` marks."""
+    fix = diagnostic.fix
+    return fix is not None and (fix.safety is FixSafety.SAFE or unsafe_fixes)
+
+
+def text_line(diagnostic: Diagnostic, styled: bool = False, unsafe_fixes: bool = False) -> str:
+    marker = " [*]" if fixable_now(diagnostic, unsafe_fixes) else ""
     level = " (warning)" if diagnostic.severity is Severity.WARNING else ""
     where = f"{diagnostic.path}:{diagnostic.line}:{diagnostic.column}:"
     code = diagnostic.code
@@ -81,15 +87,17 @@ def render_text(
     unsafe_fixes: bool = False,
     sources: dict[str, Sequence[str]] | None = None,
     styled: bool = False,
+    quiet: bool = False,
 ) -> str:
-    """One line per diagnostic (with ``sources``, an excerpt under each), then the summary."""
+    """One line per diagnostic (with ``sources``, an excerpt under each), then the summary (unless ``quiet``)."""
     lines = []
     for diagnostic in diagnostics:
-        lines.append(text_line(diagnostic, styled))
+        lines.append(text_line(diagnostic, styled, unsafe_fixes))
         if sources is not None and diagnostic.path in sources:
             lines.extend(source_excerpt(diagnostic, sources[diagnostic.path], styled))
-    lines.append(summary(diagnostics, unsafe_fixes))
-    return "\n".join(lines) + "\n"
+    if not quiet:
+        lines.append(summary(diagnostics, unsafe_fixes))
+    return "".join(line + "\n" for line in lines)
 
 
 def _escape_data(text: str) -> str:
@@ -131,11 +139,22 @@ def render_json(diagnostics: Sequence[Diagnostic]) -> str:
     return f"[\n{objects}\n]\n"
 
 
-def render_statistics(diagnostics: Sequence[Diagnostic]) -> str:
+def statistics(diagnostics: Sequence[Diagnostic], unsafe_fixes: bool = False) -> list[dict[str, object]]:
+    """A count per rule, most frequent first: ``{code, name, count, fixable}`` (fixable: how many
+    ``--fix`` would mend)."""
     counts = Counter((d.code, d.name) for d in diagnostics)
-    fixable = Counter(d.code for d in diagnostics if d.fixable)
-    lines = [
-        f"{count:>5}  {code}  {name}{'  [*]' if fixable[code] else ''}"
+    fixable = Counter(d.code for d in diagnostics if fixable_now(d, unsafe_fixes))
+    return [
+        {"code": code, "name": name, "count": count, "fixable": fixable[code]}
         for (code, name), count in sorted(counts.items(), key=lambda item: (-item[1], item[0]))
     ]
-    return "\n".join(lines) + ("\n" if lines else "")
+
+
+def render_statistics(diagnostics: Sequence[Diagnostic], unsafe_fixes: bool = False, as_json: bool = False) -> str:
+    rows = statistics(diagnostics, unsafe_fixes)
+    if as_json:
+        import json
+
+        return json.dumps(rows, indent=2) + "\n"
+    lines = [f"{row['count']:>5}  {row['code']}  {row['name']}{'  [*]' if row['fixable'] else ''}" for row in rows]
+    return "".join(line + "\n" for line in lines)
