@@ -70,7 +70,10 @@ def test_explicit_config(cli, folder):
 @pytest.mark.parametrize(
     "body, message",
     [
-        ('selct = ["CL2"]\n', "config key 'selct': unknown key"),
+        ('selct = ["CL2"]\n', "config key 'selct': unknown key; did you mean 'select'?"),
+        ('ignor = ["CL2"]\n', "config key 'ignor': unknown key; did you mean 'ignore'?"),
+        ("[links]\ntimout = 3\n", "config key 'links.timout': unknown key; did you mean 'timeout'?"),
+        ("colour = 1\n", "config key 'colour': unknown key"),
         ('tiers = "Poster"\n', "config key 'tiers': input should be a valid list"),
         ('severity = { CL208 = "fatal" }\n', "config key 'severity.CL208': input should be 'error' or 'warning'"),
         ('required-rows = [1]\n', "config key 'required-rows.0': input should be a valid string"),
@@ -215,3 +218,13 @@ def test_settings_this_readme_cannot_honour_are_errors(cli, folder, body, messag
     (folder / ".cardlint.toml").write_text(body)
     run = cli(path)
     assert (run.code, run.out, run.err) == (2, "", f"Error: {message} ({path})\n")
+
+
+def test_explicit_config_may_keep_its_settings_under_tool_cardlint(cli, folder):
+    """`--config alt.toml` holding a [tool.cardlint] table (a copy of pyproject's) used to fail with
+    "unknown key 'tool'"."""
+    path = broken(folder)
+    other = folder / "alt.toml"
+    other.write_text('[tool.cardlint]\nignore = ["CL208"]\n')
+    assert cli("--config", other, path).code == 0
+    assert cli(path).code == 1

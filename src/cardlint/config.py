@@ -114,8 +114,10 @@ def load_config(path: str) -> Config:
         raise UsageError(f"config is not valid UTF-8 ({path})") from None
     except tomllib.TOMLDecodeError as exc:
         raise UsageError(f"invalid TOML: {exc} ({path})") from None
-    if os.path.basename(path) == "pyproject.toml":
-        table = table.get("tool", {}).get("cardlint", {})
+    # pyproject.toml keeps its settings under [tool.cardlint]; so may a file named by --config.
+    tool = table.get("tool")
+    if os.path.basename(path) == "pyproject.toml" or (isinstance(tool, dict) and "cardlint" in tool):
+        table = tool.get("cardlint", {}) if isinstance(tool, dict) else {}
         if not isinstance(table, dict):
             raise UsageError(f"[tool.cardlint] must be a table ({path})")
     return config_from_mapping(table, path)
@@ -147,7 +149,7 @@ def config_from_mapping(table: dict[str, Any], path: str) -> Config:
             location[0] = spelled.get(location[0], location[0])
         key = ".".join(location) or "<root>"
         if error["type"] in ("extra_forbidden", "unexpected_keyword_argument"):
-            problem = "unknown key"
+            problem = "unknown key" + _did_you_mean(location)
         else:
             problem = error["msg"][0].lower() + error["msg"][1:]
         raise UsageError(f"config key '{key}': {problem} ({path})") from None
@@ -158,6 +160,20 @@ def config_from_mapping(table: dict[str, Any], path: str) -> Config:
             name = spelled.get(name.replace("-", "_"), name)
         raise UsageError(f"config key '{name}': {why} ({path})")
     return replace(config, root=os.path.dirname(path) or ".")
+
+
+def _did_you_mean(location: list[str]) -> str:
+    """"; did you mean 'ignore'?" for a misspelt key (kebab-case, as the README writes them), or ""."""
+    from dataclasses import fields
+
+    from cardlint.template import suggest
+
+    owner = LinkConfig if len(location) == 2 and location[0] == "links" else Config if len(location) == 1 else None
+    if owner is None:
+        return ""
+    names = tuple(field.name.replace("_", "-") for field in fields(owner) if field.name != "root")
+    guess = suggest(location[-1].replace("_", "-"), names)
+    return f"; did you mean '{guess}'?" if guess else ""
 
 
 def _value_problem(config: Config) -> tuple[str, str] | None:
