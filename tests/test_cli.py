@@ -333,3 +333,15 @@ def test_shell_completion_as_documented(tmp_path):
     result = subprocess.run([sys.executable, "-m", "cardlint"], capture_output=True, text=True, env=env, check=False)
     assert result.returncode == 0, result.stderr
     assert "_cardlint_completion" in result.stdout
+
+
+def test_commands_are_listed_and_check_is_the_default(cli):
+    """`cardlint --help` names every command; `cardlint check` is `cardlint`; `cardlint rule` is --explain."""
+    help_text = cli("--help").out
+    for command in ("cardlint [check] PATH...", "cardlint new PATH", "cardlint rule CODE"):
+        assert command in help_text
+    assert cli("check", SEED).out == cli(SEED).out
+    assert cli("rule", "cl208").out == cli("--explain", "CL208").out
+    run = cli("rule", "row-pipe")
+    assert (run.code, run.err) == (2, "Error: unknown rule 'row-pipe'; did you mean CL208 (row-pipes)? (rule)\n")
+    assert cli("new", "--help").out.startswith("Usage: cardlint new [OPTIONS] PATH")

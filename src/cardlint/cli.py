@@ -72,8 +72,37 @@ def _split(values: Sequence[str]) -> list[str]:
 @click.option("--explain", metavar="CODE", help="Print a rule's documentation and exit.")
 @click.version_option(__version__, "-V", "--version", prog_name="cardlint")
 def command(**options: object) -> None:
-    """Check paper cards in review READMEs against their template."""
+    """Check paper cards in review READMEs against their template.
+
+    \b
+    Commands:
+      cardlint [check] PATH...  check the files (the default command)
+      cardlint new PATH ...     add a card to a README from its own template
+      cardlint rule CODE        print a rule's page (as --explain CODE)
+    """
     raise SystemExit(run(**options))  # type: ignore[arg-type]
+
+
+@click.command(context_settings={"help_option_names": ["-h", "--help"]})
+@click.argument("code")
+def rule_command(code: str) -> None:
+    """Print a rule's page: what it checks, why, an example, and how it fixes."""
+    raise SystemExit(run_rule(code, "rule"))
+
+
+def run_rule(code: str, where: str) -> int:
+    from cardlint.docs import rule_page
+    from cardlint.rules import all_rules
+    from cardlint.template import suggest
+
+    rules = all_rules()
+    match = [rule for rule in rules if code.upper() == rule.code or code.lower() == rule.name]
+    if not match:
+        guess = suggest(code.lower(), tuple(rule.name for rule in rules))
+        hint = f"; did you mean {next(r.code for r in rules if r.name == guess)} ({guess})?" if guess else ""
+        raise UsageError(f"unknown rule '{code}'{hint} ({where})")
+    click.echo(rule_page(match[0]), nl=False)
+    return EXIT_OK
 
 
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})
@@ -133,13 +162,7 @@ def run(
             click.echo(f"{rule.code}  {rule.name:<24} {rule.severity.value:<8} {rule.summary}{fixable}")
         return EXIT_OK
     if explain is not None:
-        from cardlint.docs import rule_page
-
-        match = [r for r in rules if explain.upper() == r.code or explain.lower() == r.name]
-        if not match:
-            raise UsageError(f"unknown rule '{explain}' (--explain)")
-        click.echo(rule_page(match[0]), nl=False)
-        return EXIT_OK
+        return run_rule(explain, "--explain")
     if not paths:
         raise UsageError("no file given (usage: cardlint [OPTIONS] PATH...)")
     if statistics and output_format not in ("text", "json"):
@@ -351,10 +374,12 @@ def _unified_diff(path: str, before: str, after: str) -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run cardlint as a command; returns the exit code instead of exiting."""
     args = list(sys.argv[1:] if argv is None else argv)
-    # `cardlint new …` is a subcommand; everything else is `cardlint [OPTIONS] PATH...`.
-    chosen, prog = (new_command, "cardlint new") if args[:1] == ["new"] else (command, "cardlint")
-    if chosen is new_command:
-        args = args[1:]
+    # `check` (the default), `new` and `rule` are commands; `cardlint PATH...` is `cardlint check PATH...`
+    # (a file named like a command is written ./new).
+    commands = {"check": command, "new": new_command, "rule": rule_command}
+    chosen, prog = command, "cardlint"
+    if args[:1] and args[0] in commands:
+        chosen, prog, args = commands[args[0]], f"cardlint {args[0]}", args[1:]
     try:
         chosen.main(args=args, prog_name=prog, standalone_mode=False)
     except SystemExit as exc:
