@@ -345,3 +345,25 @@ def test_commands_are_listed_and_check_is_the_default(cli):
     run = cli("rule", "row-pipe")
     assert (run.code, run.err) == (2, "Error: unknown rule 'row-pipe'; did you mean CL208 (row-pipes)? (rule)\n")
     assert cli("new", "--help").out.startswith("Usage: cardlint new [OPTIONS] PATH")
+
+
+def test_standard_input_is_checked_as_the_file_it_is_named(tmp_path):
+    """`printf '%s' "$card" | cardlint --stdin-filename README.md -` reports what the file would;
+    with --fix the fixed text is the output and the report goes to stderr."""
+    shutil.copytree(SEED_DIR, tmp_path / "review")
+    folder = tmp_path / "review"
+    text = (folder / "README.md").read_bytes()
+
+    def cardlint(*args: str, data: bytes = text) -> subprocess.CompletedProcess[bytes]:
+        return subprocess.run([sys.executable, "-m", "cardlint", *args], input=data, capture_output=True, cwd=folder, check=False)
+
+    from_file, from_stdin = cardlint("README.md"), cardlint("--stdin-filename", "README.md", "-")
+    assert (from_stdin.returncode, from_stdin.stdout) == (from_file.returncode, from_file.stdout) == (1, from_file.stdout)
+    assert from_stdin.stdout.startswith(b"README.md:16:83: CL208")
+    unnamed = cardlint("-")
+    assert unnamed.stdout.startswith(b"-:16:83: CL208")
+    fixed = cardlint("--fix", "--stdin-filename", "README.md", "-")
+    assert fixed.returncode == 1
+    assert cardlint("--fix", "README.md").returncode == 1  # now fix the file itself
+    assert fixed.stdout == (folder / "README.md").read_bytes()
+    assert fixed.stderr.startswith(b"Fixed 7 problems (CL207 \xc3\x971, CL208 \xc3\x974, CL404 \xc3\x971, CL405 \xc3\x971).\nREADME.md:18:1: CL504")

@@ -6,6 +6,7 @@ import os
 import sys
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 import click
@@ -66,6 +67,9 @@ def _split(values: Sequence[str]) -> list[str]:
     envvar="CARDLINT_CACHE_DIR",
     type=str,
     help="Keep the link cache here [env CARDLINT_CACHE_DIR] (default: the user's cache folder, as ~/.cache/cardlint).",
+)
+@click.option(
+    "--stdin-filename", metavar="PATH", help="The name of the file read from standard input (-): for config and messages."
 )
 @click.option("--list-rules", is_flag=True, help="List every rule and exit.")
 @click.option("--list-cards", is_flag=True, help="List each card's tier, score and whether it is in place.")
@@ -149,6 +153,7 @@ def run(
     remap: tuple[str, ...],
     no_cache: bool,
     cache_dir: str | None,
+    stdin_filename: str | None,
     list_rules: bool,
     list_cards: bool,
     explain: str | None,
@@ -176,10 +181,18 @@ def run(
     # Every file is read first: one that cannot be is reported, the others are still checked, and
     # with --fix none is written (a run that failed on some input changes nothing).
     unread = 0
-    for path in paths:
+    from_stdin: str | None = None  # the name standard input goes by, when it is read
+    for given in paths:
+        path = (stdin_filename or "-") if given == "-" else given
         config = _settings(path, config_path, rules, select, ignore, extend_select, configs)[0]
         try:
-            sources[path] = Source.read(path, config.max_file_size)
+            if given == "-":
+                if from_stdin is not None:
+                    raise UsageError("standard input is named twice (-)")
+                sources[path] = Source.from_bytes(_read_stdin(config.max_file_size), path)
+                from_stdin = path
+            else:
+                sources[path] = Source.read(path, config.max_file_size)
         except UsageError as exc:
             click.echo(f"Error: {exc}", err=True)
             unread += 1
@@ -220,7 +233,12 @@ def run(
                 if diff:
                     click.echo(_unified_diff(path, source.text, outcome.text), nl=False)
                 else:
-                    write_atomically(path, outcome.encoded(), source.encode())
+                    if path == from_stdin:
+                        sys.stdout.buffer.write(outcome.encoded())  # the fixed text is the output
+                        sys.stdout.flush()
+                    else:
+                        write_atomically(path, outcome.encoded(), source.encode())
+                    sources[path] = replace(Source.from_text(outcome.text, path), bom=source.bom, newline=source.newline)
                     fixed_total += outcome.fixed
             reports.extend(outcome.result.diagnostics)
         else:
@@ -229,33 +247,43 @@ def run(
         return EXIT_ERROR if unread else EXIT_OK
     if diff:
         return EXIT_FOUND if changed_any or refused else EXIT_OK
+    # With the fixed text of standard input on stdout, the report goes to stderr.
+    report_err = fix and from_stdin is not None
     if fix and fixed_total and not quiet:
         details = ", ".join(f"{code} ×{count}" for code, count in sorted(fixed_total.items()))
         total = sum(fixed_total.values())
         # Machine-readable output stays parseable: the tally goes to stderr there.
-        click.echo(f"Fixed {total} problem{'s' if total != 1 else ''} ({details}).", err=output_format != "text")
+        click.echo(f"Fixed {total} problem{'s' if total != 1 else ''} ({details}).", err=report_err or output_format != "text")
     if output_format == "json" and not statistics:
-        click.echo(render_json(reports), nl=False)
+        click.echo(render_json(reports), nl=False, err=report_err)
     elif output_format == "github":
-        click.echo(render_github(reports), nl=False)
+        click.echo(render_github(reports), nl=False, err=report_err)
     elif output_format == "sarif":
         from cardlint.sarif import render_sarif
 
-        click.echo(render_sarif(reports, rules), nl=False)
+        click.echo(render_sarif(reports, rules), nl=False, err=report_err)
     elif statistics:
-        click.echo(render_statistics(reports, unsafe_fixes, as_json=output_format == "json"), nl=False)
+        click.echo(render_statistics(reports, unsafe_fixes, as_json=output_format == "json"), nl=False, err=report_err)
     else:
         styled = _colour(color)
         excerpts = sys.stdout.isatty() if show_source is None else show_source
-        # After --fix the file on disk is the fixed text: excerpts show it, as the positions do.
+        # After --fix the sources are the fixed texts: excerpts show them, as the positions do.
         shown: dict[str, Sequence[str]] | None = None
         if excerpts:
-            shown = {path: Source.read(path).lines if fix else source.lines for path, source in sources.items()}
-        click.echo(render_text(reports, unsafe_fixes, shown, styled=styled, quiet=quiet), nl=False, color=styled)
+            shown = {path: source.lines for path, source in sources.items()}
+        text = render_text(reports, unsafe_fixes, shown, styled=styled, quiet=quiet)
+        click.echo(text, nl=False, color=styled, err=report_err)
     if unread:
         return EXIT_ERROR
     failed = refused or any(d.severity is Severity.ERROR for d in reports)
     return EXIT_FOUND if failed and not exit_zero else EXIT_OK
+
+
+def _read_stdin(max_bytes: int) -> bytes:
+    data = sys.stdin.buffer.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise UsageError(f"standard input is over the {max_bytes:,}-byte limit (config max-file-size) (-)")
+    return data
 
 
 def _colour(choice: str) -> bool:
