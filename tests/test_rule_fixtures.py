@@ -19,6 +19,8 @@ RULES = {rule.code: rule for rule in BUILTIN_RULES}
 INSERTING = {"CL203", "CL301"}
 # Reordering fixes restore an original order, tested in test_ordering.py.
 REORDERING = {"CL701", "CL702"}
+# Fixes that mend part of what their fixture shows: CL204 inserts a missing pipe; the unknown row stays.
+PARTIAL = {"CL204"}
 UPDATE = os.environ.get("CARDLINT_UPDATE_SNAPSHOTS") == "1"
 
 
@@ -126,7 +128,7 @@ def test_fix_snapshot_relint_and_idempotence(code):
     assert not again.fixed
 
 
-@pytest.mark.parametrize("code", sorted(set(FIXABLE) - INSERTING - REORDERING))
+@pytest.mark.parametrize("code", sorted(set(FIXABLE) - INSERTING - REORDERING - PARTIAL))
 def test_fix_restores_the_clean_card(code):
     source, _ = load(code)
     outcome = fix_source(source, Config(), list(BUILTIN_RULES), unsafe=True)

@@ -45,6 +45,7 @@ FUZZY_CUTOFF = 75.0
 EXACT = "exact"
 CASE = "case"
 FUZZY = "fuzzy"
+JOINED = "joined"  # a row key followed by its value, the pipe between them missing: "Institute NVIDIA"
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,7 +91,13 @@ class Template:
         return cls.from_card(card, source)
 
     def match_key(self, key: str) -> Match:
-        return _match(key, self.row_keys)
+        match = _match(key, self.row_keys)
+        if match.kind in (None, FUZZY):
+            # "Github N/A" is the Github row without its middle pipe, not a misspelt "Github".
+            joined = joined_key(key, self.row_keys)
+            if joined is not None:
+                return Match(joined, JOINED)
+        return match
 
     def match_label(self, label: str) -> Match:
         return _match(label, self.field_labels)
@@ -120,6 +127,15 @@ def _match(written: str, choices: tuple[str, ...]) -> Match:
     if best is None:
         return Match(None, None)
     return Match(choices[best[2]], FUZZY)
+
+
+def joined_key(written: str, keys: tuple[str, ...]) -> str | None:
+    """The longest template key that ``written`` starts with, then whitespace, then more text."""
+    folded = written.casefold()
+    starts = [
+        key for key in keys if len(written) > len(key) and folded.startswith(key.casefold()) and written[len(key)].isspace()
+    ]
+    return max(starts, key=len) if starts else None
 
 
 def suggest(written: str, choices: tuple[str, ...]) -> str | None:

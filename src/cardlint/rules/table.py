@@ -8,7 +8,7 @@ from cardlint.diagnostic import Diagnostic, Fix, FixSafety
 from cardlint.model import Card, Span, TableLine
 from cardlint.planner import out_of_template_order
 from cardlint.rules.base import Context, Rule
-from cardlint.template import CASE, FUZZY
+from cardlint.template import CASE, FUZZY, JOINED
 
 
 class MissingTable(Rule):
@@ -190,11 +190,19 @@ class UnknownRow(Rule):
 
     ## Use instead
     Add the row to the `## Template` card first, so every card follows, or drop it.
+
+    A key followed by its value without the pipe between them (`|Institute NVIDIA|`) is reported as
+    that: the pipe is missing after the key.
+
+    ## Fix safety
+    For a missing pipe, the fix inserts it right after the key (`|Institute| NVIDIA|`); nothing else
+    changes. It is safe. An unknown row has no fix.
     """
 
     code = "CL204"
     name = "unknown-row"
     summary = "Table row is not in the template"
+    fix = FixSafety.SAFE
 
     def check_card(self, card: Card, ctx: Context) -> Iterable[Diagnostic]:
         for row, match in ctx.rows(card):
@@ -203,6 +211,16 @@ class UnknownRow(Rule):
                     ctx,
                     row.key_span if row.key else Span.of_line(ctx.source, row.line),
                     f"Unknown row '{row.key}'; the template's rows are: {', '.join(ctx.template.row_keys)}",
+                )
+            elif match.kind == JOINED and match.canonical is not None:
+                end = row.key_span.column + len(match.canonical)
+                at = Span(row.line, end, row.line, end)
+                yield self.report(
+                    ctx,
+                    row.key_span,
+                    f"A '|' is missing after '{row.key[: len(match.canonical)]}': "
+                    f"'{row.key[len(match.canonical) :].strip()}' is its value",
+                    self.make_fix("Insert the pipe after the key", ctx.replace(at, "|")),
                 )
 
 
@@ -419,5 +437,5 @@ class EmptyValue(Rule):
     def check_card(self, card: Card, ctx: Context) -> Iterable[Diagnostic]:
         required = set(ctx.config.required_rows)
         for row, match in ctx.rows(card):
-            if match.canonical in required and not row.value:
+            if match.canonical in required and not row.value and match.kind != JOINED:
                 yield self.report(ctx, row.value_span, f"Row '{match.canonical}' has no value")
