@@ -167,7 +167,7 @@ def test_inline_disable(cli, folder):
     path = broken(folder, **{"## DreamFusion": "<!-- cardlint-disable row-pipes -->\n## DreamFusion"})
     assert codes(cli(path)) == []
     path = broken(folder, **{"## DreamFusion": "<!-- cardlint-disable CL5 -->\n## DreamFusion"})
-    assert codes(cli(path)) == ["CL208"]
+    assert codes(cli(path)) == ["CL106", "CL208"]  # the directive silences nothing, and says so
 
 
 def test_inline_enable_ends_the_disabled_range(cli, folder):
@@ -228,3 +228,22 @@ def test_explicit_config_may_keep_its_settings_under_tool_cardlint(cli, folder):
     other.write_text('[tool.cardlint]\nignore = ["CL208"]\n')
     assert cli("--config", other, path).code == 0
     assert cli(path).code == 1
+
+
+def test_a_directive_that_names_an_unknown_rule_or_silences_nothing_is_reported(cli, folder):
+    """Like ruff's unused-noqa: a misspelt code silences nothing while it looks as if it did."""
+    path = broken(folder, **{"## DreamFusion": "<!-- cardlint-disable cl2o8 -->\n## DreamFusion"})
+    run = cli(path)
+    assert f"{path}:2:1: CL106 Unknown rule 'cl2o8' in 'cardlint-disable cl2o8'; did you mean 'CL208'? (warning)" in run.out
+    assert codes(run) == ["CL106", "CL208"]
+    assert codes(cli("--ignore", "unused-directive", path)) == ["CL208"]
+    path = broken(folder, **{"## DreamFusion": "<!-- cardlint-disable CL208 -->\n## DreamFusion"})
+    assert codes(cli(path)) == []  # it silences the row's missing pipe: nothing to say
+
+
+def test_a_trailing_disable_line_works_on_a_table_row(cli, folder):
+    """GitHub hides an HTML comment in a table cell: the row stays a row and the comment silences it."""
+    path = broken(folder)
+    assert codes(cli(path)) == ["CL208"]
+    path.write_text(path.read_text().replace(BROKEN_ROW, BROKEN_ROW + " <!-- cardlint-disable-line CL208 -->"))
+    assert codes(cli(path)) == []

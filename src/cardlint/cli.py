@@ -214,18 +214,18 @@ def run(
                 checkers[id(config)] = _link_checker(config, remap, links_cache, progress=output_format == "text")
             online = checkers[id(config)]
         if list_cards:
-            _print_cards(path, lint_source(source, config, chosen, scores), output_format)
+            _print_cards(path, lint_source(source, config, chosen, scores, known=rules), output_format)
             continue
         if fix or diff:
             from cardlint.fix import FixRefused, fix_source, write_atomically
 
             try:
-                outcome = fix_source(source, config, chosen, unsafe=unsafe_fixes, scores=scores, online=online)
+                outcome = fix_source(source, config, chosen, unsafe=unsafe_fixes, scores=scores, online=online, known=rules)
             except FixRefused as exc:
                 # Nothing is written; the file's problems are still reported and the run fails.
                 click.echo(f"Error: refusing to fix: {exc}; nothing written ({path})", err=True)
                 refused = True
-                reports.extend(lint_source(source, config, chosen, scores, online).diagnostics)
+                reports.extend(lint_source(source, config, chosen, scores, online, rules).diagnostics)
                 continue
             assert outcome.result is not None
             if outcome.changed:
@@ -242,7 +242,7 @@ def run(
                     fixed_total += outcome.fixed
             reports.extend(outcome.result.diagnostics)
         else:
-            reports.extend(lint_source(source, config, chosen, scores, online).diagnostics)
+            reports.extend(lint_source(source, config, chosen, scores, online, rules).diagnostics)
     if list_cards:
         return EXIT_ERROR if unread else EXIT_OK
     if diff:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from cardlint.config import Config
@@ -57,14 +57,20 @@ def enabled_rules(
 
 @dataclass(frozen=True, slots=True)
 class Directive:
-    """A ``<!-- cardlint-disable … -->`` comment: its kind, line and the rules it names."""
+    """A ``<!-- cardlint-disable … -->`` comment: its kind, where it is, and the rules it names."""
 
     kind: str
     line: int
     selectors: tuple[str, ...]  # empty: every rule
+    column: int = 1
+    end_column: int = 1
 
     def covers(self, code: str, name: str) -> bool:
         return not self.selectors or any(selects(s, code, name) for s in self.selectors)
+
+    @property
+    def written(self) -> str:
+        return " ".join([f"cardlint-{self.kind}", *self.selectors])
 
 
 def directives(document: Document) -> list[Directive]:
@@ -74,41 +80,102 @@ def directives(document: Document) -> list[Directive]:
             continue
         for match in _DIRECTIVE.finditer(text):
             selectors = tuple(s for s in re.split(r"[\s,]+", match.group(2).strip()) if s)
-            found.append(Directive(match.group(1).lower(), number, selectors))
+            found.append(Directive(match.group(1).lower(), number, selectors, match.start() + 1, match.end() + 1))
     return found
 
 
-def suppressed(diagnostic: Diagnostic, found: list[Directive]) -> bool:
+def suppressor(diagnostic: Diagnostic, found: list[Directive]) -> Directive | None:
+    """The directive that silences ``diagnostic``, if one does."""
     code, name, line = diagnostic.code, diagnostic.name, diagnostic.line
-    disabled = False
+    block: Directive | None = None  # the disable comment in force at the line
     for directive in found:
         if not directive.covers(code, name):
             continue
         if directive.kind == "disable-file":
-            return True
+            return directive
         if directive.kind == "disable-next-line" and directive.line == line - 1:
-            return True
+            return directive
         if directive.kind == "disable-line" and directive.line == line:
-            return True
+            return directive
         if directive.line <= line:
             if directive.kind == "disable":
-                disabled = True
+                block = directive
             elif directive.kind == "enable":
-                disabled = False
-    return disabled
+                block = None
+    return block
 
 
-def decide(diagnostics: Iterable[Diagnostic], document: Document, config: Config) -> list[Diagnostic]:
-    """Drop what inline comments suppress, apply configured severities, and sort by position."""
+def decide(
+    diagnostics: Iterable[Diagnostic],
+    document: Document,
+    config: Config,
+    enabled: Sequence[type[Rule]] = (),
+    known: Sequence[type[Rule]] = (),
+) -> list[Diagnostic]:
+    """Drop what inline comments suppress, apply configured severities, and sort by position.
+
+    With CL106 among the ``enabled`` rules, a directive naming a rule none of the ``known`` ones
+    is, or silencing nothing, is reported too: only here is it known what each directive silenced.
+    """
     found = directives(document)
-    overrides = config.severity
+    used: set[Directive] = set()
     kept = []
-    for diagnostic in diagnostics:
-        if found and suppressed(diagnostic, found):
+    for diagnostic in [*diagnostics]:
+        by = suppressor(diagnostic, found) if found else None
+        if by is not None:
+            used.add(by)
             continue
-        for selector, severity in overrides.items():
-            if selects(selector, diagnostic.code, diagnostic.name):
-                diagnostic = replace(diagnostic, severity=Severity(severity))
         kept.append(diagnostic)
-    kept.sort(key=Diagnostic.sort_key)
-    return kept
+    directive_rule = next((rule for rule in enabled if rule.code == DIRECTIVE_CODE), None)
+    if found and directive_rule is not None:
+        for diagnostic in _directive_problems(found, used, enabled, known or enabled, directive_rule, document):
+            if suppressor(diagnostic, found) is None:
+                kept.append(diagnostic)
+    graded = [_graded(diagnostic, config.severity) for diagnostic in kept]
+    graded.sort(key=Diagnostic.sort_key)
+    return graded
+
+
+DIRECTIVE_CODE = "CL106"
+
+
+def _graded(diagnostic: Diagnostic, overrides: Mapping[str, str]) -> Diagnostic:
+    for selector, severity in overrides.items():
+        if selects(selector, diagnostic.code, diagnostic.name):
+            diagnostic = replace(diagnostic, severity=Severity(severity))
+    return diagnostic
+
+
+def _directive_problems(
+    found: list[Directive],
+    used: set[Directive],
+    enabled: Sequence[type[Rule]],
+    known: Sequence[type[Rule]],
+    rule: type[Rule],
+    document: Document,
+) -> list[Diagnostic]:
+    from cardlint.template import suggest
+
+    names = tuple(name for r in known for name in (r.code, r.name))
+    problems = []
+    for directive in found:
+        if directive.kind == "enable":
+            continue
+        unknown = [s for s in directive.selectors if not any(selects(s, r.code, r.name) for r in known)]
+        if unknown:
+            guess = suggest(unknown[0], names) or suggest(unknown[0].upper(), names)
+            hint = f"; did you mean '{guess}'?" if guess else ""
+            message = f"Unknown rule '{unknown[0]}' in '{directive.written}'{hint}"
+        elif directive in used:
+            continue
+        elif directive.selectors and not all(any(selects(s, r.code, r.name) for r in enabled) for s in directive.selectors):
+            continue  # it names a rule this run does not run: whether it silences anything is unknown
+        else:
+            message = f"'{directive.written}' silences nothing"
+        problems.append(
+            Diagnostic(
+                document.source.path, directive.line, directive.column, directive.line, directive.end_column,
+                rule.code, rule.name, rule.severity, message,
+            )
+        )
+    return problems

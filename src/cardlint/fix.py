@@ -159,10 +159,11 @@ def fix_source(
     unsafe: bool = False,
     scores: ScoreTable | None = None,
     online: OnlineCheck | None = None,
+    known: Sequence[type[Rule]] = (),
 ) -> FixOutcome:
     outcome = FixOutcome(source, source.text)
     current = source
-    result = lint_source(current, config, rules, scores, online)
+    result = lint_source(current, config, rules, scores, online, known)
     for attempt in range(MAX_PASSES + 1):
         fixes, counts = choose_fixes(result.diagnostics, unsafe)
         if not fixes:
@@ -173,7 +174,7 @@ def fix_source(
         text = apply_edits(current.text, [edit for fix in fixes for edit in fix.edits])
         following = replace(Source.from_text(text, source.path), bom=source.bom, newline=source.newline)
         # The next pass's lint parses the new text once; the check reads that same document.
-        following_result = lint_source(following, config, rules, scores, online)
+        following_result = lint_source(following, config, rules, scores, online, known)
         outcome.rewritten += _verify(current.text, text, fixes, result.document, following_result.document)
         outcome.fixed += counts
         current, result = following, following_result

@@ -41,8 +41,10 @@ def lint_source(
     rules: Sequence[type[Rule]],
     scores: ScoreTable | None = None,
     online: OnlineCheck | None = None,
+    known: Sequence[type[Rule]] = (),
 ) -> LintResult:
-    """Check one source. ``online``, when given, checks the document's links (the only network use)."""
+    """Check one source with ``rules``. ``online``, when given, checks the document's links (the only
+    network use); ``known`` are all the rules there are (default: ``rules``), for directives to name."""
     document = parse(source, config.tiers, config.template_heading)
     template = Template.for_document(document)
     _check_settings(config, document, template, source.path)
@@ -68,7 +70,7 @@ def lint_source(
         raise UsageError(
             f"rule {kind.code} ({kind.__module__}.{kind.__qualname__}) failed: {type(exc).__name__}: {exc} ({where})"
         ) from None
-    return LintResult(document, template, decide(found, document, config), ctx)
+    return LintResult(document, template, decide(found, document, config, rules, known or rules), ctx)
 
 
 _DEFAULTS = Config()

@@ -23,6 +23,7 @@ BUILTIN_RULES: tuple[type[Rule], ...] = (
     document.CardHeadingLevel,  # CL103
     document.EmptyCard,  # CL104
     document.DuplicateCard,  # CL105
+    document.UnusedDirective,  # CL106
     table.MissingTable,  # CL201
     table.MissingDelimiterRow,  # CL202
     table.MissingRow,  # CL203

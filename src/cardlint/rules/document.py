@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from cardlint.diagnostic import Diagnostic, FixSafety
+from cardlint.diagnostic import Diagnostic, FixSafety, Severity
 from cardlint.model import Card, Span
 from cardlint.rules.base import Context, Rule
 from cardlint.template import suggest
@@ -169,6 +169,41 @@ class EmptyCard(Rule):
     def check_card(self, card: Card, ctx: Context) -> Iterable[Diagnostic]:
         if card.is_empty:
             yield self.report(ctx, card.heading.span, f"Card '{card.title}' is empty")
+
+
+class UnusedDirective(Rule):
+    """## What it does
+    Reports a `<!-- cardlint-disable … -->` comment that names a rule cardlint does not know (with the
+    nearest one it does), or that silences nothing.
+
+    ## Why is this bad?
+    A misspelt code silences nothing while it looks as if it did; a directive left behind after its
+    problem was fixed will silence the next, real one without anybody deciding so.
+
+    ## Example
+    ```markdown
+    <!-- cardlint-disable-next-line CL2080 -->
+    |Github| Not found
+    ```
+
+    ## Use instead
+    ```markdown
+    <!-- cardlint-disable-next-line CL208 -->
+    |Github| Not found
+    ```
+    or fix the row and remove the comment.
+
+    ## Known problems
+    A directive naming only rules that are not selected in this run is not judged.
+    """
+
+    code = "CL106"
+    name = "unused-directive"
+    summary = "Directive names an unknown rule or silences nothing"
+    severity = Severity.WARNING
+
+    def check_document(self, ctx: Context) -> Iterable[Diagnostic]:
+        return ()  # reported by cardlint.decide, the only place that knows what each directive silenced
 
 
 class DuplicateCard(Rule):
