@@ -80,17 +80,33 @@ def test_unknown_selector_is_bad_usage(cli):
     assert (run.code, run.out, run.err) == (2, "", "Error: unknown rule selector 'CL999' (select)\n")
 
 
-@pytest.mark.parametrize(
-    "make, message",
-    [
-        (lambda p: p / "missing.md", "Error: file not found ({})"),
-        (lambda p: p, "Error: is a directory, not a file ({})"),
-    ],
-)
-def test_missing_file_and_directory(cli, tmp_path, make, message):
-    path = make(tmp_path)
+def test_missing_file(cli, tmp_path):
+    path = tmp_path / "missing.md"
     run = cli(path)
-    assert (run.code, run.out, run.err) == (2, "", message.format(path) + "\n")
+    assert (run.code, run.out, run.err) == (2, "", f"Error: file not found ({path})\n")
+
+
+def test_a_folder_without_markdown_says_so(cli, tmp_path):
+    run = cli(tmp_path)
+    assert (run.code, run.err) == (0, f"warning: no Markdown file in {tmp_path}\n")
+
+
+def test_a_folder_is_walked_for_markdown_as_git_sees_it(cli, tmp_path):
+    """`cardlint .` checks the Markdown files git would track: .gitignore'd folders, `.git` and
+    the config's `exclude` patterns are skipped."""
+    shutil.copytree(SEED_DIR, tmp_path / "list")
+    (tmp_path / "CONTRIBUTING.md").write_text("# Contributing\n\nOpen a pull request.\n")
+    for folder, text in (("build", "# Notes\n## Card\n"), (".git", "## Card\n"), ("drafts", "## Card\n")):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "x.md").write_text(text)
+    (tmp_path / ".gitignore").write_text("build/\n")
+    (tmp_path / ".cardlint.toml").write_text('exclude = ["drafts/"]\n')
+    from cardlint.paths import expand
+
+    assert expand([str(tmp_path)], ["drafts/"], str(tmp_path)) == [str(tmp_path / "CONTRIBUTING.md"), str(tmp_path / "list" / "README.md")]
+    run = cli("--output-format", "json", tmp_path)
+    assert {d["path"] for d in json.loads(run.out)} == {str(tmp_path / "list" / "README.md")}
+    assert run.code == 1
 
 
 def test_binary_and_non_utf8(cli, tmp_path):
@@ -211,10 +227,10 @@ def test_list_rules_and_explain(cli):
 def test_console_script_runs_without_traceback(tmp_path):
     """The installed entry point, in a real process: bad input gives one line and exit 2."""
     result = subprocess.run(
-        [sys.executable, "-m", "cardlint", str(tmp_path)], capture_output=True, text=True, check=False
+        [sys.executable, "-m", "cardlint", str(tmp_path / "nope.md")], capture_output=True, text=True, check=False
     )
     assert result.returncode == 2
-    assert result.stderr == f"Error: is a directory, not a file ({tmp_path})\n"
+    assert result.stderr == f"Error: file not found ({tmp_path / 'nope.md'})\n"
     assert "Traceback" not in result.stderr
 
 

@@ -182,6 +182,7 @@ def run(
     # with --fix none is written (a run that failed on some input changes nothing).
     unread = 0
     from_stdin: str | None = None  # the name standard input goes by, when it is read
+    paths = _expand_folders(paths, config_path, rules, select, ignore, extend_select, configs)
     for given in paths:
         path = (stdin_filename or "-") if given == "-" else given
         config = _settings(path, config_path, rules, select, ignore, extend_select, configs)[0]
@@ -199,7 +200,7 @@ def run(
     links_on = check_links or any(config.check_links for config, _, _ in configs.values())
     _warn_about_options_without_effect(rules, links_on, remap, select, extend_select)
     if not sources:
-        return EXIT_ERROR
+        return EXIT_ERROR if unread else EXIT_OK
     if unread and (fix or diff):
         count = f"{unread} file{'s' if unread != 1 else ''}"
         click.echo(f"Error: nothing written: {count} could not be read; the others are only checked", err=True)
@@ -277,6 +278,31 @@ def run(
         return EXIT_ERROR
     failed = refused or any(d.severity is Severity.ERROR for d in reports)
     return EXIT_FOUND if failed and not exit_zero else EXIT_OK
+
+
+def _expand_folders(
+    paths: Sequence[str],
+    config_path: str | None,
+    rules: Sequence[type[Rule]],
+    select: Sequence[str],
+    ignore: Sequence[str],
+    extend_select: Sequence[str],
+    configs: dict[str, Settings],
+) -> tuple[str, ...]:
+    """Each folder among ``paths`` as the Markdown files in it (see cardlint.paths)."""
+    from cardlint.paths import expand
+
+    files: list[str] = []
+    for path in paths:
+        if path == "-" or not os.path.isdir(path):
+            files.append(path)
+            continue
+        config = _settings(os.path.join(path, "README.md"), config_path, rules, select, ignore, extend_select, configs)[0]
+        found = expand([path], config.exclude, config.root)
+        if not found:
+            click.echo(f"warning: no Markdown file in {path}", err=True)
+        files.extend(found)
+    return tuple(files)
 
 
 def _read_stdin(max_bytes: int) -> bytes:

@@ -67,6 +67,8 @@ class Config:
     links: LinkConfig = field(default_factory=LinkConfig)
     # Larger files are refused with an error instead of being read (bytes; default 64 MiB).
     max_file_size: int = 64 * 1024 * 1024
+    # gitignore-style patterns (relative to the config's folder) of files a folder's walk skips.
+    exclude: list[str] = field(default_factory=list)
     # The folder the config file was found in; relative paths in the config resolve against it.
     # Set by the loader, never by a file.
     root: str | None = None
