@@ -82,6 +82,7 @@ class Table:
     header: TableLine | None
     delimiter: TableLine | None
     rows: list[TableRow]
+    comment_lines: list[int] = field(default_factory=list)  # HTML comment lines that end it on GitHub
 
 
 @dataclass(slots=True)

@@ -65,6 +65,7 @@ _SUMMARY_OPEN = re.compile(r"<summary\b[^>]*>", re.IGNORECASE)
 _SUMMARY_CLOSE = re.compile(r"</summary\s*>", re.IGNORECASE)
 _P_OPEN = re.compile(r"<p\b[^>]*>", re.IGNORECASE)
 _P_CLOSE = re.compile(r"</p\s*>", re.IGNORECASE)
+_COMMENT_LINE = re.compile(r"^ {0,3}<!--.*-->\s*$")
 _CODE_TAGS = re.compile(r"</?(?:pre|code)\b[^>]*>", re.IGNORECASE)
 _IMG_START = re.compile(r"<img\b", re.IGNORECASE)
 _HTML_IMG = re.compile(r"<img\b[^>]*?\bsrc\s*=\s*([\"'])([^\"'>]*)\1[^>]*>", re.IGNORECASE)
@@ -500,10 +501,18 @@ class Parser:
         header: TableLine | None = None
         delimiter: TableLine | None = None
         rows: list[TableRow] = []
+        comments: list[int] = []
         while number <= end and not _is_blank(lines[number - 1]):
             text = lines[number - 1]
             table_line = _table_line(source, number)
             if table_line is None:
+                # GitHub ends the table at an HTML comment line; when table rows follow it, they are
+                # kept here as rows (so that each is not reported missing) and the line is noted.
+                following = lines[number] if number < end else ""
+                if _COMMENT_LINE.match(text) and rows and following.lstrip(" ").startswith("|"):
+                    comments.append(number)
+                    number += 1
+                    continue
                 break
             if delimiter is None and not rows and _DELIMITER.match(text):
                 delimiter = table_line
@@ -515,7 +524,7 @@ class Parser:
                 rows.append(_row(table_line))
             number += 1
         last = number - 1
-        card.table = Table(Span(start, 1, last, len(lines[last - 1]) + 1), header, delimiter, rows)
+        card.table = Table(Span(start, 1, last, len(lines[last - 1]) + 1), header, delimiter, rows, comments)
         return number
 
     @staticmethod

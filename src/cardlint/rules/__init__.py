@@ -33,6 +33,7 @@ BUILTIN_RULES: tuple[type[Rule], ...] = (
     table.RowKeySpelling,  # CL207
     table.RowPipes,  # CL208
     table.EmptyValue,  # CL209
+    table.TableCutByComment,  # CL210
     fields.MissingField,  # CL301
     fields.FieldNumber,  # CL302
     fields.FieldOrder,  # CL303

@@ -409,6 +409,45 @@ class RowPipes(Rule):
                 )
 
 
+class TableCutByComment(Rule):
+    """## What it does
+    Checks that no HTML comment line stands between the rows of a table.
+
+    ## Why is this bad?
+    GitHub ends a table at a line that is not a row: the rows below a `<!-- … -->` line show as a
+    paragraph of pipes, and the card loses them. cardlint still reads them as rows, so that each is
+    not reported missing as well.
+
+    ## Example
+    ```markdown
+    |Institute|Google Research|
+    <!-- cardlint-disable-next-line CL208 -->
+    |Github|Not found
+    ```
+
+    ## Use instead
+    ```markdown
+    |Institute|Google Research|
+    |Github|Not found <!-- cardlint-disable-line CL208 -->
+    ```
+    (GitHub hides a comment inside a cell), or put the comment above the table.
+    """
+
+    code = "CL210"
+    name = "table-cut-by-comment"
+    summary = "An HTML comment line ends the table on GitHub"
+
+    def check_card(self, card: Card, ctx: Context) -> Iterable[Diagnostic]:
+        if card.table is None:
+            return
+        for line in card.table.comment_lines:
+            yield self.report(
+                ctx,
+                Span.of_line(ctx.source, line),
+                "GitHub ends the table at this comment line; the rows below it are not part of the table",
+            )
+
+
 class EmptyValue(Rule):
     """## What it does
     Checks that the rows a card cannot do without have a value.
