@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import shutil
+from collections import Counter
 
 import pytest
 
@@ -24,7 +26,13 @@ def headings(path) -> list[str]:
 def test_new_card_lints_clean_but_for_its_empty_values(cli, seed):
     run = cli("new", seed, *MAGIC3D, "--tier", "Notable Top 25%", "--openreview", "abc123XYZ")
     assert run.code == 0
-    assert run.out == f"Added card 'Magic3D' under 'Notable Top 25%' at {seed}:275.\n"
+    fields = ["Task", "Problem", "Method", "Performance", "Dataset", "Model's information"]
+    assert run.out.splitlines() == [
+        f"Added card 'Magic3D' under 'Notable Top 25%' at {seed}:275.",
+        "Still to write:",
+        f"  {seed}:279:13: Row 'Paper Link' has no value",
+        *(f"  {seed}:{285 + 2 * index}:4: Field '{name}' has no text" for index, name in enumerate(fields)),
+    ]
     assert headings(seed)[-3:] == ["## DiffEdit", "## Magic3D", "## Template"]
     lint = cli("--output-format", "json", seed)
     import json
@@ -81,3 +89,49 @@ def test_new_without_template_card_uses_builtin(cli, tmp_path):
     text = path.read_text()
     assert text.startswith("# My review\n\n# Notable Top 5%\n\n## Magic3D\n| | |\n|--|--|\n|Title|Magic3D")
     assert "6. **Model's information**" in text
+
+
+def test_new_writes_only_what_cardlint_accepts(cli, seed):
+    """A link the rules reject is refused with the rule's message; one a safe fix mends is written
+    mended; a duplicate arXiv id is refused; a near-miss tier gets a suggestion."""
+    before = seed.read_bytes()
+    run = cli("new", seed, *MAGIC3D, "--tier", "Poster", "--paper-link", "http://arxiv.org/abs/2211.10440")
+    assert run.code == 2
+    assert run.err.startswith("Error: the new card would not pass: CL402 Paper Link uses the 'http' scheme; use https (")
+    run = cli("new", seed, *MAGIC3D, "--tier", "Poster", "--paper-link", "https://arxiv.org/abs/2210.11427v2")
+    assert (run.code, run.err) == (2, f"Error: a card with arXiv id 2210.11427 exists: 'DiffEdit' ({seed}:223)\n")
+    run = cli("new", seed, *MAGIC3D, "--tier", "Notable top 25")
+    assert (run.code, run.err) == (2, "Error: unknown tier 'Notable top 25'; did you mean 'Notable Top 25%'? (--tier)\n")
+    assert seed.read_bytes() == before
+    run = cli("new", seed, *MAGIC3D, "--tier", "Poster", "--paper-link", "https://arxiv.org/abs/2211.10440.pdf")
+    assert run.code == 0
+    assert "|Paper Link|https://arxiv.org/abs/2211.10440|\n" in seed.read_text(encoding="utf-8")
+
+
+def test_new_on_the_bundled_example_adds_only_what_it_announces(cli, tmp_path):
+    """After `cardlint new`, `cardlint` reports what it reported before plus exactly the empty
+    values the command said are still to write."""
+    from conftest import SEED_DIR
+
+    shutil.copytree(SEED_DIR, tmp_path / "example")
+    path = tmp_path / "example" / "README.md"
+
+    def problems() -> Counter:
+        return Counter((d["code"], d["message"]) for d in json.loads(cli("--output-format", "json", path).out))
+
+    before = problems()
+    run = cli("new", path, *MAGIC3D, "--tier", "Notable Top 25%", "--paper-link", "https://arxiv.org/abs/2211.10440")
+    assert run.code == 0
+    announced = [line.split(": ", 1)[1] for line in run.out.splitlines()[2:]]
+    assert len(announced) == 6
+    assert sorted(problems() - before) == sorted((message_code(m), m) for m in announced)
+
+
+def message_code(message: str) -> str:
+    return "CL306" if message.startswith("Field") else "CL209"
+
+
+def test_a_score_annotation_does_not_make_other_cards_warn(cli, seed):
+    """CL703 reports cards without a score only when a scores file promises one for every card."""
+    assert cli("new", seed, *MAGIC3D, "--tier", "Notable Top 5%", "--score", "7.75").code == 0
+    assert "CL703" not in cli(seed).out

@@ -128,9 +128,15 @@ def new_command(path: str, config_path: str | None, **fields: object) -> None:
     source = Source.read(path, config.max_file_size)
     scores = _scores(config)
     card = NewCard(**fields)  # type: ignore[arg-type]
-    text, line = add_card(source, config, card, scores)
-    write_atomically(path, source.encode(text), source.encode())
-    click.echo(f"Added card '{card.name or card.title}' under '{card.tier}' at {path}:{line}.")
+    from cardlint.rules import all_rules
+
+    added = add_card(source, config, card, scores, enabled_rules(config, all_rules()))
+    write_atomically(path, source.encode(added.text), source.encode())
+    click.echo(f"Added card '{card.name or card.title}' under '{card.tier}' at {path}:{added.line}.")
+    if added.to_fill:
+        click.echo("Still to write:")
+        for diagnostic in added.to_fill:
+            click.echo(f"  {path}:{diagnostic.line}:{diagnostic.column}: {diagnostic.message}")
     raise SystemExit(EXIT_OK)
 
 

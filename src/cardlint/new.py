@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 
 from cardlint.config import Config
+from cardlint.diagnostic import Diagnostic
 from cardlint.errors import UsageError
+from cardlint.linter import lint_source
 from cardlint.model import Document, Tier
 from cardlint.parser import parse
+from cardlint.rules import Rule
 from cardlint.rules.base import Context
 from cardlint.scores import ScoreTable
 from cardlint.source import Source
-from cardlint.template import Template, template_card
-from cardlint.urls import normalize_title, openreview_id, parse_url
+from cardlint.template import Template, suggest, template_card
+from cardlint.urls import arxiv_id, base_id, normalize_title, openreview_id, parse_url
 
 
 @dataclass(slots=True)
@@ -52,28 +56,50 @@ def _card_lines(document: Document, config: Config, new: NewCard, openreview: st
     return lines
 
 
-def add_card(source: Source, config: Config, new: NewCard, scores: ScoreTable | None = None) -> tuple[str, int]:
-    """The README text with the new card inserted, and the line its heading lands on."""
+# What a contributor still has to write: a new card may keep these, every other problem is refused.
+TO_FILL = {"CL306": "a field's text", "CL209": "a required row's value"}
+
+
+@dataclass(slots=True)
+class Added:
+    """The README text with the new card, where its heading landed, and what is left to fill in."""
+
+    text: str
+    line: int
+    to_fill: list[Diagnostic]
+
+
+def add_card(
+    source: Source, config: Config, new: NewCard, scores: ScoreTable | None = None, rules: Sequence[type[Rule]] = ()
+) -> Added:
+    """The README with the new card inserted and checked by ``rules`` (default: the built-in ones):
+    what a safe fix mends is written mended, anything else that is wrong is refused."""
     document = parse(source, config.tiers, config.template_heading)
     ctx = Context(source.path, source, document, Template.for_document(document), config, scores)
     openreview = new.openreview
     if openreview and parse_url(openreview) is None:
         openreview = f"https://openreview.net/forum?id={openreview}"
     wanted_id = openreview_id(openreview) if openreview else None
+    linked = arxiv_id(new.paper_link) if new.paper_link else None
+    wanted_arxiv = base_id(linked) if linked else None
     for card in document.paper_cards:
-        row = ctx.role_row(card, "openreview")
-        if wanted_id and row is not None and openreview_id(row.value) == wanted_id:
-            raise UsageError(f"a card with OpenReview id {wanted_id} exists: '{card.title}' ({source.path}:{card.line})")
-        title = ctx.role_row(card, "title")
-        if title is not None and normalize_title(title.value) == normalize_title(new.title):
-            raise UsageError(f"a card with this title exists: '{card.title}' ({source.path}:{card.line})")
+        identity = ctx.identity(card)
+        where = f"'{card.title}' ({source.path}:{card.line})"
+        if wanted_id and identity["openreview_id"] == wanted_id:
+            raise UsageError(f"a card with OpenReview id {wanted_id} exists: {where}")
+        if wanted_arxiv and identity["arxiv_id"] and base_id(identity["arxiv_id"]) == wanted_arxiv:
+            raise UsageError(f"a card with arXiv id {wanted_arxiv} exists: {where}")
+        if identity["title_key"] == normalize_title(new.title):
+            raise UsageError(f"a card with this title exists: {where}")
     lines = _card_lines(document, config, new, openreview)
     tier = next((t for t in document.tiers if t.name == new.tier), None)
     template = document.template_card
     fallback = template.line if template is not None else len(source.lines) + 1
     if tier is None:
         if new.tier not in config.tiers:
-            raise UsageError(f"unknown tier '{new.tier}'; configured tiers: {', '.join(config.tiers)} (--tier)")
+            guess = suggest(new.tier, tuple(config.tiers))
+            hint = f"did you mean '{guess}'?" if guess else f"configured tiers: {', '.join(config.tiers)}"
+            raise UsageError(f"unknown tier '{new.tier}'; {hint} (--tier)")
         rank = config.tiers.index(new.tier)
         later = [t for t in document.tiers if t.name in config.tiers and config.tiers.index(t.name) > rank]
         at = later[0].heading.line if later else fallback
@@ -83,7 +109,37 @@ def add_card(source: Source, config: Config, new: NewCard, scores: ScoreTable | 
         if score is None and scores is not None:
             score = scores.lookup(wanted_id, new.title)
         at = _place_in_tier(ctx, document, tier, score)
-    return _insert(source, at, lines), at + (1 if tier is None else 0)
+    text = _insert(source, at, lines)
+    heading = next(line for line in lines if line.startswith("## "))
+    written = Source.from_text(text).lines
+    line = next(number for number in range(at, len(written) + 1) if written[number - 1] == heading)
+    return _checked(source, text, line, config, scores, rules)
+
+
+def _checked(
+    source: Source, text: str, line: int, config: Config, scores: ScoreTable | None, rules: Sequence[type[Rule]]
+) -> Added:
+    """Lint the README with the new card as ``cardlint`` would: apply the safe fixes of the new
+    card's own problems (a few passes), then refuse if any problem remains but what is to fill in."""
+    from cardlint.fix import apply_edits, choose_fixes
+    from cardlint.rules import BUILTIN_RULES
+
+    chosen = list(rules) or list(BUILTIN_RULES)
+    for _ in range(5):
+        candidate = replace(Source.from_text(text, source.path), bom=source.bom, newline=source.newline)
+        result = lint_source(candidate, config, chosen, scores)
+        card = next(card for card in result.document.cards if card.line == line)
+        own = [d for d in result.diagnostics if card.line <= d.line <= card.end_line]
+        fixes, _ = choose_fixes([d for d in own if d.fix is not None], unsafe=False)
+        if not fixes:
+            break
+        text = apply_edits(text, [edit for fix in fixes for edit in fix.edits])
+    wrong = [d for d in own if d.code not in TO_FILL]
+    if wrong:
+        first = wrong[0]
+        where = f"{source.path}:{first.line}"
+        raise UsageError(f"the new card would not pass: {first.code} {first.message} ({where}); nothing written")
+    return Added(text, line, own)
 
 
 def _place_in_tier(ctx: Context, document: Document, tier: Tier, score: float | None) -> int:

@@ -192,6 +192,9 @@ class MissingScore(Rule):
     A card without a score cannot be placed; it is never moved by the ordering fix, so it stays wherever
     it was pasted.
 
+    A card without a score is reported only when a scores file is configured (an annotation on some
+    cards promises nothing about the others).
+
     ## Example
     A card whose OpenReview id and title are both missing from `scores.csv`.
 
@@ -205,9 +208,7 @@ class MissingScore(Rule):
     severity = Severity.WARNING
 
     def check_card(self, card: Card, ctx: Context) -> Iterable[Diagnostic]:
-        if not ctx.has_score_source or card.tier is None:
-            return
-        if ctx.score(card) is not None:
+        if card.tier is None or ctx.score(card) is not None:
             return
         annotation = ctx.annotations.get(id(card))
         if annotation is not None:
@@ -216,7 +217,8 @@ class MissingScore(Rule):
                 Span.of_line(ctx.source, annotation[1]),
                 f"Score annotation '{annotation[0]}' is not a number",
             )
-        else:
+        elif ctx.scores is not None:
+            # Only a scores file promises a score for every card: one card's annotation does not.
             yield self.report(ctx, card.heading.span, f"Card '{card.title}' has no score; it is not ordered")
 
 
