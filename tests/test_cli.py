@@ -383,3 +383,21 @@ def test_standard_input_is_checked_as_the_file_it_is_named(tmp_path):
     assert cardlint("--fix", "README.md").returncode == 1  # now fix the file itself
     assert fixed.stdout == (folder / "README.md").read_bytes()
     assert fixed.stderr.startswith(b"Fixed 7 problems (CL207 \xc3\x971, CL208 \xc3\x974, CL404 \xc3\x971, CL405 \xc3\x971).\nREADME.md:18:1: CL504")
+
+
+def test_a_broken_bibtex_entry_names_its_field_and_the_rest_is_still_checked(cli, tmp_path):
+    """A missing brace in `year` is reported at that field's line; the url before it still parsed,
+    so the card's Paper Link is still compared with it (CL407)."""
+    shutil.copytree(RULE_FIXTURES, tmp_path / "fx")
+    path = tmp_path / "fx" / "clean.md"
+    text = path.read_text(encoding="utf-8")
+    start = text.index("@misc")
+    entry = text[start : text.index("}\n</details>", start) + 1]
+    lines = entry.split("\n")
+    broken = [line.replace("2209.14988", "2301.00001") if "url" in line else line for line in lines]
+    broken = [line.replace("{2022}", "{2022") if "year" in line else line for line in broken]
+    path.write_text(text.replace(entry, "\n".join(broken)), encoding="utf-8")
+    year_line = text[:start].count("\n") + 1 + next(i for i, line in enumerate(lines) if "year" in line)
+    run = cli("--select", "CL4,CL6", path)
+    assert f"{path}:{year_line}:1: CL604 BibTeX does not parse at the field 'year': Unexpectedly reached end of file." in run.out
+    assert "CL407 Paper Link names arXiv 2209.14988 but the BibTeX names arXiv 2301.00001" in run.out

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import re
+from dataclasses import dataclass
 
 import bibtexparser
 
@@ -22,10 +24,55 @@ _LOGGER = logging.getLogger("bibtexparser")
 _COLLECTOR = _Collector()
 
 
+# A line that starts a field: `  title = {…`.
+_FIELD_START = re.compile(r"^\s*([A-Za-z][\w:.+-]*)\s*=")
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """A card's first BibTeX entry: its fields (names lower-cased, plus ``ENTRYTYPE`` and ``ID``),
+    or why it does not parse, the line (0-based, in the BibTeX text) and field where parsing
+    stopped, and the fields before that one."""
+
+    fields: dict[str, str] | None
+    problem: str | None = None
+    line: int = 0
+    field: str | None = None
+
+
 def parse_entry(text: str | None) -> tuple[dict[str, str] | None, str | None]:
-    """The first entry's fields (names lower-cased, plus ``ENTRYTYPE`` and ``ID``), or the problem."""
+    """The first entry's fields, or the problem (see ``read_entry``)."""
+    entry = read_entry(text)
+    return (None, entry.problem) if entry.problem else (entry.fields, None)
+
+
+def read_entry(text: str | None) -> Entry:
     if not text:
-        return None, None
+        return Entry(None)
+    fields, problem = _parse(text)
+    if problem is None:
+        return Entry(fields)
+    # Where it stopped: the first field whose entry, cut after it and closed, no longer parses.
+    # What the fields before it say is still read (a title, an arXiv id), so other checks can run.
+    lines = text.split("\n")
+    starts = [index for index, line in enumerate(lines) if index and _FIELD_START.match(line)]
+    parsed: dict[str, str] | None = None
+    for position, start in enumerate(starts):
+        end = starts[position + 1] if position + 1 < len(starts) else len(lines)
+        head = "\n".join(lines[:end]).rstrip().rstrip(",")
+        head = head if head.endswith("}") and position + 1 == len(starts) else head + "\n}"
+        prefix, failed = _parse(head)
+        if failed is not None:
+            name = _FIELD_START.match(lines[start])
+            assert name is not None
+            where = f"BibTeX does not parse at the field '{name.group(1)}':"
+            return Entry(parsed, problem.replace("BibTeX does not parse:", where, 1), start, name.group(1))
+        parsed = prefix
+    return Entry(None, problem)
+
+
+def _parse(text: str) -> tuple[dict[str, str] | None, str | None]:
+    """bibtexparser's reading of ``text``: the first entry's fields, or the problem."""
     # bibtexparser logs why a block failed; collect it for the message instead of printing it.
     messages = _COLLECTOR.messages
     messages.clear()

@@ -17,6 +17,7 @@ from cardlint.template import Match, Template
 from cardlint.urls import arxiv_id, normalize_title, openreview_id
 
 if TYPE_CHECKING:
+    from cardlint.bibtex import Entry
     from cardlint.online import Link, Verdict
     from cardlint.scores import ScoreTable
 
@@ -82,7 +83,7 @@ class Context:
         self._rows: dict[int, list[tuple[TableRow, Match]]] = {}
         self._row_by_key: dict[int, dict[str, TableRow]] = {}
         self._fields: dict[int, list[tuple[Field, Match]]] = {}
-        self._bibtex: dict[int, tuple[dict[str, str] | None, str | None]] = {}
+        self._bibtex: dict[int, Entry] = {}
         self._identity: dict[int, dict[str, str | None]] = {}
         self._memos: dict[str, dict[Any, Any]] = {}
 
@@ -143,12 +144,21 @@ class Context:
         return found
 
     def bibtex(self, card: Card) -> tuple[dict[str, str] | None, str | None]:
-        """The card's first BibTeX entry as lower-cased field names, or the parse problem."""
+        """The card's first BibTeX entry as lower-cased field names, and the parse problem if any.
+
+        When the entry does not parse, the fields are those before the one where parsing stopped
+        (or None), so that checks of the title or the arXiv id still run on what did parse.
+        """
+        entry = self.bibtex_entry(card)
+        return entry.fields, entry.problem
+
+    def bibtex_entry(self, card: Card) -> Entry:
+        """The card's first BibTeX entry with where its parsing stopped (see cardlint.bibtex)."""
         found = self._bibtex.get(id(card))
         if found is None:
-            from cardlint.bibtex import parse_entry  # bibtexparser loads only for a card with BibTeX
+            from cardlint.bibtex import read_entry  # bibtexparser loads only for a card with BibTeX
 
-            found = self._bibtex[id(card)] = parse_entry(card.details.bibtex if card.details else None)
+            found = self._bibtex[id(card)] = read_entry(card.details.bibtex if card.details else None)
         return found
 
     # Scores ----------------------------------------------------------------------------

@@ -161,9 +161,9 @@ class BibtexSyntax(Rule):
         details = card.details
         if details is None or details.bibtex is None or details.bibtex_line is None:
             return
-        _, problem = ctx.bibtex(card)
-        if problem:
-            yield self.report(ctx, Span.of_line(ctx.source, details.bibtex_line), problem)
+        entry = ctx.bibtex_entry(card)
+        if entry.problem:
+            yield self.report(ctx, Span.of_line(ctx.source, details.bibtex_line + entry.line), entry.problem)
 
 
 class BibtexTitle(Rule):
