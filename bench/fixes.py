@@ -8,7 +8,6 @@ work; quadratic fix choice took 16x).
 
 from __future__ import annotations
 
-import argparse
 import shutil
 import statistics
 import sys
@@ -19,7 +18,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 from make_readme import build  # noqa: E402
-from run import cardlint, compile_bytecode, timed  # noqa: E402
+from run import cardlint, compile_bytecode, options, timed  # noqa: E402
 
 ROOT = HERE.parent
 
@@ -32,18 +31,15 @@ def one_fix_each(n: int) -> str:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--repeats", type=int, default=3)
-    parser.add_argument("--sizes", type=int, nargs=2, default=(2000, 8000), metavar=("SMALL", "LARGE"))
-    options = parser.parse_args()
-    small, large = options.sizes
+    chosen = options(__doc__, 3, (2000, 8000))
+    small, large = chosen.sizes
     compile_bytecode()
     with tempfile.TemporaryDirectory(prefix="cardlint-bench-fix-") as temp:
         work = Path(temp)
         shutil.copytree(ROOT / "examples" / "review" / "img", work / "img")
         texts = {n: one_fix_each(n) for n in (small, large)}
         times: dict[int, list[float]] = {small: [], large: []}
-        for _ in range(options.repeats):
+        for _ in range(chosen.repeats):
             for n in (small, large):
                 path = work / f"r{n}.md"
                 path.write_text(texts[n], encoding="utf-8")

@@ -68,12 +68,17 @@ def compile_bytecode() -> None:
     compileall.compile_dir(str(Path(cardlint.__file__).parent), quiet=1)
 
 
+def options(description: str | None, repeats: int, sizes: tuple[int, int]) -> argparse.Namespace:
+    """The benchmarks' command line: how many rounds, and the two sizes compared."""
+    parser = argparse.ArgumentParser(description=description, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--repeats", type=int, default=repeats)
+    parser.add_argument("--sizes", type=int, nargs=2, default=sizes, metavar=("SMALL", "LARGE"))
+    return parser.parse_args()
+
+
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--repeats", type=int, default=5)
-    parser.add_argument("--sizes", type=int, nargs=2, default=(1000, 5000), metavar=("SMALL", "LARGE"))
-    options = parser.parse_args()
-    small, large = options.sizes
+    chosen = options(__doc__, 5, (1000, 5000))
+    small, large = chosen.sizes
     compile_bytecode()
     rows: list[tuple[str, float, float, str]] = []
     with tempfile.TemporaryDirectory(prefix="cardlint-bench-") as temp:
@@ -83,7 +88,7 @@ def main() -> int:
             (work / f"r{n}.md").write_text(build(n), encoding="utf-8")
         seed = work / "seed" / "README.md"
         shutil.copytree(ROOT / "examples" / "review", seed.parent)
-        repeats = options.repeats
+        repeats = chosen.repeats
 
         big = work / f"r{large}.md"
         # Rounds: each runs every measure once, so that this machine's slow and fast spells fall on

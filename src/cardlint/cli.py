@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import sys
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -188,10 +188,14 @@ def run(
     # with --fix none is written (a run that failed on some input changes nothing).
     unread = 0
     from_stdin: str | None = None  # the name standard input goes by, when it is read
-    paths = _expand_folders(paths, config_path, rules, select, ignore, extend_select, configs)
+
+    def settings_for(path: str) -> Settings:
+        return _settings(path, config_path, rules, select, ignore, extend_select, configs)
+
+    paths = _expand_folders(paths, settings_for)
     for given in paths:
         path = (stdin_filename or "-") if given == "-" else given
-        config = _settings(path, config_path, rules, select, ignore, extend_select, configs)[0]
+        config = settings_for(path)[0]
         try:
             if given == "-":
                 if from_stdin is not None:
@@ -212,7 +216,7 @@ def run(
         click.echo(f"Error: nothing written: {count} could not be read; the others are only checked", err=True)
         fix = diff = False
     for path, source in sources.items():
-        config, scores, chosen = _settings(path, config_path, rules, select, ignore, extend_select, configs)
+        config, scores, chosen = settings_for(path)
         online = None
         if check_links or config.check_links:
             # One checker per config: verdicts and the link cache carry over from file to file.
@@ -286,15 +290,7 @@ def run(
     return EXIT_FOUND if failed and not exit_zero else EXIT_OK
 
 
-def _expand_folders(
-    paths: Sequence[str],
-    config_path: str | None,
-    rules: Sequence[type[Rule]],
-    select: Sequence[str],
-    ignore: Sequence[str],
-    extend_select: Sequence[str],
-    configs: dict[str, Settings],
-) -> tuple[str, ...]:
+def _expand_folders(paths: Sequence[str], settings_for: Callable[[str], Settings]) -> tuple[str, ...]:
     """Each folder among ``paths`` as the Markdown files in it (see cardlint.paths)."""
     from cardlint.paths import expand
 
@@ -303,7 +299,7 @@ def _expand_folders(
         if path == "-" or not os.path.isdir(path):
             files.append(path)
             continue
-        config = _settings(os.path.join(path, "README.md"), config_path, rules, select, ignore, extend_select, configs)[0]
+        config = settings_for(os.path.join(path, "README.md"))[0]
         found = expand([path], config.exclude, config.root)
         if not found:
             click.echo(f"warning: no Markdown file in {path}", err=True)
