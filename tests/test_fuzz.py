@@ -98,6 +98,8 @@ def test_random_edits_of_a_clean_card(edits):
 @given(st.lists(st.tuples(st.integers(0, len(EXAMPLE) - 1), st.sampled_from(["delete", "duplicate", "swap", "insert"]), line), max_size=5), st.booleans())
 # Found by the search: a doubled header row or a bare "1." in the template made every card grow.
 @example([(0, "duplicate", ""), (262, "duplicate", "")], False)
+# Found by the long profile: an empty tier moved up left `</details>` right above `## Template`.
+@example([(260, "insert", "# Notable Top 5%")], False)
 @example([(261, "insert", "1.")], False)
 def test_random_edits_of_the_example(edits, crlf):
     check(("\r\n" if crlf else "\n").join(edited(EXAMPLE, edits)))

@@ -30,10 +30,12 @@ def _move_blocks(ctx: Context, blocks: list[tuple[int, int]], order: list[int]) 
         contents.append(range(start, last + 1))
         gaps.append(range(last + 1, end + 1))
     out: list[int | str] = []
+    followed = blocks[-1][1] < len(lines)  # more lines after the last block: a heading, say
     for position, index in enumerate(order):
         out.extend(contents[index])
         gap: Sequence[int | str] = gaps[position]
-        if not gap and position + 1 < len(order) and lines[contents[index][-1] - 1].lstrip().startswith("<"):
+        next_line = position + 1 < len(order) or followed
+        if not gap and next_line and lines[contents[index][-1] - 1].lstrip().startswith("<"):
             gap = [""]  # an HTML block runs on to the next blank line: keep the next heading out of it
         out.extend(gap)
     return ctx.move_lines(blocks[0][0], blocks[-1][1], out)
