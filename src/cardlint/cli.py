@@ -272,7 +272,7 @@ def run(
     elif output_format == "sarif":
         from cardlint.sarif import render_sarif
 
-        click.echo(render_sarif(reports, rules), nl=False, err=report_err)
+        click.echo(render_sarif(reports, rules, sources), nl=False, err=report_err)
     elif statistics:
         click.echo(render_statistics(reports, unsafe_fixes, as_json=output_format == "json"), nl=False, err=report_err)
     else:

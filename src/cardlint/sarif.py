@@ -3,44 +3,89 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
-from pathlib import Path
+import os
+import re
+from collections.abc import Mapping, Sequence
 from typing import Any
+from urllib.parse import quote
 
 from cardlint import __version__
-from cardlint.diagnostic import Diagnostic, Severity
+from cardlint.diagnostic import Diagnostic, Edit, Severity
 from cardlint.docs import rule_page
 from cardlint.rules import Rule
+from cardlint.source import Source
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://pypi.org/project/cardlint/"
+ROOT = "%SRCROOT%"
 
 
 def _level(severity: Severity) -> str:
     return "error" if severity is Severity.ERROR else "warning"
 
 
-def _uri(path: str) -> str:
-    candidate = Path(path)
-    return candidate.as_posix() if not candidate.is_absolute() else candidate.as_uri()
+def repository_root(start: str) -> str:
+    """The git work tree holding ``start`` (a folder), else ``start`` itself."""
+    probe = os.path.abspath(start)
+    while True:
+        if os.path.exists(os.path.join(probe, ".git")):
+            return probe
+        parent = os.path.dirname(probe)
+        if parent == probe:
+            return os.path.abspath(start)
+        probe = parent
 
 
-def render_sarif(diagnostics: Sequence[Diagnostic], rules: Sequence[type[Rule]]) -> str:
+def _location(path: str, root: str) -> dict[str, str]:
+    """The file as a percent-encoded URI relative to the repository root (``%SRCROOT%``)."""
+    relative = os.path.relpath(os.path.abspath(path), root).replace(os.sep, "/")
+    return {"uri": quote(relative, safe="/"), "uriBaseId": ROOT}
+
+
+def _plain(page: str) -> str:
+    """A rule page as plain text: no heading marks, fences, table rules or backticks."""
+    lines = []
+    for line in page.splitlines():
+        if line.startswith("```") or re.fullmatch(r"\|[-| ]*\|", line):
+            continue
+        lines.append(line.lstrip("#").strip() if line.startswith("#") else line.replace("`", ""))
+    return "\n".join(lines).strip() + "\n"
+
+
+def _region(source: Source, start: int, end: int) -> dict[str, int]:
+    line, column = source.position(start)
+    end_line, end_column = source.position(end)
+    return {"startLine": line, "startColumn": column, "endLine": end_line, "endColumn": end_column}
+
+
+def _replacement(source: Source, edit: Edit) -> dict[str, Any]:
+    return {"deletedRegion": _region(source, edit.start, edit.end), "insertedContent": {"text": edit.content}}
+
+
+def render_sarif(
+    diagnostics: Sequence[Diagnostic], rules: Sequence[type[Rule]], sources: Mapping[str, Source] | None = None
+) -> str:
+    """One SARIF run. Fixes carry their edits as replacements when the file's source is given
+    (``sources``, by path); otherwise they are left out, never half written."""
+    root = repository_root(os.getcwd())
     index = {rule.code: position for position, rule in enumerate(rules)}
-    descriptors = [
-        {
-            "id": rule.code,
-            "name": rule.name,
-            "shortDescription": {"text": rule.summary},
-            "fullDescription": {"text": rule.summary},
-            "help": {"text": rule_page(rule), "markdown": rule_page(rule)},
-            "defaultConfiguration": {"level": _level(rule.severity)},
-            "properties": {"fix": "none" if rule.fix is None else rule.fix.value},
-        }
-        for rule in rules
-    ]
+    descriptors = []
+    for rule in rules:
+        page = rule_page(rule)
+        descriptors.append(
+            {
+                "id": rule.code,
+                "name": rule.name,
+                "shortDescription": {"text": rule.summary},
+                "fullDescription": {"text": rule.summary},
+                "help": {"text": _plain(page), "markdown": page},
+                "defaultConfiguration": {"level": _level(rule.severity)},
+                "properties": {"fix": "none" if rule.fix is None else rule.fix.value},
+            }
+        )
     results = []
     for diagnostic in diagnostics:
+        location = _location(diagnostic.path, root)
         result: dict[str, Any] = {
             "ruleId": diagnostic.code,
             "level": _level(diagnostic.severity),
@@ -48,7 +93,7 @@ def render_sarif(diagnostics: Sequence[Diagnostic], rules: Sequence[type[Rule]])
             "locations": [
                 {
                     "physicalLocation": {
-                        "artifactLocation": {"uri": _uri(diagnostic.path)},
+                        "artifactLocation": location,
                         "region": {
                             "startLine": diagnostic.line,
                             "startColumn": diagnostic.column,
@@ -61,8 +106,19 @@ def render_sarif(diagnostics: Sequence[Diagnostic], rules: Sequence[type[Rule]])
         }
         if diagnostic.code in index:
             result["ruleIndex"] = index[diagnostic.code]
-        if diagnostic.fix is not None:
-            result["fixes"] = [{"description": {"text": diagnostic.fix.title}}]
+        source = (sources or {}).get(diagnostic.path)
+        if diagnostic.fix is not None and source is not None:
+            result["fixes"] = [
+                {
+                    "description": {"text": diagnostic.fix.title},
+                    "artifactChanges": [
+                        {
+                            "artifactLocation": location,
+                            "replacements": [_replacement(source, edit) for edit in diagnostic.fix.edits],
+                        }
+                    ],
+                }
+            ]
         results.append(result)
     document = {
         "$schema": SCHEMA,
@@ -77,6 +133,7 @@ def render_sarif(diagnostics: Sequence[Diagnostic], rules: Sequence[type[Rule]])
                         "rules": descriptors,
                     }
                 },
+                "originalUriBaseIds": {ROOT: {"uri": "file://" + quote(root.replace(os.sep, "/").rstrip("/") + "/")}},
                 "columnKind": "unicodeCodePoints",
                 "results": results,
             }
