@@ -38,8 +38,11 @@ MARKER = re.compile(r" \{(CL\d{3}(?::\d+)?(?:,CL\d{3}(?::\d+)?)*)\}$")
 
 @pytest.fixture(autouse=True)
 def cache_outside_the_tree(tmp_path_factory, monkeypatch):
-    """Each test's link cache goes to its own temporary folder, never next to the bundled data."""
+    """Each test's link cache goes to its own temporary folder, never next to the bundled data; and
+    a test run inside a GitHub Actions job does not write that job's summary or read its workspace."""
     monkeypatch.setenv("CARDLINT_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+    monkeypatch.delenv("GITHUB_STEP_SUMMARY", raising=False)
+    monkeypatch.delenv("GITHUB_WORKSPACE", raising=False)
 
 
 @dataclass

@@ -16,27 +16,53 @@ from cardlint.rules import BUILTIN_RULES
 from conftest import SEED, SEED_DIR
 
 
-def test_github_annotations_exact(cli):
+def test_github_annotations_exact(cli, monkeypatch):
+    """Paths relative to the workspace, a title naming cardlint and the rule, the fix in the message."""
+    monkeypatch.setenv("GITHUB_WORKSPACE", str(SEED_DIR.parent.parent))
+    monkeypatch.delenv("GITHUB_STEP_SUMMARY", raising=False)
     run = cli("--output-format", "github", "--select", "CL207,CL404,CL504", SEED)
     assert run.code == 1
+    path = "examples/review/README.md"
+    alt = "title=cardlint CL504 (image-alt)::Image has no alt text"
     assert run.out.splitlines() == [
-        f"::warning file={SEED},line=18,col=1,endLine=18,endColumn=18,title=CL504::Image has no alt text",
-        f"::warning file={SEED},line=19,col=1,endLine=19,endColumn=18,title=CL504::Image has no alt text",
-        f"::warning file={SEED},line=114,col=1,endLine=114,endColumn=18,title=CL504::Image has no alt text",
-        f"::error file={SEED},line=159,col=2,endLine=159,endColumn=12,title=CL207::"
-        "Row key 'OpenReivew' is misspelled; the template has 'OpenReview'",
-        f"::error file={SEED},line=159,col=14,endLine=159,endColumn=55,title=CL404::"
-        "OpenReview link opens the PDF; link the forum page (forum?id=)",
-        f"::warning file={SEED},line=164,col=1,endLine=164,endColumn=18,title=CL504::Image has no alt text",
+        f"::warning file={path},line=18,col=1,endLine=18,endColumn=18,{alt}",
+        f"::warning file={path},line=19,col=1,endLine=19,endColumn=18,{alt}",
+        f"::warning file={path},line=114,col=1,endLine=114,endColumn=18,{alt}",
+        f"::error file={path},line=159,col=2,endLine=159,endColumn=12,title=cardlint CL207 (row-key-spelling)::"
+        "Row key 'OpenReivew' is misspelled; the template has 'OpenReview' (fix: Replace with 'OpenReview')",
+        f"::error file={path},line=159,col=14,endLine=159,endColumn=55,title=cardlint CL404 (openreview-link)::"
+        "OpenReview link opens the PDF; link the forum page (forum?id=) (fix: Link the forum page)",
+        f"::warning file={path},line=164,col=1,endLine=164,endColumn=18,{alt}",
     ]
 
 
-def test_github_escapes_properties_and_data(cli, tmp_path):
+def test_github_escapes_properties_and_data(cli, tmp_path, monkeypatch):
+    monkeypatch.setenv("GITHUB_WORKSPACE", str(tmp_path))
     path = tmp_path / "a,b:c.md"
     path.write_text("# Notable Top 5%\n## 100% card\n")
     run = cli("--output-format", "github", "--select", "CL104", path)
-    escaped = str(path).replace(",", "%2C").replace(":", "%3A")
-    assert run.out == f"::error file={escaped},line=2,col=1,endLine=2,endColumn=13,title=CL104::Card '100%25 card' is empty\n"
+    assert run.out == "::error file=a%2Cb%3Ac.md,line=2,col=1,endLine=2,endColumn=13,title=cardlint CL104 (empty-card)::Card '100%25 card' is empty\n"
+
+
+def test_github_job_summary_counts_rules_and_lists_errors(cli, tmp_path, monkeypatch):
+    summary = tmp_path / "summary.md"
+    summary.write_text("earlier step\n")
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
+    monkeypatch.setenv("GITHUB_WORKSPACE", str(SEED_DIR.parent.parent))
+    cli("--output-format", "github", "--select", "CL207,CL504", SEED)
+    assert summary.read_text().splitlines() == [
+        "earlier step",
+        "### cardlint",
+        "",
+        "| rule | count | fixable |",
+        "|--|--|--|",
+        "| CL504 image-alt | 4 | 0 |",
+        "| CL207 row-key-spelling | 1 | 1 |",
+        "",
+        "Errors:",
+        "",
+        "- `examples/review/README.md:159` CL207: Row key 'OpenReivew' is misspelled; the template has 'OpenReview'",
+    ]
 
 
 def _sarif_schema() -> dict:

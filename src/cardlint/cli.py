@@ -269,6 +269,7 @@ def run(
         click.echo(render_json(reports), nl=False, err=report_err)
     elif output_format == "github":
         click.echo(render_github(reports), nl=False, err=report_err)
+        _write_job_summary(reports)
     elif output_format == "sarif":
         from cardlint.sarif import render_sarif
 
@@ -305,6 +306,20 @@ def _expand_folders(paths: Sequence[str], settings_for: Callable[[str], Settings
             click.echo(f"warning: no Markdown file in {path}", err=True)
         files.extend(found)
     return tuple(files)
+
+
+def _write_job_summary(reports: Sequence[Diagnostic]) -> None:
+    """In a GitHub Actions job (``GITHUB_STEP_SUMMARY`` names a file), append the run's summary."""
+    summary_file = os.environ.get("GITHUB_STEP_SUMMARY")
+    if not summary_file:
+        return
+    from cardlint.report import job_summary
+
+    try:
+        with open(summary_file, "a", encoding="utf-8") as handle:
+            handle.write(job_summary(reports))
+    except OSError as exc:
+        raise UsageError(f"cannot write the job summary: {exc.strerror or exc} ({summary_file})") from None
 
 
 def _read_stdin(max_bytes: int) -> bytes:

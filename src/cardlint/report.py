@@ -108,24 +108,58 @@ def _escape_property(text: str) -> str:
     return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
+def github_path(path: str) -> str:
+    """A path as GitHub wants it in an annotation: relative to the workspace (``GITHUB_WORKSPACE``),
+    else to the repository root; unchanged when the file lies outside both."""
+    import os
+
+    base = os.environ.get("GITHUB_WORKSPACE")
+    if not base:
+        from cardlint.sarif import repository_root
+
+        base = repository_root(os.getcwd())
+    relative = os.path.relpath(os.path.abspath(path), os.path.abspath(base))
+    return path if relative.startswith("..") else relative.replace(os.sep, "/")
+
+
 def render_github(diagnostics: Sequence[Diagnostic]) -> str:
     """GitHub Actions workflow commands: each diagnostic becomes an annotation on the pull request."""
     out = []
+    paths: dict[str, str] = {}
     for d in diagnostics:
         command = "error" if d.severity is Severity.ERROR else "warning"
+        if d.path not in paths:
+            paths[d.path] = github_path(d.path)
         properties = ",".join(
             f"{key}={_escape_property(str(value))}"
             for key, value in (
-                ("file", d.path),
+                ("file", paths[d.path]),
                 ("line", d.line),
                 ("col", d.column),
                 ("endLine", d.end_line),
                 ("endColumn", d.end_column),
-                ("title", d.code),
+                ("title", f"cardlint {d.code} ({d.name})"),
             )
         )
-        out.append(f"::{command} {properties}::{_escape_data(d.message)}\n")
+        message = d.message if d.fix is None else f"{d.message} (fix: {d.fix.title})"
+        out.append(f"::{command} {properties}::{_escape_data(message)}\n")
     return "".join(out)
+
+
+def job_summary(diagnostics: Sequence[Diagnostic]) -> str:
+    """A short Markdown summary for the Actions job page: a count per rule, and the cards with errors."""
+    if not diagnostics:
+        return "### cardlint\n\nAll checks passed.\n"
+    lines = ["### cardlint", "", "| rule | count | fixable |", "|--|--|--|"]
+    for row in statistics(diagnostics):
+        lines.append(f"| {row['code']} {row['name']} | {row['count']} | {row['fixable']} |")
+    errors = [d for d in diagnostics if d.severity is Severity.ERROR]
+    if errors:
+        lines += ["", "Errors:", ""]
+        lines += [f"- `{github_path(d.path)}:{d.line}` {d.code}: {printable(d.message)}" for d in errors[:50]]
+        if len(errors) > 50:
+            lines.append(f"- … and {len(errors) - 50} more")
+    return "\n".join(lines) + "\n"
 
 
 def render_json(diagnostics: Sequence[Diagnostic]) -> str:
