@@ -71,6 +71,11 @@ def _split(values: Sequence[str]) -> list[str]:
 @click.option(
     "--stdin-filename", metavar="PATH", help="The name of the file read from standard input (-): for config and messages."
 )
+@click.option(
+    "--changed-since",
+    metavar="REF",
+    help="Report (and fix) only what changed since this git revision: the edited cards, and new problems.",
+)
 @click.option("--list-rules", is_flag=True, help="List every rule and exit.")
 @click.option("--list-cards", is_flag=True, help="List each card's tier, score and whether it is in place.")
 @click.option("--explain", metavar="CODE", help="Print a rule's documentation and exit.")
@@ -160,6 +165,7 @@ def run(
     no_cache: bool,
     cache_dir: str | None,
     stdin_filename: str | None,
+    changed_since: str | None,
     list_rules: bool,
     list_cards: bool,
     explain: str | None,
@@ -224,6 +230,7 @@ def run(
                 links_cache = None if no_cache else os.path.join(_cache_folder(cache_dir), "links.json")
                 checkers[id(config)] = _link_checker(config, remap, links_cache, progress=output_format == "text")
             online = checkers[id(config)]
+        own = _own_problems(path, changed_since, config, chosen, scores, rules, online)
         if list_cards:
             _print_cards(path, lint_source(source, config, chosen, scores, known=rules), output_format)
             continue
@@ -231,12 +238,14 @@ def run(
             from cardlint.fix import FixRefused, fix_source, write_atomically
 
             try:
-                outcome = fix_source(source, config, chosen, unsafe=unsafe_fixes, scores=scores, online=online, known=rules)
+                outcome = fix_source(
+                    source, config, chosen, unsafe=unsafe_fixes, scores=scores, online=online, known=rules, only=own
+                )
             except FixRefused as exc:
                 # Nothing is written; the file's problems are still reported and the run fails.
                 click.echo(f"Error: refusing to fix: {exc}; nothing written ({path})", err=True)
                 refused = True
-                reports.extend(lint_source(source, config, chosen, scores, online, rules).diagnostics)
+                reports.extend(_reported(lint_source(source, config, chosen, scores, online, rules), own))
                 continue
             assert outcome.result is not None
             if outcome.changed:
@@ -251,9 +260,9 @@ def run(
                         write_atomically(path, outcome.encoded(), source.encode())
                     sources[path] = replace(Source.from_text(outcome.text, path), bom=source.bom, newline=source.newline)
                     fixed_total += outcome.fixed
-            reports.extend(outcome.result.diagnostics)
+            reports.extend(_reported(outcome.result, own))
         else:
-            reports.extend(lint_source(source, config, chosen, scores, online, rules).diagnostics)
+            reports.extend(_reported(lint_source(source, config, chosen, scores, online, rules), own))
     if list_cards:
         return EXIT_ERROR if unread else EXIT_OK
     if diff:
@@ -306,6 +315,39 @@ def _expand_folders(paths: Sequence[str], settings_for: Callable[[str], Settings
             click.echo(f"warning: no Markdown file in {path}", err=True)
         files.extend(found)
     return tuple(files)
+
+
+def _own_problems(
+    path: str,
+    changed_since: str | None,
+    config: Config,
+    chosen: Sequence[type[Rule]],
+    scores: ScoreTable | None,
+    rules: Sequence[type[Rule]],
+    online: OnlineCheck | None,
+) -> Callable[[LintResult], Sequence[Diagnostic]] | None:
+    """With --changed-since, what picks a result's diagnostics that the change brought (None: all).
+    The file at REF is checked as now, links included (the checker asks about each URL once a run)."""
+    if changed_since is None:
+        return None
+    from cardlint.changes import baseline
+
+    def lint(source: Source) -> tuple[Document, Sequence[Diagnostic]]:
+        result = lint_source(source, config, chosen, scores, online, rules)
+        return result.document, result.diagnostics
+
+    before = baseline(path, changed_since, lint)
+    if before is None:
+        return None  # a file new since REF is checked whole
+
+    def own(result: LintResult) -> Sequence[Diagnostic]:
+        return before.new_problems(result.document, result.diagnostics)
+
+    return own
+
+
+def _reported(result: LintResult, own: Callable[[LintResult], Sequence[Diagnostic]] | None) -> Sequence[Diagnostic]:
+    return result.diagnostics if own is None else own(result)
 
 
 def _write_job_summary(reports: Sequence[Diagnostic]) -> None:

@@ -10,7 +10,7 @@ import stat
 import tempfile
 import threading
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 
@@ -160,12 +160,15 @@ def fix_source(
     scores: ScoreTable | None = None,
     online: OnlineCheck | None = None,
     known: Sequence[type[Rule]] = (),
+    only: Callable[[LintResult], Sequence[Diagnostic]] | None = None,
 ) -> FixOutcome:
+    """Fix what ``rules`` find, in passes; ``only``, when given, picks the diagnostics that may be
+    fixed (and are reported) from each pass's result (``--changed-since``: the change's own)."""
     outcome = FixOutcome(source, source.text)
     current = source
     result = lint_source(current, config, rules, scores, online, known)
     for attempt in range(MAX_PASSES + 1):
-        fixes, counts = choose_fixes(result.diagnostics, unsafe)
+        fixes, counts = choose_fixes(result.diagnostics if only is None else only(result), unsafe)
         if not fixes:
             break
         if attempt == MAX_PASSES:
