@@ -1,35 +1,66 @@
-"""The hooks in .pre-commit-hooks.yaml, installed by pre-commit itself from this repository."""
+"""The README's pre-commit recipe, as written, installed by pre-commit itself from this repository."""
 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
-from conftest import DATA, SEED_DIR
+from conftest import SEED_DIR
 
 ROOT = Path(__file__).parent.parent
+README = (ROOT / "README.md").read_text(encoding="utf-8")
 
 
-def git(*args, cwd):
-    subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True)
+def git(*args: str, cwd) -> str:
+    return subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True, text=True).stdout
 
 
-def test_pre_commit_try_repo(tmp_path):
-    """One hook environment is built (pip installs cardlint from this repo); then it fails, then passes."""
+def snapshot(target: Path) -> str:
+    """This working tree (committed or not) as a one-commit repository: its URL for pre-commit."""
+    files = git("ls-files", "-co", "--exclude-standard", cwd=ROOT).splitlines()
+    for name in files:
+        if (ROOT / name).is_file():
+            (target / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(ROOT / name, target / name)
+    git("init", "-q", cwd=target)
+    git("add", ".", cwd=target)
+    git("-c", "user.email=ci@example.invalid", "-c", "user.name=ci", "commit", "-qm", "snapshot", cwd=target)
+    return git("rev-parse", "HEAD", cwd=target).strip()
+
+
+def test_the_readme_recipe_reports_the_commits_own_card_only(tmp_path):
+    """An untouched list with old defects lets a commit through; editing one card with a defect
+    fails it with that card's problems only."""
+    (recipe,) = [block for block in re.findall(r"```yaml\n(.*?)```", README, re.DOTALL) if "pre-commit-config" in block]
+    hooks = tmp_path / "cardlint"
+    hooks.mkdir()
+    rev = snapshot(hooks)
+    config = recipe.replace("https://github.com/OWNER/cardlint", str(hooks)).replace("0123abc", rev)
+    assert "github.com/OWNER" not in config and "--changed-since" in config
+
     work = tmp_path / "review"
     shutil.copytree(SEED_DIR, work)
+    (work / ".pre-commit-config.yaml").write_text(config, encoding="utf-8")
     git("init", "-q", cwd=work)
     git("add", ".", cwd=work)
+    git("-c", "user.email=ci@example.invalid", "-c", "user.name=ci", "commit", "-qm", "the list", cwd=work)
     env = {**os.environ, "PRE_COMMIT_HOME": str(tmp_path / "cache"), "PRE_COMMIT_COLOR": "never"}
-    command = [sys.executable, "-m", "pre_commit", "try-repo", str(ROOT), "cardlint", "--all-files"]
-    failing = subprocess.run(command, cwd=work, env=env, capture_output=True, text=True, check=False)
-    assert failing.returncode == 1, failing.stdout + failing.stderr
-    assert "README.md:159:2: CL207 [*] Row key 'OpenReivew' is misspelled" in failing.stdout
-    shutil.copy(DATA / "seed-clean" / "README.md", work / "README.md")
-    git("add", ".", cwd=work)
-    passing = subprocess.run(command, cwd=work, env=env, capture_output=True, text=True, check=False)
-    assert passing.returncode == 0, passing.stdout + passing.stderr
-    assert "Passed" in passing.stdout
+    command = [sys.executable, "-m", "pre_commit", "run", "--all-files"]
+
+    untouched = subprocess.run(command, cwd=work, env=env, capture_output=True, text=True, check=False)
+    assert untouched.returncode == 0, untouched.stdout + untouched.stderr  # 8 old errors, none of them new
+
+    readme = work / "README.md"
+    text = readme.read_text(encoding="utf-8")
+    readme.write_text(text.replace("|Institute |Google Research, UC Berkeley|", "|Institute |Google Research, UC Berkeley", 1))
+    git("add", "README.md", cwd=work)
+    edited = subprocess.run(command, cwd=work, env=env, capture_output=True, text=True, check=False)
+    assert edited.returncode == 1, edited.stdout + edited.stderr
+    reported = [line for line in edited.stdout.splitlines() if ": CL" in line]
+    # The edited card's problems (the new one and its own older ones), nothing from the other cards.
+    assert "README.md:14:41: CL208 [*] Table row has no trailing pipe" in reported
+    assert all(8 <= int(line.split(":")[1]) <= 60 for line in reported), reported
