@@ -1,0 +1,79 @@
+"""The GitHub Action (action.yml) run as a runner would: its steps in order, inputs and GITHUB_* set."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import yaml
+
+from conftest import SEED_DIR
+
+ROOT = Path(__file__).parent.parent
+
+
+def git(*args: str, cwd) -> str:
+    return subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True, text=True).stdout
+
+
+def expand(text: str, values: dict[str, str]) -> str:
+    for name, value in values.items():
+        text = text.replace("${{ " + name + " }}", value)
+    assert "${{" not in text, text
+    return text
+
+
+def test_the_action_annotates_only_what_the_pull_request_changed(tmp_path):
+    action = yaml.safe_load((ROOT / "action.yml").read_text(encoding="utf-8"))
+    install, check = action["runs"]["steps"]
+
+    work = tmp_path / "list"
+    shutil.copytree(SEED_DIR, work)
+    git("init", "-q", cwd=work)
+    git("add", ".", cwd=work)
+    git("-c", "user.email=ci@example.invalid", "-c", "user.name=ci", "commit", "-qm", "base", cwd=work)
+    base = git("rev-parse", "HEAD", cwd=work).strip()
+    readme = work / "README.md"
+    readme.write_text(readme.read_text(encoding="utf-8").replace("|Institute | Meta AI, Sorbonne Université|", "|Institute | Meta AI, Sorbonne Université", 1))
+    git("-c", "user.email=ci@example.invalid", "-c", "user.name=ci", "commit", "-qam", "the pull request", cwd=work)
+
+    # The install step, into a folder of its own (the test's environment already has the dependencies).
+    target = tmp_path / "installed"
+    command = expand(install["run"], {"github.action_path": str(ROOT)})
+    command = command.replace("python -m pip install", f'"{sys.executable}" -m pip install --no-deps --target "{target}"')
+    subprocess.run(["bash", "-c", command], check=True, capture_output=True)
+
+    values = {
+        "github.action_path": str(ROOT),
+        "inputs.paths": "README.md",
+        "inputs.args": "--select CL2",
+        "inputs.changed-only": "true",
+        "github.event.pull_request.base.sha": base,
+    }
+    env = {name: expand(value, values) for name, value in check["env"].items()}
+    env = {
+        **os.environ,
+        **env,
+        "PATH": f"{target / 'bin'}{os.pathsep}{os.environ['PATH']}",
+        "PYTHONPATH": str(target),
+        "GITHUB_WORKSPACE": str(work),
+        "GITHUB_ACTIONS": "true",
+    }
+    env.pop("GITHUB_STEP_SUMMARY", None)
+    run = subprocess.run(["bash", "-e", "-c", check["run"]], cwd=work, env=env, capture_output=True, text=True, check=False)
+    assert run.returncode == 1, run.stderr
+    # The edited card's problems only (its new one and its own older one), none of the other cards'.
+    assert run.stdout.splitlines() == [
+        "::error file=README.md,line=215,col=42,endLine=215,endColumn=42,title=cardlint CL208 (row-pipes)::"
+        "Table row has no trailing pipe (fix: Add a trailing pipe)",
+        "::error file=README.md,line=216,col=75,endLine=216,endColumn=75,title=cardlint CL208 (row-pipes)::"
+        "Table row has no trailing pipe (fix: Add a trailing pipe)",
+    ]
+    everything = subprocess.run(
+        ["bash", "-e", "-c", check["run"]], cwd=work, env={**env, "INPUT_CHANGED_ONLY": "false"},
+        capture_output=True, text=True, check=False,
+    )
+    assert everything.stdout.count("::error") == 6  # the whole list's CL2 errors, the old ones too
