@@ -316,8 +316,13 @@ def test_statistics_as_json(cli):
         {"code": "CL404", "name": "openreview-link", "count": 1, "fixable": 1},
         {"code": "CL405", "name": "arxiv-link", "count": 1, "fixable": 1},
     ]
+    run = cli("--statistics", "--output-format", "github", SEED)
+    assert run.out.splitlines()[0] == "::notice title=cardlint CL208 (row-pipes)::4 found, 4 fixable with --fix"
+    assert len(run.out.splitlines()) == 6 and run.code == 1
     run = cli("--statistics", "--output-format", "sarif", SEED)
-    assert (run.code, run.err) == (2, "Error: --statistics is printed as text or json, not sarif (--output-format)\n")
+    the_run = json.loads(run.out)["runs"][0]
+    assert the_run["properties"]["statistics"][0] == {"code": "CL208", "name": "row-pipes", "count": 4, "fixable": 4}
+    assert len(the_run["results"]) == 12  # the results stay: a code-scanning upload needs them
 
 
 def test_codes_and_names_in_any_case(cli):

@@ -44,7 +44,7 @@ def _split(values: Sequence[str]) -> list[str]:
 @click.option("--fix", is_flag=True, help="Apply safe fixes and write the files.")
 @click.option("--unsafe-fixes", is_flag=True, help="With --fix or --diff, apply unsafe fixes too.")
 @click.option("--diff", is_flag=True, help="Print the fixes as a unified diff; write nothing.")
-@click.option("--statistics", is_flag=True, help="Print a count per rule instead of each diagnostic (text or json).")
+@click.option("--statistics", is_flag=True, help="Print a count per rule instead of each diagnostic (in any format).")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when errors remain (bad input still exits 2).")
 @click.option("-q", "--quiet", is_flag=True, help="Print the diagnostics only: no summary, no tally of fixes.")
 @click.option(
@@ -182,8 +182,6 @@ def run(
         return run_rule(explain, "--explain")
     if not paths:
         raise UsageError("no file given (usage: cardlint [OPTIONS] PATH...)")
-    if statistics and output_format not in ("text", "json"):
-        raise UsageError(f"--statistics is printed as text or json, not {output_format} (--output-format)")
     configs: dict[str, Settings] = {}
     sources: dict[str, Source] = {}
     reports: list[Diagnostic] = []
@@ -274,7 +272,9 @@ def run(
         total = sum(fixed_total.values())
         # Machine-readable output stays parseable: the tally goes to stderr there.
         click.echo(f"Fixed {total} problem{'s' if total != 1 else ''} ({details}).", err=report_err or output_format != "text")
-    if output_format == "json" and not statistics:
+    if statistics and output_format in ("text", "json", "github"):
+        click.echo(render_statistics(reports, unsafe_fixes, output_format), nl=False, err=report_err)
+    elif output_format == "json":
         click.echo(render_json(reports), nl=False, err=report_err)
     elif output_format == "github":
         click.echo(render_github(reports), nl=False, err=report_err)
@@ -282,9 +282,9 @@ def run(
     elif output_format == "sarif":
         from cardlint.sarif import render_sarif
 
-        click.echo(render_sarif(reports, rules, sources), nl=False, err=report_err)
-    elif statistics:
-        click.echo(render_statistics(reports, unsafe_fixes, as_json=output_format == "json"), nl=False, err=report_err)
+        # With --statistics, the counts ride along in the run's property bag.
+        text = render_sarif(reports, rules, sources, with_statistics=statistics)
+        click.echo(text, nl=False, err=report_err)
     else:
         styled = _colour(color)
         excerpts = sys.stdout.isatty() if show_source is None else show_source

@@ -184,11 +184,19 @@ def statistics(diagnostics: Sequence[Diagnostic], unsafe_fixes: bool = False) ->
     ]
 
 
-def render_statistics(diagnostics: Sequence[Diagnostic], unsafe_fixes: bool = False, as_json: bool = False) -> str:
+def render_statistics(diagnostics: Sequence[Diagnostic], unsafe_fixes: bool = False, output_format: str = "text") -> str:
+    """The count per rule as a table (text), a list (json) or one notice per rule (github)."""
     rows = statistics(diagnostics, unsafe_fixes)
-    if as_json:
+    if output_format == "json":
         import json
 
         return json.dumps(rows, indent=2) + "\n"
+    if output_format == "github":
+        notices = []
+        for row in rows:
+            title = _escape_property(f"cardlint {row['code']} ({row['name']})")
+            counts = _escape_data(f"{row['count']} found, {row['fixable']} fixable with --fix")
+            notices.append(f"::notice title={title}::{counts}\n")
+        return "".join(notices)
     lines = [f"{row['count']:>5}  {row['code']}  {row['name']}{'  [*]' if row['fixable'] else ''}" for row in rows]
     return "".join(line + "\n" for line in lines)

@@ -63,7 +63,10 @@ def _replacement(source: Source, edit: Edit) -> dict[str, Any]:
 
 
 def render_sarif(
-    diagnostics: Sequence[Diagnostic], rules: Sequence[type[Rule]], sources: Mapping[str, Source] | None = None
+    diagnostics: Sequence[Diagnostic],
+    rules: Sequence[type[Rule]],
+    sources: Mapping[str, Source] | None = None,
+    with_statistics: bool = False,
 ) -> str:
     """One SARIF run. Fixes carry their edits as replacements when the file's source is given
     (``sources``, by path); otherwise they are left out, never half written."""
@@ -120,7 +123,7 @@ def render_sarif(
                 }
             ]
         results.append(result)
-    document = {
+    document: dict[str, Any] = {
         "$schema": SCHEMA,
         "version": "2.1.0",
         "runs": [
@@ -139,4 +142,8 @@ def render_sarif(
             }
         ],
     }
+    if with_statistics:
+        from cardlint.report import statistics
+
+        document["runs"][0]["properties"] = {"statistics": statistics(diagnostics)}
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
