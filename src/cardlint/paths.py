@@ -57,3 +57,15 @@ def _ignored(rules: list[tuple[str, GitIgnoreSpec]], path: str, is_folder: bool)
             if spec.match_file(relative):
                 return True
     return False
+
+
+def repository_root(start: str) -> str:
+    """The git work tree holding ``start`` (a folder), else ``start`` itself."""
+    probe = os.path.abspath(start)
+    while True:
+        if os.path.exists(os.path.join(probe, ".git")):
+            return probe
+        parent = os.path.dirname(probe)
+        if parent == probe:
+            return os.path.abspath(start)
+        probe = parent

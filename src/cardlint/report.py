@@ -115,7 +115,7 @@ def github_path(path: str) -> str:
 
     base = os.environ.get("GITHUB_WORKSPACE")
     if not base:
-        from cardlint.sarif import repository_root
+        from cardlint.paths import repository_root
 
         base = repository_root(os.getcwd())
     relative = os.path.relpath(os.path.abspath(path), os.path.abspath(base))

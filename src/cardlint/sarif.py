@@ -12,6 +12,7 @@ from urllib.parse import quote
 from cardlint import __version__
 from cardlint.diagnostic import Diagnostic, Edit, Severity
 from cardlint.docs import rule_page
+from cardlint.paths import repository_root
 from cardlint.rules import Rule
 from cardlint.source import Source
 
@@ -22,18 +23,6 @@ ROOT = "%SRCROOT%"
 
 def _level(severity: Severity) -> str:
     return "error" if severity is Severity.ERROR else "warning"
-
-
-def repository_root(start: str) -> str:
-    """The git work tree holding ``start`` (a folder), else ``start`` itself."""
-    probe = os.path.abspath(start)
-    while True:
-        if os.path.exists(os.path.join(probe, ".git")):
-            return probe
-        parent = os.path.dirname(probe)
-        if parent == probe:
-            return os.path.abspath(start)
-        probe = parent
 
 
 def _location(path: str, root: str) -> dict[str, str]:
