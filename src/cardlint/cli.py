@@ -6,7 +6,6 @@ import os
 import sys
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import replace
 from typing import TYPE_CHECKING
 
 import click
@@ -256,7 +255,7 @@ def run(
                         sys.stdout.flush()
                     else:
                         write_atomically(path, outcome.encoded(), source.encode())
-                    sources[path] = replace(Source.from_text(outcome.text, path), bom=source.bom, newline=source.newline)
+                    sources[path] = outcome.result.document.source  # the fixed text, already split into lines
                     fixed_total += outcome.fixed
             reports.extend(_reported(outcome.result, own))
         else:

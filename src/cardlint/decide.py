@@ -120,7 +120,7 @@ def decide(
     found = directives(document)
     used: set[Directive] = set()
     kept = []
-    for diagnostic in [*diagnostics]:
+    for diagnostic in diagnostics:
         by = suppressor(diagnostic, found) if found else None
         if by is not None:
             used.add(by)
