@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from cardlint.config import Config
 from cardlint.diagnostic import Diagnostic, Edit, Fix, FixSafety, Severity
 from cardlint.model import Card, Document, Field, Span, TableRow
+from cardlint.paths import repository_root
 from cardlint.source import Source
 from cardlint.template import Match, Template
 from cardlint.urls import arxiv_id, normalize_title, openreview_id
@@ -201,14 +202,7 @@ class Context:
     @cached_property
     def repo_root(self) -> str:
         """The enclosing git work tree, else the README's folder: images may not leave it."""
-        probe = self.folder
-        while True:
-            if os.path.exists(os.path.join(probe, ".git")):
-                return probe
-            parent = os.path.dirname(probe)
-            if parent == probe:
-                return self.folder
-            probe = parent
+        return repository_root(self.folder)
 
     def listing(self, folder: str) -> list[str] | None:
         """The names in ``folder`` (None when it cannot be listed), read once per run."""
