@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 from cardlint.config import Config
 from cardlint.diagnostic import Diagnostic
 from cardlint.errors import UsageError
-from cardlint.linter import lint_source
+from cardlint.linter import LintResult
 from cardlint.model import Document, Tier
 from cardlint.parser import parse
 from cardlint.rules import Rule
@@ -120,26 +120,28 @@ def _checked(
     source: Source, text: str, line: int, config: Config, scores: ScoreTable | None, rules: Sequence[type[Rule]]
 ) -> Added:
     """Lint the README with the new card as ``cardlint`` would: apply the safe fixes of the new
-    card's own problems (a few passes), then refuse if any problem remains but what is to fill in."""
-    from cardlint.fix import apply_edits, choose_fixes
+    card's own problems (``--fix``'s passes and loss check), then refuse if any problem remains but
+    what is to fill in."""
+    from cardlint.fix import FixRefused, fix_source
     from cardlint.rules import BUILTIN_RULES
 
-    chosen = list(rules) or list(BUILTIN_RULES)
-    for _ in range(5):
-        candidate = replace(Source.from_text(text, source.path), bom=source.bom, newline=source.newline)
-        result = lint_source(candidate, config, chosen, scores)
+    def own(result: LintResult) -> list[Diagnostic]:
         card = next(card for card in result.document.cards if card.line == line)
-        own = [d for d in result.diagnostics if card.line <= d.line <= card.end_line]
-        fixes, _ = choose_fixes([d for d in own if d.fix is not None], unsafe=False)
-        if not fixes:
-            break
-        text = apply_edits(text, [edit for fix in fixes for edit in fix.edits])
-    wrong = [d for d in own if d.code not in TO_FILL]
+        return [d for d in result.diagnostics if card.line <= d.line <= card.end_line]
+
+    candidate = replace(Source.from_text(text, source.path), bom=source.bom, newline=source.newline)
+    try:
+        outcome = fix_source(candidate, config, list(rules) or list(BUILTIN_RULES), scores=scores, only=own)
+    except FixRefused as exc:
+        raise UsageError(f"the new card would not pass: {exc} ({source.path}:{line}); nothing written") from None
+    assert outcome.result is not None
+    remaining = own(outcome.result)
+    wrong = [d for d in remaining if d.code not in TO_FILL]
     if wrong:
         first = wrong[0]
         where = f"{source.path}:{first.line}"
         raise UsageError(f"the new card would not pass: {first.code} {first.message} ({where}); nothing written")
-    return Added(text, line, own)
+    return Added(outcome.text, line, remaining)
 
 
 def _place_in_tier(ctx: Context, document: Document, tier: Tier, score: float | None) -> int:
