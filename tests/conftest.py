@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -77,3 +78,16 @@ def strip_markers(text: str) -> tuple[str, set[tuple[int, int | None, str]]]:
             expected.add((number, int(column) if column else None, code))
         lines[number - 1] = line[: match.start()]
     return "\n".join(lines), expected
+
+
+def git(*args: str, cwd: Path | str) -> str:
+    return subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True, text=True).stdout
+
+
+def commit(folder: Path, message: str, init: bool = False) -> str:
+    """Commit everything in ``folder`` (first making it a repository, with ``init``); the commit's id."""
+    if init:
+        git("init", "-q", cwd=folder)
+    git("add", "-A", cwd=folder)
+    git("-c", "user.email=ci@example.invalid", "-c", "user.name=ci", "commit", "-qm", message, cwd=folder)
+    return git("rev-parse", "HEAD", cwd=folder).strip()

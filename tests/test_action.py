@@ -10,13 +10,10 @@ from pathlib import Path
 
 import yaml
 
-from conftest import SEED_DIR
+from conftest import SEED_DIR, commit
 
 ROOT = Path(__file__).parent.parent
 
-
-def git(*args: str, cwd) -> str:
-    return subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True, text=True).stdout
 
 
 def expand(text: str, values: dict[str, str]) -> str:
@@ -32,13 +29,10 @@ def test_the_action_annotates_only_what_the_pull_request_changed(tmp_path):
 
     work = tmp_path / "list"
     shutil.copytree(SEED_DIR, work)
-    git("init", "-q", cwd=work)
-    git("add", ".", cwd=work)
-    git("-c", "user.email=ci@example.invalid", "-c", "user.name=ci", "commit", "-qm", "base", cwd=work)
-    base = git("rev-parse", "HEAD", cwd=work).strip()
+    base = commit(work, "base", init=True)
     readme = work / "README.md"
     readme.write_text(readme.read_text(encoding="utf-8").replace("|Institute | Meta AI, Sorbonne Université|", "|Institute | Meta AI, Sorbonne Université", 1))
-    git("-c", "user.email=ci@example.invalid", "-c", "user.name=ci", "commit", "-qam", "the pull request", cwd=work)
+    commit(work, "the pull request")
 
     # The install step, into a folder of its own (the test's environment already has the dependencies).
     target = tmp_path / "installed"

@@ -4,15 +4,10 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
 
 import pytest
 
-from conftest import RULE_FIXTURES, SEED_DIR
-
-
-def git(*args: str, cwd) -> str:
-    return subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True, text=True).stdout
+from conftest import RULE_FIXTURES, SEED_DIR, commit
 
 
 @pytest.fixture
@@ -20,9 +15,7 @@ def repo(tmp_path):
     """A git repository holding the bundled example (8 errors, 4 warnings) as committed."""
     work = tmp_path / "list"
     shutil.copytree(SEED_DIR, work)
-    git("init", "-q", cwd=work)
-    git("add", ".", cwd=work)
-    git("-c", "user.email=ci@example.invalid", "-c", "user.name=ci", "commit", "-qm", "the list", cwd=work)
+    commit(work, "the list", init=True)
     return work
 
 

@@ -9,14 +9,11 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import SEED_DIR
+from conftest import SEED_DIR, commit, git
 
 ROOT = Path(__file__).parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 
-
-def git(*args: str, cwd) -> str:
-    return subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True, text=True).stdout
 
 
 def snapshot(target: Path) -> str:
@@ -26,10 +23,7 @@ def snapshot(target: Path) -> str:
         if (ROOT / name).is_file():
             (target / name).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(ROOT / name, target / name)
-    git("init", "-q", cwd=target)
-    git("add", ".", cwd=target)
-    git("-c", "user.email=ci@example.invalid", "-c", "user.name=ci", "commit", "-qm", "snapshot", cwd=target)
-    return git("rev-parse", "HEAD", cwd=target).strip()
+    return commit(target, "snapshot", init=True)
 
 
 def test_the_readme_recipe_reports_the_commits_own_card_only(tmp_path):
@@ -45,9 +39,7 @@ def test_the_readme_recipe_reports_the_commits_own_card_only(tmp_path):
     work = tmp_path / "review"
     shutil.copytree(SEED_DIR, work)
     (work / ".pre-commit-config.yaml").write_text(config, encoding="utf-8")
-    git("init", "-q", cwd=work)
-    git("add", ".", cwd=work)
-    git("-c", "user.email=ci@example.invalid", "-c", "user.name=ci", "commit", "-qm", "the list", cwd=work)
+    commit(work, "the list", init=True)
     env = {**os.environ, "PRE_COMMIT_HOME": str(tmp_path / "cache"), "PRE_COMMIT_COLOR": "never"}
     command = [sys.executable, "-m", "pre_commit", "run", "--all-files"]
 
