@@ -91,3 +91,17 @@ def commit(folder: Path, message: str, init: bool = False) -> str:
     git("add", "-A", cwd=folder)
     git("-c", "user.email=ci@example.invalid", "-c", "user.name=ci", "commit", "-qm", message, cwd=folder)
     return git("rev-parse", "HEAD", cwd=folder).strip()
+
+
+def clean_list() -> str:
+    """The clean fixture card followed by the built-in template card: a one-card review list."""
+    from cardlint.template import BUILTIN_TEMPLATE
+
+    return (RULE_FIXTURES / "clean.md").read_text(encoding="utf-8") + "\n" + BUILTIN_TEMPLATE
+
+
+def builtin_config():
+    """Config that names the built-in template: for fixtures that hold cards and no template card."""
+    from cardlint.config import Config
+
+    return Config(template="builtin:iclr2023")

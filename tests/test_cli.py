@@ -18,6 +18,7 @@ from conftest import DATA, RULE_FIXTURES, SEED, SEED_DIR
 def review(tmp_path):
     """A writable copy of a fixture card with its image."""
     shutil.copytree(RULE_FIXTURES / "img", tmp_path / "img")
+    (tmp_path / ".cardlint.toml").write_text('template = "builtin:iclr2023"\n')  # the cards hold no template
 
     def make(text: str, name: str = "README.md"):
         path = tmp_path / name
@@ -394,6 +395,7 @@ def test_a_broken_bibtex_entry_names_its_field_and_the_rest_is_still_checked(cli
     """A missing brace in `year` is reported at that field's line; the url before it still parsed,
     so the card's Paper Link is still compared with it (CL407)."""
     shutil.copytree(RULE_FIXTURES, tmp_path / "fx")
+    (tmp_path / "fx" / ".cardlint.toml").write_text('template = "builtin:iclr2023"\n')
     path = tmp_path / "fx" / "clean.md"
     text = path.read_text(encoding="utf-8")
     start = text.index("@misc")

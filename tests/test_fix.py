@@ -12,13 +12,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cardlint.api import FixSafety, Rule
-from cardlint.config import Config
 from cardlint.diagnostic import Diagnostic, Edit, Fix, Severity
 from cardlint.errors import UsageError
 from cardlint.fix import FixRefused, apply_edits, choose_fixes, fix_source, write_atomically
 from cardlint.rules import BUILTIN_RULES
 from cardlint.source import Source
-from conftest import DATA, RULE_FIXTURES, SEED_DIR, strip_markers
+from conftest import DATA, RULE_FIXTURES, SEED_DIR, builtin_config, clean_list, strip_markers
 
 
 @pytest.fixture
@@ -152,7 +151,7 @@ class DropsAWord(Rule):
 def test_fix_that_loses_a_word_is_refused():
     source = Source.read(str(RULE_FIXTURES / "clean.md"))
     with pytest.raises(FixRefused, match="the fix 'drop' would lose the word 'Google'"):
-        fix_source(source, Config(), [*BUILTIN_RULES, DropsAWord])
+        fix_source(source, builtin_config(), [*BUILTIN_RULES, DropsAWord])
 
 
 def test_refused_fix_via_cli_writes_nothing(cli, tmp_path, monkeypatch):
@@ -161,6 +160,7 @@ def test_refused_fix_via_cli_writes_nothing(cli, tmp_path, monkeypatch):
     from cardlint import rules as registry
 
     shutil.copytree(RULE_FIXTURES, tmp_path / "fx")
+    (tmp_path / "fx" / ".cardlint.toml").write_text('template = "builtin:iclr2023"\n')
     path = tmp_path / "fx" / "clean.md"
     before = path.read_bytes()
     monkeypatch.setattr(
@@ -199,10 +199,10 @@ def test_json_output_after_fix_stays_json(cli, seed):
 def test_link_fixes_change_only_what_they_mean_to(row, fixed):
     """CL404 turns pdf into forum and CL405 drops .pdf: the query, fragment and a cell after stay."""
     key = row.split("|")[1]
-    clean = (RULE_FIXTURES / "clean.md").read_text(encoding="utf-8")
+    clean = clean_list()
     line = next(line for line in clean.split("\n") if line.startswith(f"|{key}|"))
     text = clean.replace(line, row)
-    outcome = fix_source(Source.from_text(text), Config(), list(BUILTIN_RULES))
+    outcome = fix_source(Source.from_text(text), builtin_config(), list(BUILTIN_RULES))
     assert outcome.text == clean.replace(line, fixed)
     assert sum(outcome.fixed.values()) == 1
 
@@ -210,10 +210,10 @@ def test_link_fixes_change_only_what_they_mean_to(row, fixed):
 @pytest.mark.parametrize("broken", ["**Task*", "*Task**", "__Task_", "**Task"])
 def test_a_broken_bold_label_is_mended_once(broken):
     """CL304 used to wrap `**Task*` again on every pass until the fixes were refused as unsettled."""
-    clean = (RULE_FIXTURES / "clean.md").read_text(encoding="utf-8")
+    clean = clean_list()
     text = clean.replace("1. **Task**", f"1. {broken}", 1).replace("|Github|Not found|", "|Github|Not found", 1)
     assert "|Github|Not found\n" in text
-    outcome = fix_source(Source.from_text(text), Config(), list(BUILTIN_RULES))
+    outcome = fix_source(Source.from_text(text), builtin_config(), list(BUILTIN_RULES))
     assert outcome.text == clean
     assert outcome.fixed["CL304"] == 1 and outcome.fixed["CL208"] == 1
 
@@ -278,7 +278,7 @@ def test_moves_keep_each_lines_own_ending(code, pattern):
 
     mixed = "".join(line + ending(index) for index, line in enumerate(lines[:-1])) + lines[-1]
     rule = [r for r in BUILTIN_RULES if r.code == code]
-    outcome = fix_source(Source.from_text(mixed), Config(), rule)
+    outcome = fix_source(Source.from_text(mixed), builtin_config(), rule)
     assert outcome.fixed[code] >= 1
     before, after = _lines_with_endings(mixed), _lines_with_endings(outcome.text)
     assert sorted(after) == sorted(before)

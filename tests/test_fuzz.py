@@ -13,13 +13,12 @@ from collections import Counter
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from cardlint.config import Config
 from cardlint.fix import fix_source
 from cardlint.linter import lint_source
-from cardlint.parser import parse
+from cardlint.locate import load
 from cardlint.rules import BUILTIN_RULES
 from cardlint.source import Source
-from conftest import RULE_FIXTURES, SEED
+from conftest import SEED, builtin_config, clean_list
 
 settings.register_profile(
     "ci", max_examples=60, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow]
@@ -28,9 +27,9 @@ settings.register_profile("long", max_examples=2000, deadline=None, suppress_hea
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 RULES = list(BUILTIN_RULES)
-CONFIG = Config()
+CONFIG = builtin_config()
 EXAMPLE = (SEED).read_text(encoding="utf-8").split("\n")
-CARD = (RULE_FIXTURES / "clean.md").read_text(encoding="utf-8").split("\n")
+CARD = clean_list().split("\n")
 
 FRAGMENTS = [
     "| | |", "|--|--|", "|Title|X|", "|Paper Link|https://arxiv.org/abs/2209.14988.pdf", "|OpenReivew|x",
@@ -61,7 +60,7 @@ def check(text: str) -> None:
     assert not lost - outcome.rewritten, lost - outcome.rewritten
     again = fix_source(Source.from_text(outcome.text, source.path), CONFIG, RULES, unsafe=True)
     assert again.text == outcome.text
-    parse(Source.from_text(outcome.text), CONFIG.tiers)
+    load(Source.from_text(outcome.text), CONFIG)
 
 
 @given(st.lists(line, max_size=40), st.sampled_from(["\n", "\r\n"]))

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from cardlint.template import BUILTIN_TEMPLATE
 from conftest import RULE_FIXTURES, SEED_DIR
 
 # The console script's entry, as a user runs it, reporting its peak memory on the way out.
@@ -52,6 +53,7 @@ def many_cards(size: int) -> str:
         parts.append(card + "\n")
         total += len(card) + 1
         index += 1
+    parts.append(BUILTIN_TEMPLATE)
     return "".join(parts)
 
 

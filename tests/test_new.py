@@ -16,7 +16,16 @@ MAGIC3D = ["--title", "Magic3D: High-Resolution Text-to-3D Content Creation", "-
 @pytest.fixture
 def seed(tmp_path):
     shutil.copytree(DATA / "seed-clean", tmp_path / "review")
+    (tmp_path / "review" / ".cardlint.toml").write_text('tiers = ["Notable Top 5%", "Notable Top 25%", "Poster"]\n')
     return tmp_path / "review" / "README.md"
+
+
+def test_without_configured_tiers_a_new_section_goes_last_and_a_near_miss_is_refused(cli, seed):
+    (seed.parent / ".cardlint.toml").unlink()
+    run = cli("new", seed, *MAGIC3D, "--tier", "Notable top 25")
+    assert run.code == 2 and run.err.startswith("Error: unknown tier 'Notable top 25'; did you mean 'Notable Top 25%'?")
+    assert cli("new", seed, *MAGIC3D, "--tier", "Text-to-3D").code == 0
+    assert headings(seed)[-3:] == ["# Text-to-3D", "## Magic3D", "## Template"]
 
 
 def headings(path) -> list[str]:
@@ -82,9 +91,12 @@ def test_unknown_tier_and_missing_options(cli, seed):
     assert run.code == 2 and run.err.startswith("Error: Missing option '--title'")
 
 
-def test_new_without_template_card_uses_builtin(cli, tmp_path):
+def test_new_without_template_card_needs_one_named(cli, tmp_path):
     path = tmp_path / "README.md"
     path.write_text("# My review\n\n# Notable Top 5%\n")
+    run = cli("new", path, *MAGIC3D, "--tier", "Notable Top 5%")
+    assert run.code == 2 and run.err.startswith(f"Error: {path} has no template card")
+    (tmp_path / ".cardlint.toml").write_text('template = "builtin:iclr2023"\n')
     assert cli("new", path, *MAGIC3D, "--tier", "Notable Top 5%", "--paper-link", "https://arxiv.org/abs/2211.10440").code == 0
     text = path.read_text()
     assert text.startswith("# My review\n\n# Notable Top 5%\n\n## Magic3D\n| | |\n|--|--|\n|Title|Magic3D")

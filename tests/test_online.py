@@ -11,7 +11,16 @@ import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Response
 
-from conftest import RULE_FIXTURES, SEED
+from conftest import RULE_FIXTURES, SEED, clean_list
+
+# The READMEs here hold cards, not a template card: config names the built-in one.
+BUILTIN = 'template = "builtin:iclr2023"\n'
+
+
+@pytest.fixture(autouse=True)
+def _builtin_template(tmp_path):
+    (tmp_path / ".cardlint.toml").write_text(BUILTIN)
+
 
 CASES = ["alive", "missing", "removed", "perm", "loop", "limited", "busy", "slow", "nohead", "img.png", "page.png"]
 
@@ -55,10 +64,10 @@ def review(tmp_path, port: int, extra: str = "") -> tuple:
             intro.append(f"- https://example.test/{case}")
     intro.append(f"- http://127.0.0.1:{port}/private")
     intro.append(extra)
-    text = "\n".join(intro) + "\n" + (RULE_FIXTURES / "clean.md").read_text(encoding="utf-8")
+    text = "\n".join(intro) + "\n" + clean_list()
     path = tmp_path / "README.md"
     path.write_text(text, encoding="utf-8")
-    (tmp_path / ".cardlint.toml").write_text("[links]\ntimeout = 1\nretries = 1\nmax-retry-wait = 2\n")
+    (tmp_path / ".cardlint.toml").write_text(BUILTIN + "[links]\ntimeout = 1\nretries = 1\nmax-retry-wait = 2\n")
     remap = rf"^https://([a-z.]+)/ http://127.0.0.1:{port}/\1/"
     return path, remap
 
@@ -96,7 +105,7 @@ def test_every_case_gets_its_verdict(cli, server, tmp_path):
 
 def test_allow_private_checks_the_local_url(cli, server, tmp_path):
     path, remap = review(tmp_path, server.port)
-    (tmp_path / ".cardlint.toml").write_text("[links]\ntimeout = 1\nretries = 0\nallow-private = true\n")
+    (tmp_path / ".cardlint.toml").write_text(BUILTIN + "[links]\ntimeout = 1\nretries = 0\nallow-private = true\n")
     run = cli("--check-links", "--remap", remap, "--no-cache", "--select", "CL803", path)
     assert run.out == "All checks passed!\n"
     assert [request for request, _ in server.log if request.path == "/private"]
@@ -106,7 +115,7 @@ def test_cache_keeps_successes_not_failures(cli, server, tmp_path, monkeypatch):
     monkeypatch.delenv("CARDLINT_CACHE_DIR")  # the default folder: the user's cache folder
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "user-cache"))
     path, remap = review(tmp_path, server.port)
-    (tmp_path / ".cardlint.toml").write_text("[links]\ntimeout = 1\nretries = 1\nmax-retry-wait = 2\nexclude = ['slow', 'busy']\n")
+    (tmp_path / ".cardlint.toml").write_text(BUILTIN + "[links]\ntimeout = 1\nretries = 1\nmax-retry-wait = 2\nexclude = ['slow', 'busy']\n")
     first = cli("--check-links", "--remap", remap, path)
     assert (tmp_path / "user-cache" / "cardlint" / "links.json").is_file()
     assert not (tmp_path / ".cardlint_cache").exists()
@@ -300,7 +309,7 @@ def test_each_request_has_one_deadline_however_slowly_the_answer_trickles(cli, t
 
     worker = threading.Thread(target=trickle, daemon=True)
     worker.start()
-    (tmp_path / ".cardlint.toml").write_text("[links]\ntimeout = 1\nretries = 0\n")
+    (tmp_path / ".cardlint.toml").write_text(BUILTIN + "[links]\ntimeout = 1\nretries = 0\n")
     path = _card(tmp_path, "https://slow.test/x")
     started = time.monotonic()
     run = cli("--check-links", "--no-cache", "--select", "CL8", "--remap", rf"^https://slow\.test/ http://127.0.0.1:{port}/", path)

@@ -51,7 +51,8 @@ ORIGINAL = document(("Notable Top 5%", [D, A]), ("Notable Top 25%", [B, C]))
 @pytest.fixture
 def review(tmp_path):
     shutil.copytree(RULE_FIXTURES / "img", tmp_path / "img")
-    (tmp_path / ".cardlint.toml").write_text('scores = "scores.csv"\n')
+    tiers = 'tiers = ["Notable Top 5%", "Notable Top 25%", "Poster"]\n'
+    (tmp_path / ".cardlint.toml").write_text('scores = "scores.csv"\n' + tiers)
     (tmp_path / "scores.csv").write_text(SCORES)
 
     def write(text: str):

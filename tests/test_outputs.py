@@ -40,6 +40,7 @@ def test_github_escapes_properties_and_data(cli, tmp_path, monkeypatch):
     monkeypatch.setenv("GITHUB_WORKSPACE", str(tmp_path))
     path = tmp_path / "a,b:c.md"
     path.write_text("# Notable Top 5%\n## 100% card\n")
+    (tmp_path / ".cardlint.toml").write_text('template = "builtin:iclr2023"\n')
     run = cli("--output-format", "github", "--select", "CL104", path)
     assert run.out == "::error file=a%2Cb%3Ac.md,line=2,col=1,endLine=2,endColumn=13,title=cardlint CL104 (empty-card)::Card '100%25 card' is empty\n"
 
@@ -189,6 +190,7 @@ def test_control_characters_from_the_document_are_shown_escaped(cli, tmp_path):
     """A card title holding an escape sequence cannot recolour or clear the reader's terminal."""
     path = tmp_path / "README.md"
     path.write_text("# Notable Top 5%\n## Evil\x1b[2J\x1b[31mTitle\x07\n", encoding="utf-8")
+    (tmp_path / ".cardlint.toml").write_text('template = "builtin:iclr2023"\n')
     for args in ((), ("--show-source",), ("--output-format", "github")):
         run = cli(*args, "--select", "CL104", path)
         assert "\x1b" not in run.out and "\x07" not in run.out

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import mistune
 
+from cardlint.config import Config
+from cardlint.locate import load
 from cardlint.parser import parse, split_cells
 from cardlint.source import Source
 from conftest import SEED
@@ -16,7 +18,7 @@ def doc(text: str):
 
 
 def test_seed_structure():
-    document = parse(Source.read(str(SEED)), TIERS)
+    document = load(Source.read(str(SEED)), Config()).document
     assert document.title is not None and document.title.text == "ICLR 2023 Review on Diffusion Related Papers"
     assert [t.name for t in document.tiers] == ["Notable Top 5%", "Notable Top 25%"]
     assert [(c.title, c.line, c.end_line) for c in document.cards] == [

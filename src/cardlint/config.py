@@ -15,6 +15,7 @@ if TYPE_CHECKING:
 
 CONFIG_FILES = (".cardlint.toml", "cardlint.toml", "pyproject.toml")
 DEFAULT_TIERS = ("Notable Top 5%", "Notable Top 25%", "Poster")
+BUILTINS = ("builtin:iclr2023",)  # the built-in templates a config may name
 
 
 @dataclass(frozen=True)
@@ -48,7 +49,11 @@ class Config:
     extend_select: list[str] = field(default_factory=list)
     severity: dict[str, Literal["error", "warning"]] = field(default_factory=dict)
     template_heading: str = "Template"
-    tiers: list[str] = field(default_factory=lambda: list(DEFAULT_TIERS))
+    # Where the schema is when the README does not hold it: a file (relative to the config file's
+    # folder) or "builtin:iclr2023". Without it, a README without a template card is not checked.
+    template: str | None = None
+    # The section names allowed, in order; None: any name (with the built-in template: the ICLR tiers).
+    tiers: list[str] | None = None
     scores: str | None = None
     required_rows: list[str] = field(default_factory=lambda: ["Title", "Paper Link"])
     paper_link_any_https: bool = True
@@ -191,10 +196,15 @@ def _value_problem(config: Config) -> tuple[str, str] | None:
         return "template-heading", "must not be empty"
     # An empty list is a list without tiers (CL101, CL102 and CL701 are then silent); an empty or
     # repeated name is a mistake.
-    if any(not tier.strip() for tier in config.tiers):
+    tiers = config.tiers or []
+    if any(not tier.strip() for tier in tiers):
         return "tiers", "a tier name must not be empty"
-    if len(set(config.tiers)) != len(config.tiers):
+    if len(set(tiers)) != len(tiers):
         return "tiers", "a tier is named twice"
+    if config.template is not None and not config.template.strip():
+        return "template", "must not be empty"
+    if config.template is not None and config.template.startswith("builtin:") and config.template not in BUILTINS:
+        return "template", f"unknown built-in template '{config.template}'; there is: {', '.join(BUILTINS)}"
     if config.max_file_size <= 0:
         return "max-file-size", "must be a positive number of bytes"
     links = config.links

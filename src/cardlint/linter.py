@@ -10,8 +10,8 @@ from cardlint.config import Config
 from cardlint.decide import decide
 from cardlint.diagnostic import Diagnostic
 from cardlint.errors import UsageError
+from cardlint.locate import load
 from cardlint.model import Card, Document
-from cardlint.parser import parse
 from cardlint.rules import Rule
 from cardlint.rules.base import Context
 from cardlint.source import Source
@@ -30,7 +30,7 @@ class LintResult:
     """One source checked: its document, template, reported diagnostics and the rules' context."""
 
     document: Document
-    template: Template
+    template: Template | None  # None: the source declares no template; it is not a review list
     diagnostics: list[Diagnostic]  # what is reported, in report order
     context: Context
 
@@ -45,9 +45,11 @@ def lint_source(
 ) -> LintResult:
     """Check one source with ``rules``. ``online``, when given, checks the document's links (the only
     network use); ``known`` are all the rules there are (default: ``rules``), for directives to name."""
-    document = parse(source, config.tiers, config.template_heading)
-    template = Template.for_document(document)
-    _check_settings(config, document, template, source.path)
+    loaded = load(source, config)
+    document, template, config = loaded.document, loaded.template, loaded.config
+    if template is None:  # not a review list: nothing to check, nothing to fix
+        return LintResult(document, None, [], Context(source.path, source, document, _NO_TEMPLATE, config, scores))
+    _check_settings(config, template, source.path)
     ctx = Context(source.path, source, document, template, config, scores)
     if online is not None:
         ctx.links = online(document)
@@ -74,13 +76,12 @@ def lint_source(
 
 
 _DEFAULTS = Config()
+_NO_TEMPLATE = Template((), (), None, has_details=False, shape=None, origin="")
 
 
-def _check_settings(config: Config, document: Document, template: Template, path: str) -> None:
+def _check_settings(config: Config, template: Template, path: str) -> None:
     """Settings the user chose that this README cannot honour are an error, not a silent fallback:
-    a template heading no card has, a link row the template has no row for."""
-    if config.template_heading != _DEFAULTS.template_heading and document.template_card is None:
-        raise UsageError(f"config key 'template-heading': no card is headed '{config.template_heading}' ({path})")
+    a link row the template has no row for. (A template heading no card has: see cardlint.locate.)"""
     for role, key in config.link_rows.items():
         if _DEFAULTS.link_rows.get(role) != key and key not in template.row_keys:
             rows = ", ".join(template.row_keys)

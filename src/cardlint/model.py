@@ -64,10 +64,15 @@ class TableRow:
     key_span: Span
     value: str
     value_span: Span
+    last_line: int = 0  # the last line of a value that runs on (a bullet's or a label's); 0: one line
 
     @property
     def line(self) -> int:
         return self.table_line.line
+
+    @property
+    def end_line(self) -> int:
+        return max(self.last_line, self.table_line.line)
 
     @property
     def span(self) -> Span:
@@ -76,13 +81,18 @@ class TableRow:
 
 @dataclass(slots=True)
 class Table:
-    """A card's metadata table: its header and delimiter lines (when present) and its rows."""
+    """A card's key/value part: its rows, and for a table its header and delimiter lines.
+
+    ``shape`` is how the template writes its keys: ``table`` (``|Key|Value|``), ``bullet``
+    (``- **Key**: value``) or ``label`` (``**Key**: value``, or ``**Key**`` above its text).
+    """
 
     span: Span
     header: TableLine | None
     delimiter: TableLine | None
     rows: list[TableRow]
     comment_lines: list[int] = field(default_factory=list)  # HTML comment lines that end it on GitHub
+    shape: str = "table"
 
 
 @dataclass(slots=True)
@@ -177,7 +187,8 @@ class Card:
 
 @dataclass(slots=True)
 class Tier:
-    """A tier heading (an H1 such as ``# Notable Top 5%``) and the cards under it."""
+    """A section heading one level above the cards (a tier such as ``# Notable Top 5%``, a topic, a
+    year) and the cards under it."""
 
     heading: Heading
     cards: list[Card] = field(default_factory=list)
@@ -198,6 +209,8 @@ class Document:
     headings: list[Heading]  # every heading outside code and HTML, in order
     code_lines: set[int]  # lines inside fenced code (directives there are not read)
     html_lines: set[int] = field(default_factory=set)  # lines inside HTML blocks
+    card_level: int = 2  # the heading level of the cards
+    notes: list[Heading] = field(default_factory=list)  # card-level headings that hold no part of the template
 
     @property
     def template_card(self) -> Card | None:

@@ -9,13 +9,13 @@ from cardlint.config import Config
 from cardlint.diagnostic import Diagnostic
 from cardlint.errors import UsageError
 from cardlint.linter import LintResult
+from cardlint.locate import Loaded, load
 from cardlint.model import Document, Tier
-from cardlint.parser import parse
 from cardlint.rules import Rule
 from cardlint.rules.base import Context
 from cardlint.scores import ScoreTable
 from cardlint.source import Source
-from cardlint.template import Template, suggest, template_card
+from cardlint.template import suggest
 from cardlint.urls import arxiv_id, base_id, normalize_title, openreview_id, parse_url
 
 
@@ -32,8 +32,9 @@ class NewCard:
     score: float | None = None
 
 
-def _card_lines(document: Document, config: Config, new: NewCard, openreview: str | None) -> list[str]:
-    source, card = template_card(document)
+def _card_lines(loaded: Loaded, config: Config, new: NewCard, openreview: str | None) -> list[str]:
+    source, card = loaded.card_source, loaded.card
+    assert source is not None and card is not None
     values = {
         config.link_rows.get("title", "Title"): new.title,
         config.link_rows.get("paper", "Paper Link"): new.paper_link,
@@ -44,7 +45,7 @@ def _card_lines(document: Document, config: Config, new: NewCard, openreview: st
     last = card.end_line
     while last > card.line and not source.lines[last - 1].strip():
         last -= 1
-    lines = [f"## {new.name or new.title}"]
+    lines = [f"{'#' * loaded.document.card_level} {new.name or new.title}"]
     if new.score is not None:
         lines.append(f"<!-- cardlint: score={new.score:g} -->")
     for number in range(card.line + 1, last + 1):
@@ -74,8 +75,13 @@ def add_card(
 ) -> Added:
     """The README with the new card inserted and checked by ``rules`` (default: the built-in ones):
     what a safe fix mends is written mended, anything else that is wrong is refused."""
-    document = parse(source, config.tiers, config.template_heading)
-    ctx = Context(source.path, source, document, Template.for_document(document), config, scores)
+    loaded = load(source, config)
+    document, template_, config = loaded.document, loaded.template, loaded.config
+    if template_ is None:
+        raise UsageError(f"{source.path} has no template card; add one (see 'cardlint template --help')")
+    if template_.shape != "table":
+        raise UsageError(f"cardlint new fills table templates; this one writes its keys as {template_.shape}s ({source.path})")
+    ctx = Context(source.path, source, document, template_, config, scores)
     openreview = new.openreview
     if openreview and parse_url(openreview) is None:
         openreview = f"https://openreview.net/forum?id={openreview}"
@@ -91,26 +97,29 @@ def add_card(
             raise UsageError(f"a card with arXiv id {wanted_arxiv} exists: {where}")
         if identity["title_key"] == normalize_title(new.title):
             raise UsageError(f"a card with this title exists: {where}")
-    lines = _card_lines(document, config, new, openreview)
+    lines = _card_lines(loaded, config, new, openreview)
     tier = next((t for t in document.tiers if t.name == new.tier), None)
     template = document.template_card
     fallback = template.line if template is not None else len(source.lines) + 1
+    names = config.tiers if config.tiers is not None else [t.name for t in document.tiers]
     if tier is None:
-        if new.tier not in config.tiers:
-            guess = suggest(new.tier, tuple(config.tiers))
-            hint = f"did you mean '{guess}'?" if guess else f"configured tiers: {', '.join(config.tiers)}"
+        if config.tiers is None and suggest(new.tier, tuple(names)) is None:
+            names = [*names, new.tier]  # section names are free: a new one goes last
+        if new.tier not in names:
+            guess = suggest(new.tier, tuple(names))
+            hint = f"did you mean '{guess}'?" if guess else f"configured tiers: {', '.join(names)}"
             raise UsageError(f"unknown tier '{new.tier}'; {hint} (--tier)")
-        rank = config.tiers.index(new.tier)
-        later = [t for t in document.tiers if t.name in config.tiers and config.tiers.index(t.name) > rank]
+        rank = names.index(new.tier)
+        later = [t for t in document.tiers if t.name in names and names.index(t.name) > rank]
         at = later[0].heading.line if later else fallback
-        lines = [f"# {new.tier}", *lines]
+        lines = [f"{'#' * (document.card_level - 1)} {new.tier}", *lines]
     else:
         score = new.score
         if score is None and scores is not None:
             score = scores.lookup(wanted_id, new.title)
         at = _place_in_tier(ctx, document, tier, score)
     text = _insert(source, at, lines)
-    heading = next(line for line in lines if line.startswith("## "))
+    heading = lines[1] if tier is None else lines[0]  # after the new tier's heading, when there is one
     written = Source.from_text(text).lines
     line = next(number for number in range(at, len(written) + 1) if written[number - 1] == heading)
     return _checked(source, text, line, config, scores, rules)

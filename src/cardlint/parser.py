@@ -8,7 +8,8 @@ HTML blocks). mistune's inline parser is used where inline syntax matters: field
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from functools import lru_cache
 from itertools import pairwise
 from typing import TYPE_CHECKING, Any
@@ -398,29 +399,63 @@ def parse_field_label(text: str) -> tuple[str, bool]:
     return _plain(tokens).strip(), False
 
 
+@dataclass(frozen=True, slots=True)
+class Shapes:
+    """The parts cards are read for: those the template has. ``keyed`` is how its keys are written
+    (``table``, ``bullet``, ``label``, None for none, or ``any`` to read a template card itself);
+    ``is_part`` tells a card from a note (a heading at card level holding no part of the template)."""
+
+    keyed: str | None = "table"
+    fields: bool = True
+    is_part: Callable[[Card], bool] | None = None
+    header_line: str = ""  # the template table's header line, when it has words (``| Field | Value |``)
+
+
+ANY = Shapes("any")
+
+
 class Parser:
-    """Builds a :class:`Document`; ``tiers`` decide whether a first H1 is the title or a tier."""
+    """Builds a :class:`Document` with cards at ``level`` and sections one level up.
 
-    def __init__(self, tiers: Iterable[str] = (), template_heading: str = "Template") -> None:
+    ``region`` is the template's first and last line: one card, never a paper card, wherever it sits.
+    ``tiers`` decide whether a first H1 is the title or a tier.
+    """
+
+    def __init__(
+        self,
+        tiers: Iterable[str] = (),
+        shapes: Shapes = Shapes(),
+        level: int = 2,
+        region: tuple[int, int] | None = None,
+    ) -> None:
         self.tiers = {name.strip().casefold() for name in tiers}
-        self.template_heading = template_heading.strip().casefold()
+        self.shapes = shapes
+        self.level = level
+        self.region = region
 
-    def parse(self, source: Source) -> Document:
-        scan = BlockScan(source.lines)
+    def parse(self, source: Source, scan: BlockScan | None = None) -> Document:
+        scan = scan or BlockScan(source.lines)
         lines = source.lines
         headings = [scan.headings[n] for n in sorted(scan.headings)]
-        starts: list[tuple[Heading, str]] = []  # (heading, "title" | "tier" | "card")
+        level, region = self.level, self.region
+        starts: list[tuple[Heading, str]] = []  # (heading, "title" | "tier" | "upper" | "card" | "template")
         for index, heading in enumerate(headings):
-            if heading.level == 2 or self._looks_like_card(source, heading, scan):
+            if region is not None and region[0] <= heading.line <= region[1]:
+                if heading.line == region[0]:
+                    starts.append((heading, "template"))
+                continue
+            if heading.level == level or (heading.level > level and self._looks_like_card(source, heading, scan)):
                 starts.append((heading, "card"))
-            elif heading.level == 1:
-                if index == 0 and heading.text.casefold() not in self.tiers:
+            elif heading.level < level:
+                first = index == 0 and heading.level == 1 and heading.text.casefold() not in self.tiers
+                if first:
                     starts.append((heading, "title"))
                 else:
-                    starts.append((heading, "tier"))
+                    starts.append((heading, "tier" if heading.level == level - 1 else "upper"))
         title: Heading | None = None
         tiers: list[Tier] = []
         cards: list[Card] = []
+        notes: list[Heading] = []
         current_tier: Tier | None = None
         for index, (heading, kind) in enumerate(starts):
             next_line = starts[index + 1][0].line if index + 1 < len(starts) else len(lines) + 1
@@ -429,17 +464,27 @@ class Parser:
             elif kind == "tier":
                 current_tier = Tier(heading)
                 tiers.append(current_tier)
+            elif kind == "upper":
+                current_tier = None
+            elif kind == "template":
+                assert region is not None
+                cards.append(Card(heading, min(next_line - 1, region[1]), current_tier, True))
             else:
-                card = Card(heading, next_line - 1, current_tier, heading.text.casefold() == self.template_heading)
+                card = Card(heading, next_line - 1, current_tier)
                 self._fill_card(source, card, scan)
-                if current_tier is not None and not card.is_template:
+                is_part = self.shapes.is_part
+                if is_part is not None and not card.is_empty and not is_part(card):
+                    notes.append(heading)  # "Table of Contents", "Credits": no part of the template
+                    continue
+                if current_tier is not None:
                     current_tier.cards.append(card)
                 cards.append(card)
-        return Document(source, title, tiers, cards, headings, scan.code, scan.html)
+        return Document(source, title, tiers, cards, headings, scan.code, scan.html, level, notes)
 
-    @staticmethod
-    def _looks_like_card(source: Source, heading: Heading, scan: BlockScan) -> bool:
-        """A heading directly followed by a table is a card whatever its level."""
+    def _looks_like_card(self, source: Source, heading: Heading, scan: BlockScan) -> bool:
+        """With a table template, a heading directly followed by a table is a card whatever its level."""
+        if self.shapes.keyed != "table":
+            return False
         for number in range(heading.line + 1, min(heading.line + 4, len(source.lines) + 1)):
             text = source.lines[number - 1]
             if _is_blank(text):
@@ -447,8 +492,13 @@ class Parser:
             return number not in scan.code and text.lstrip().startswith("|")
         return False
 
+    def fill(self, source: Source, card: Card, scan: BlockScan) -> None:
+        """Read the parts of ``card`` (its heading and line range set) with this parser's shapes."""
+        self._fill_card(source, card, scan)
+
     def _fill_card(self, source: Source, card: Card, scan: BlockScan) -> None:
         lines = source.lines
+        keyed, fields = self.shapes.keyed, self.shapes.fields
         number = card.heading.line + 1
         end = card.end_line
         while number <= end:
@@ -466,10 +516,23 @@ class Parser:
             if card.details is None and _opens_details(text):
                 number = self._details(source, card, number, end)
                 continue
-            if card.table is None and not card.fields and text.lstrip(" ").startswith("|"):
+            if (
+                keyed in ("table", "any")
+                and card.table is None
+                and not card.fields
+                and text.lstrip(" ").startswith("|")
+            ):
                 number = self._table(source, card, number, end)
                 continue
-            match = _FIELD.match(text)
+            shape = keyed if keyed in ("bullet", "label") else None
+            if keyed == "any" and card.table is None:
+                shape = "bullet" if keyed_item(text, "bullet") else "label"
+            if shape and (card.table is None or card.table.shape == shape) and number not in scan.html:
+                item = keyed_item(text, shape)
+                if item is not None:
+                    number = self._keyed(source, card, number, end, shape, item, scan)
+                    continue
+            match = _FIELD.match(text) if fields else None
             if match and number not in scan.html:
                 number = self._field(source, card, number, end, match, scan)
                 continue
@@ -486,8 +549,10 @@ class Parser:
                 number += 1
                 continue
             kind = "paragraph"
-            while number + 1 <= end and not _is_blank(lines[number]) and not _FIELD.match(lines[number]):
+            while number + 1 <= end and not _is_blank(lines[number]) and not (fields and _FIELD.match(lines[number])):
                 if _opens_details(lines[number]):
+                    break
+                if shape and keyed_item(lines[number], shape) is not None:
                     break
                 number += 1
                 card.images.extend(find_images(lines[number - 1], number))
@@ -495,7 +560,44 @@ class Parser:
             number += 1
 
     @staticmethod
-    def _table(source: Source, card: Card, number: int, end: int) -> int:
+    def _keyed(
+        source: Source, card: Card, number: int, end: int, shape: str, item: tuple[str, int, int, int], scan: BlockScan
+    ) -> int:
+        """One ``- **Key**: value`` bullet or ``**Key**`` label (with its text on the lines below)."""
+        lines = source.lines
+        text = lines[number - 1]
+        key, key_start, key_end, value_start = item
+        value = text[value_start:].rstrip()
+        first = last = number
+        following = number + 1
+        # A label alone on its line holds the paragraph below it; a bullet holds its continuation lines.
+        while following <= end and not _is_blank(lines[following - 1]) and following not in scan.headings:
+            line = lines[following - 1]
+            if keyed_item(line, shape) is not None or _opens_details(line) or following in scan.code:
+                break
+            if shape == "bullet" and not line.startswith((" ", "\t")) and _starts_block(line, following, scan):
+                break
+            if shape == "label" and value and not line.startswith((" ", "\t")):
+                break
+            last = following
+            following += 1
+        body = "\n".join([value, *(lines[n - 1].strip() for n in range(first + 1, last + 1))]).strip()
+        row = TableRow(
+            TableLine(number, Span(number, 1, number, len(text) + 1), [], True, True),
+            key,
+            Span(number, key_start + 1, number, key_end + 1),
+            body,
+            Span(number, value_start + 1, number, value_start + len(value) + 1),
+            last,
+        )
+        if card.table is None:
+            card.table = Table(Span(number, 1, last, len(lines[last - 1]) + 1), None, None, [], [], shape)
+        card.table.rows.append(row)
+        table = card.table
+        table.span = Span(table.span.line, 1, last, len(lines[last - 1]) + 1)
+        return last + 1
+
+    def _table(self, source: Source, card: Card, number: int, end: int) -> int:
         lines = source.lines
         start = number
         header: TableLine | None = None
@@ -516,9 +618,7 @@ class Parser:
                 break
             if delimiter is None and not rows and _DELIMITER.match(text):
                 delimiter = table_line
-            elif header is None and delimiter is None and not rows and all(
-                not cell.text.strip() for cell in table_line.cells
-            ):
+            elif header is None and delimiter is None and not rows and self._is_header(text, table_line, lines, number, end):
                 header = table_line
             else:
                 rows.append(_row(table_line))
@@ -526,6 +626,15 @@ class Parser:
         last = number - 1
         card.table = Table(Span(start, 1, last, len(lines[last - 1]) + 1), header, delimiter, rows, comments)
         return number
+
+    def _is_header(self, text: str, table_line: TableLine, lines: list[str], number: int, end: int) -> bool:
+        """A table's first line is its header when a delimiter row follows it (GFM's rule), when its
+        cells are empty (the seed's ``| | |``), or when it is the template's own header line."""
+        if number < end and _DELIMITER.match(lines[number]):
+            return True
+        if all(not cell.text.strip() for cell in table_line.cells):
+            return True
+        return bool(self.shapes.header_line) and text.strip() == self.shapes.header_line
 
     @staticmethod
     def _field(source: Source, card: Card, number: int, end: int, match: re.Match[str], scan: BlockScan) -> int:
@@ -659,5 +768,53 @@ def _last_content_line(lines: list[str], start: int, end: int) -> int:
     return last
 
 
-def parse(source: Source, tiers: Iterable[str] = (), template_heading: str = "Template") -> Document:
-    return Parser(tiers, template_heading).parse(source)
+_BULLET_ITEM = re.compile(r"^ ?[-*+][ \t]+(?=\S)")
+_BOLD_KEY = re.compile(r"\*\*([^*]+?)\*\*|__([^_]+?)__")
+_PLAIN_KEY = re.compile(r"([^\s:*_\[\]<>`|!#][^:*\[\]<>`|]*?)[ \t]*:(?=[ \t]|$)")
+
+
+def keyed_item(text: str, shape: str) -> tuple[str, int, int, int] | None:
+    """``(key, key_start, key_end, value_start)`` (0-based columns) of a key/value line in ``shape``.
+
+    A bullet's key is bold (``- **Key**: value``, ``- **Key:** value``) or plain and short
+    (``* Key: value``); a label is bold at the start of its line, with a colon or alone on its line.
+    Bold text followed by more text and no colon (``- **DreamFusion** is …``) is emphasis, not a key.
+    """
+    if shape == "bullet":
+        bullet = _BULLET_ITEM.match(text)
+        if bullet is None:
+            return None
+        at = bullet.end()
+    elif text.startswith(("**", "__")):
+        at = 0
+    else:
+        return None
+    bold = _BOLD_KEY.match(text, at)
+    if bold is not None:
+        inner = bold.group(1) or bold.group(2)
+        key = inner.strip().rstrip(":").rstrip()
+        if not key:
+            return None
+        key_start = at + 2 + len(inner) - len(inner.lstrip())
+        after = bold.end()
+        if not inner.rstrip().endswith(":"):
+            rest = text[after:].lstrip()
+            if rest.startswith(":"):
+                after = len(text) - len(rest) + 1
+            elif rest:
+                return None
+        value_start = len(text) - len(text[after:].lstrip()) if text[after:].strip() else len(text.rstrip())
+        return key, key_start, key_start + len(key), max(value_start, after)
+    if shape != "bullet":
+        return None
+    plain = _PLAIN_KEY.match(text, at)
+    if plain is None or len(plain.group(1).split()) > 6:
+        return None
+    key = plain.group(1).strip()
+    after = plain.end()
+    value_start = len(text) - len(text[after:].lstrip()) if text[after:].strip() else len(text.rstrip())
+    return key, at, at + len(key), max(value_start, after)
+
+
+def parse(source: Source, tiers: Iterable[str] = (), shapes: Shapes = Shapes()) -> Document:
+    return Parser(tiers, shapes).parse(source)

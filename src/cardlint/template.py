@@ -1,14 +1,16 @@
-"""The card schema, read from the README's own ``## Template`` card or the built-in one."""
+"""The card schema, read from the README's own template card (see cardlint.locate), and matching keys to it."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from cardlint.model import Card, Document
+from cardlint.model import Card, TableRow
+from cardlint.parser import Shapes
 from cardlint.source import Source
 
-# The seed review's template card: the schema when a README carries none.
+# The seed review's template card: the schema when config names it (template = "builtin:iclr2023").
 BUILTIN_TEMPLATE = """## Template
 | | |
 |--|--|
@@ -58,7 +60,8 @@ class Match:
 
 @dataclass(frozen=True, slots=True)
 class Template:
-    """The card schema: the template card's row keys, field labels and details summary."""
+    """The card schema: the template card's keys (table rows, bullets or labels), numbered field
+    labels and details summary, and where it came from."""
 
     row_keys: tuple[str, ...]
     field_labels: tuple[str, ...]
@@ -67,32 +70,63 @@ class Template:
     delimiter_line: str = "|--|--|"
     has_details: bool = True
     row_lines: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
+    shape: str | None = "table"  # how its keys are written: table, bullet, label, or None (it has none)
+    origin: str = "builtin:iclr2023"  # "README.md:261", "TEMPLATE.md:58" or "builtin:iclr2023"
+    line: int | None = None  # the template's heading line in the linted file, when it is there
+    level: int = 2  # the template card's heading level
+    allowed: dict[str, tuple[str, ...]] = field(default_factory=dict, compare=False, hash=False)
+    columns: int = 2  # the table's cells per line
 
     @classmethod
-    def from_card(cls, card: Card, source: Source) -> Template:
+    def from_card(cls, card: Card, source: Source, origin: str = "", line: int | None = None) -> Template:
         table = card.table
         # A row without a key (a doubled header line, a stray delimiter) is no part of the schema.
         rows = [row for row in (table.rows if table else []) if row.key and set(row.key) - set("-: ")]
+        shape = table.shape if table else None
+        header = table.header if table else None
+
+        def blank(row: TableRow) -> str:
+            text = source.lines[row.line - 1]
+            if shape == "table":
+                return text.strip()
+            return text[: row.value_span.column - 1].rstrip()  # the key without the template's placeholder
+
         return cls(
             row_keys=tuple(dict.fromkeys(row.key for row in rows)),
             field_labels=tuple(dict.fromkeys(f.label for f in card.fields if f.label)),
             summary=card.details.summary if card.details else None,
-            header_line=source.lines[table.header.line - 1].strip() if table and table.header else "| | |",
-            delimiter_line=source.lines[table.delimiter.line - 1].strip()
-            if table and table.delimiter
-            else "|--|--|",
+            header_line=source.lines[header.line - 1].strip() if header else "| | |",
+            delimiter_line=source.lines[table.delimiter.line - 1].strip() if table and table.delimiter else "|--|--|",
             has_details=card.details is not None,
-            row_lines={row.key: source.lines[row.line - 1].strip() for row in rows},
+            row_lines={row.key: blank(row) for row in rows},
+            shape=shape,
+            origin=origin,
+            line=line,
+            level=card.heading.level,
+            allowed={row.key: choices for row in rows if (choices := alternatives(row.value))},
+            columns=len(header.cells) if header else 2,
         )
 
-    @classmethod
-    def for_document(cls, document: Document) -> Template:
-        source, card = template_card(document)
-        return cls.from_card(card, source)
+    @property
+    def real_header(self) -> bool:
+        """Whether the template's table header has words (``| Field | Value |``), not ``| | |``."""
+        return self.shape == "table" and bool(self.header_line.replace("|", "").strip())
+
+    def shapes(self) -> Shapes:
+        """What the parser reads cards for: the parts this template has."""
+        return Shapes(self.shape, bool(self.field_labels), self.is_part, self.header_line if self.real_header else "")
+
+    def is_part(self, card: Card) -> bool:
+        """Whether ``card`` holds any part of the template (else its heading is a note, not a card)."""
+        if card.table is not None and any(self.match_key(row.key).kind is not None for row in card.table.rows):
+            return True
+        if any(self.match_label(f.label).kind is not None for f in card.fields):
+            return True
+        return card.details is not None and self.has_details
 
     def match_key(self, key: str) -> Match:
         match = _match(key, self.row_keys)
-        if match.kind in (None, FUZZY):
+        if self.shape == "table" and match.kind in (None, FUZZY):
             # "Github N/A" is the Github row without its middle pipe, not a misspelt "Github".
             joined = joined_key(key, self.row_keys)
             if joined is not None:
@@ -144,17 +178,19 @@ def suggest(written: str, choices: tuple[str, ...]) -> str | None:
     return match.canonical if match.kind in (CASE, FUZZY) else None
 
 
-def template_card(document: Document) -> tuple[Source, Card]:
-    """The card that is the schema: the README's own template card, else the built-in one."""
-    card = document.template_card
-    if card is not None and (card.table or card.fields):
-        return document.source, card
-    return _builtin_card()
+_ALTERNATIVES = re.compile(r"\s+([/|])\s+")
 
 
-@lru_cache(maxsize=1)
-def _builtin_card() -> tuple[Source, Card]:
-    from cardlint.parser import parse
-
-    source = Source.from_text(BUILTIN_TEMPLATE)
-    return source, parse(source).cards[0]
+def alternatives(value: str) -> tuple[str, ...]:
+    """The allowed values a template value lists: ``Proposed / Approved / Rejected`` or
+    ``Active | Monitored | Retired``: two or more short capitalised choices (at most three words
+    each) separated by one kind of separator, `` / `` or `` | ``, spaced. Anything else is a
+    placeholder (``YYYY-MM-DD``, ``What was observed?``), not a value to match."""
+    value = value.strip()
+    found = _ALTERNATIVES.findall(value)
+    if not found or len(set(found)) != 1:
+        return ()
+    choices = tuple(part.strip() for part in re.split(rf"\s+{re.escape(found[0])}\s+", value))
+    if all(choice[:1].isupper() and len(choice.split()) <= 3 and "?" not in choice for choice in choices):
+        return choices
+    return ()

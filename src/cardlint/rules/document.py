@@ -45,8 +45,8 @@ class UnknownTier(Rule):
     fix = FixSafety.UNSAFE
 
     def check_document(self, ctx: Context) -> Iterable[Diagnostic]:
-        if not ctx.document.paper_cards:
-            return  # not a review list (a CONTRIBUTING.md, a changelog): its H1s are not tiers
+        if not ctx.document.paper_cards or ctx.config.tiers is None:
+            return  # no cards, or section names are free
         tiers = tuple(ctx.config.tiers)
         for tier in ctx.document.tiers:
             heading = tier.heading
@@ -96,7 +96,8 @@ class CardOutsideTier(Rule):
     summary = "Card is not under any tier heading"
 
     def check_card(self, card: Card, ctx: Context) -> Iterable[Diagnostic]:
-        if ctx.config.tiers and card.tier is None:
+        # Only a list with sections has cards outside them; ``tiers = []`` is a list without tiers.
+        if ctx.config.tiers != [] and ctx.document.tiers and card.tier is None:
             yield self.report(ctx, card.heading.span, f"Card '{card.title}' is not under any tier heading")
 
 

@@ -79,8 +79,8 @@ class TierOrder(Rule):
     fix = FixSafety.SAFE
 
     def check_document(self, ctx: Context) -> Iterable[Diagnostic]:
-        if not ctx.document.paper_cards:
-            return  # not a review list
+        if not ctx.document.paper_cards or ctx.config.tiers is None:
+            return  # no cards, or section names are free (and so is their order)
         tiers = ctx.document.tiers
         order = {name: index for index, name in enumerate(ctx.config.tiers)}
         misplaced, new_order = plan(tiers, lambda tier: order.get(tier.name))

@@ -1,0 +1,223 @@
+"""Where a README's template is, and the document read with it: cards at its level, sections above.
+
+The template is, in this order of search:
+
+1. named by config ``template``: a file (found in it by the same rules, or the file as a whole
+   is the card), or ``builtin:iclr2023``;
+2. a heading that names it (``## Template``, ``### template``, ``## Paper Template:``; config
+   ``template-heading`` names it exactly), whose card is, in this order:
+   - a fenced block directly under the heading (its text is the template's);
+   - the heading's own content, when it holds card parts (the seed);
+   - the first heading below it, a placeholder card (``## Template`` then ``### DEC-000``).
+
+A README with none of these has no template: it is not a review list and nothing is checked.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import Counter
+from dataclasses import dataclass, replace
+from functools import lru_cache
+
+from cardlint.config import DEFAULT_TIERS, Config
+from cardlint.errors import UsageError
+from cardlint.model import Card, Document, Heading, Span
+from cardlint.parser import ANY, BlockScan, Parser
+from cardlint.source import Source
+from cardlint.template import BUILTIN_TEMPLATE, Template
+
+BUILTIN = "builtin:iclr2023"
+# At most this many words, the last "template": "Paper Template", not "Gaussian Template Models".
+_NAME_WORDS = 3
+
+
+@dataclass(slots=True)
+class Loaded:
+    """A source read as a review list: its document, its template (None: not a review list) and the
+    config in effect (with the built-in template, the ICLR tiers unless config names its own)."""
+
+    document: Document
+    template: Template | None
+    config: Config
+    card: Card | None = None  # the template card, with its parts
+    card_source: Source | None = None  # the text the template card was read from
+
+
+@dataclass(slots=True)
+class _Spot:
+    card: Card  # the template card, its parts read
+    source: Source  # the text it was read from (the README, a fence's text, another file)
+    region: tuple[int, int] | None  # its lines in the README, when it is there
+    origin: str
+    heading_line: int | None  # the heading that names it, in the README
+    placed: bool  # whether it stands among the cards (unfenced, in this README): its level is theirs
+
+
+def names_template(text: str, configured: str | None) -> bool:
+    """Whether a heading's text names the template; ``configured`` is config's ``template-heading``."""
+    plain = text.strip().strip("*_`").strip().rstrip(":").strip().strip("*_`").strip().casefold()
+    if configured is not None:
+        return plain == configured.strip().casefold()
+    words = plain.split()
+    return 0 < len(words) <= _NAME_WORDS and words[-1] == "template"
+
+
+def load(source: Source, config: Config) -> Loaded:
+    """Read ``source`` with its template; without one, a document with no cards."""
+    scan = BlockScan(source.lines)
+    heading_name = None if config.template_heading == "Template" else config.template_heading
+    spot = _find_in(source, scan, heading_name, source.path)
+    if config.template is not None:
+        configured = _configured(config)
+        spot = configured if spot is None else replace(configured, region=spot.region, heading_line=spot.heading_line)
+        if config.template == BUILTIN and config.tiers is None:
+            config = replace(config, tiers=list(DEFAULT_TIERS))
+    elif heading_name is not None and spot is None:
+        raise UsageError(f"config key 'template-heading': no card is headed '{config.template_heading}' ({source.path})")
+    if spot is None:
+        return Loaded(Parser(config.tiers or (), shapes=_NO_CARDS).parse(source, scan), None, config)
+    template = Template.from_card(spot.card, spot.source, spot.origin, spot.heading_line)
+    level = _card_level(source, scan, template, spot)
+    parser = Parser(config.tiers or (), template.shapes(), level, spot.region)
+    return Loaded(parser.parse(source, scan), template, config, spot.card, spot.source)
+
+
+# A parser that finds no card: every heading is a section or structure.
+_NO_CARDS = replace(ANY, keyed=None)
+
+
+def _find_in(source: Source, scan: BlockScan, configured: str | None, label: str) -> _Spot | None:
+    """The template a heading of ``source`` names, or None."""
+    headings = [scan.headings[n] for n in sorted(scan.headings)]
+    for index, heading in enumerate(headings):
+        if not names_template(heading.text, configured):
+            continue
+        following = headings[index + 1] if index + 1 < len(headings) else None
+        section_end = (following.line - 1) if following else len(source.lines)
+        fenced = _fence_under(source, scan, heading.line, section_end)
+        if fenced is not None:
+            spot = _from_text(fenced[0], heading, f"{label}:{fenced[1]}")
+            if spot is not None:
+                return _Spot(spot.card, spot.source, (heading.line, section_end), spot.origin, heading.line, False)
+            continue
+        own = _card(source, scan, heading, section_end)
+        if _has_parts(own):
+            return _Spot(own, source, (heading.line, section_end), f"{label}:{heading.line}", heading.line, True)
+        if following is not None and following.level > heading.level:
+            after = headings[index + 2] if index + 2 < len(headings) else None
+            end = (after.line - 1) if after else len(source.lines)
+            placeholder = _card(source, scan, following, end)
+            if _has_parts(placeholder):
+                origin = f"{label}:{following.line}"
+                return _Spot(placeholder, source, (heading.line, end), origin, heading.line, True)
+    return None
+
+
+def _fence_under(source: Source, scan: BlockScan, line: int, end: int) -> tuple[str, int] | None:
+    """The text of a fenced block that is the first thing under heading ``line``, and its first line."""
+    for number in range(line + 1, end + 1):
+        if not source.lines[number - 1].strip():
+            continue
+        if number not in scan.code:
+            return None
+        last = number
+        while last + 1 <= end and last + 1 in scan.code:
+            last += 1
+        inner = source.lines[number : last]  # from the line after the opening fence
+        if inner and inner[-1].strip().startswith(("```", "~~~")):
+            inner = inner[:-1]
+        return "\n".join(inner) + "\n", number + 1
+    return None
+
+
+def _from_text(text: str, heading: Heading, origin: str) -> _Spot | None:
+    """The template card in a fence's text or a template file: the first heading in it that holds
+    card parts, or the text as a whole under ``heading``."""
+    source = Source.from_text(text)
+    scan = BlockScan(source.lines)
+    headings = [scan.headings[n] for n in sorted(scan.headings)]
+    path, _, first = origin.rpartition(":")
+    for index, inner in enumerate(headings):
+        end = headings[index + 1].line - 1 if index + 1 < len(headings) else len(source.lines)
+        card = _card(source, scan, inner, end)
+        if _has_parts(card):
+            return _Spot(card, source, None, f"{path}:{int(first) + inner.line - 1}", None, False)
+    whole = Source.from_text("#" * heading.level + " " + heading.text + "\n" + text)
+    card = _card(whole, BlockScan(whole.lines), Heading(heading.level, heading.text, 1, heading.span, 1), len(whole.lines))
+    return _Spot(card, whole, None, origin, None, False) if _has_parts(card) else None
+
+
+def _card(source: Source, scan: BlockScan, heading: Heading, end: int) -> Card:
+    card = Card(heading, end, None, True)
+    Parser(shapes=ANY).fill(source, card, scan)
+    return card
+
+
+def _has_parts(card: Card) -> bool:
+    return bool(card.table and card.table.rows) or bool(card.fields) or card.details is not None
+
+
+def _configured(config: Config) -> _Spot:
+    """The template config names: the built-in card, or a file (relative to the config's folder)."""
+    assert config.template is not None
+    if config.template == BUILTIN:
+        return _builtin()
+    path = os.path.join(config.root or ".", config.template)
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read()
+        text = data.decode("utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        why = exc.strerror if isinstance(exc, OSError) and exc.strerror else "not valid UTF-8"
+        raise UsageError(f"config key 'template': cannot read {config.template}: {why} ({path})") from None
+    source = Source.from_text(text, config.template)
+    scan = BlockScan(source.lines)
+    spot = _find_in(source, scan, None, config.template)
+    if spot is None:
+        headings = sorted(scan.headings)
+        if headings:
+            first = scan.headings[headings[0]]
+            end = headings[1] - 1 if len(headings) > 1 else len(source.lines)
+            card = _card(source, scan, first, end)
+            spot = _Spot(card, source, None, f"{config.template}:{first.line}", None, False)
+        else:
+            spot = _from_text(text, Heading(2, "Template", 1, Span(1, 1, 1, 1), 1), f"{config.template}:1")
+    if spot is None or not _has_parts(spot.card):
+        raise UsageError(f"config key 'template': {config.template} holds no template card ({path})")
+    return replace(spot, region=None, heading_line=None, placed=False)
+
+
+@lru_cache(maxsize=1)
+def _builtin() -> _Spot:
+    source = Source.from_text(BUILTIN_TEMPLATE)
+    scan = BlockScan(source.lines)
+    card = _card(source, scan, scan.headings[1], len(source.lines))
+    return _Spot(card, source, None, BUILTIN, None, False)
+
+
+def _card_level(source: Source, scan: BlockScan, template: Template, spot: _Spot) -> int:
+    """The heading level of the cards: the template's when it stands among cards that hold its parts,
+    else the level at which most headings hold them (the template's on a tie, or when none do)."""
+    counts: Counter[int] = Counter()
+    parser = Parser(shapes=template.shapes())
+    headings = [scan.headings[n] for n in sorted(scan.headings)]
+    region = spot.region
+    for index, heading in enumerate(headings):
+        if region is not None and region[0] <= heading.line <= region[1]:
+            continue
+        if spot.placed and heading.level != template.level:
+            continue
+        end = headings[index + 1].line - 1 if index + 1 < len(headings) else len(source.lines)
+        card = Card(heading, end)
+        parser.fill(source, card, scan)
+        if template.is_part(card):
+            counts[heading.level] += 1
+    if spot.placed and counts[template.level]:
+        return template.level
+    if spot.placed:
+        return _card_level(source, scan, template, replace(spot, placed=False))
+    if not counts:
+        return template.level
+    best = max(counts.values())
+    return template.level if counts[template.level] == best else min(level for level, n in counts.items() if n == best)
