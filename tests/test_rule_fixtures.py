@@ -16,13 +16,20 @@ from conftest import RULE_FIXTURES, strip_markers
 
 RULES = {rule.code: rule for rule in BUILTIN_RULES}
 # Fixes that insert template parts with empty values cannot restore the clean card by themselves.
-INSERTING = {"CL203", "CL301"}
+INSERTING = {"CL107", "CL203", "CL301"}
 # Reordering fixes restore an original order, tested in test_ordering.py.
 REORDERING = {"CL701", "CL702"}
 # Fixes that mend part of what their fixture shows: CL204 inserts a missing pipe; the unknown row stays.
 PARTIAL = {"CL204"}
-# The fixtures hold cards, not a template card: they are checked against the built-in one.
+# Most fixtures hold cards and no template card: they are checked against the built-in one.
 BUILTIN = Config(template="builtin:iclr2023")
+
+
+def config_for(source: Source) -> Config:
+    """The fixture's own template when it has one, else the built-in one."""
+    from cardlint.locate import load
+
+    return Config() if load(source, Config()).template is not None else BUILTIN
 UPDATE = os.environ.get("CARDLINT_UPDATE_SNAPSHOTS") == "1"
 
 
@@ -78,7 +85,7 @@ def _online_port(request, link_server):
 
 
 def lint(source: Source, rules=BUILTIN_RULES, code: str = ""):
-    return lint_source(source, BUILTIN, list(rules), online=online_for(code)).diagnostics
+    return lint_source(source, config_for(source), list(rules), online=online_for(code)).diagnostics
 
 
 def test_every_rule_has_a_fixture():
@@ -117,7 +124,7 @@ FIXABLE = sorted(code for code, rule in RULES.items() if rule.fix is not None)
 def test_fix_snapshot_relint_and_idempotence(code):
     source, _ = load(code)
     unsafe = RULES[code].fix is FixSafety.UNSAFE
-    outcome = fix_source(source, BUILTIN, list(BUILTIN_RULES), unsafe=unsafe)
+    outcome = fix_source(source, config_for(source), list(BUILTIN_RULES), unsafe=unsafe)
     snapshot = RULE_FIXTURES / f"{code}.fixed.md"
     if UPDATE:
         snapshot.write_text(outcome.text, encoding="utf-8")
@@ -125,7 +132,7 @@ def test_fix_snapshot_relint_and_idempotence(code):
     assert outcome.fixed[code] >= 1
     remaining = lint(Source.from_text(outcome.text, source.path))
     assert not [d for d in remaining if d.fix is not None and (unsafe or d.fix.safety is FixSafety.SAFE)]
-    again = fix_source(Source.from_text(outcome.text, source.path), BUILTIN, list(BUILTIN_RULES), unsafe=unsafe)
+    again = fix_source(Source.from_text(outcome.text, source.path), config_for(source), list(BUILTIN_RULES), unsafe=unsafe)
     assert again.text == outcome.text
     assert not again.fixed
 
@@ -133,5 +140,5 @@ def test_fix_snapshot_relint_and_idempotence(code):
 @pytest.mark.parametrize("code", sorted(set(FIXABLE) - INSERTING - REORDERING - PARTIAL))
 def test_fix_restores_the_clean_card(code):
     source, _ = load(code)
-    outcome = fix_source(source, BUILTIN, list(BUILTIN_RULES), unsafe=True)
+    outcome = fix_source(source, config_for(source), list(BUILTIN_RULES), unsafe=True)
     assert outcome.text == (RULE_FIXTURES / "clean.md").read_text(encoding="utf-8")

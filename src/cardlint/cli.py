@@ -87,6 +87,7 @@ def command(**options: object) -> None:
       cardlint [check] PATH...  check the files (the default command)
       cardlint new PATH ...     add a card to a README from its own template
       cardlint rule CODE        print a rule's page (as --explain CODE)
+      cardlint template PATH    print the schema in use (--infer: one inferred from the cards)
     """
     raise SystemExit(run(**options))  # type: ignore[arg-type]
 
@@ -144,6 +145,45 @@ def new_command(path: str, config_path: str | None, **fields: object) -> None:
     raise SystemExit(EXIT_OK)
 
 
+@click.command(context_settings={"help_option_names": ["-h", "--help"]})
+@click.argument("path", type=str)
+@click.option("--infer", is_flag=True, help="Print a template card inferred from the cards themselves.")
+@click.option("--write", is_flag=True, help="With --infer, append the inferred card to the README.")
+@click.option("--config", "config_path", type=str, help="Use this config file instead of searching for one.")
+def template_command(path: str, infer: bool, write: bool, config_path: str | None) -> None:
+    """Print the template a README is checked against: where it is and its parts, in order."""
+    from cardlint.locate import load
+    from cardlint.schema import describe
+    from cardlint.schema import infer as infer_card
+
+    if write and not infer:
+        raise UsageError("--write needs --infer (template)")
+    config = config_for(path, config_path)
+    source = Source.read(path, config.max_file_size)
+    if not infer:
+        loaded = load(source, config)
+        if loaded.template is None:
+            raise UsageError(f"no template card: not a review list; 'cardlint template --infer' proposes one ({path})")
+        click.echo(describe(loaded, path), nl=False)
+        raise SystemExit(EXIT_OK)
+    card = infer_card(source)
+    if card is None:
+        raise UsageError(f"no two headings hold key/value parts or numbered fields to infer a template from ({path})")
+    if not write:
+        click.echo(card, nl=False)
+        raise SystemExit(EXIT_OK)
+    from cardlint.fix import write_atomically
+
+    text = source.text
+    separator = "" if not text else source.newline if text.endswith(("\n", "\r")) else source.newline * 2
+    if text and not text.endswith((source.newline * 2, "\n\n")):
+        separator = separator or source.newline
+    added = text + separator + card.replace("\n", source.newline)
+    write_atomically(path, source.encode(added), source.encode())
+    click.echo(f"Appended a template card to {path} at line {len(source.lines) + (2 if separator else 1)}.")
+    raise SystemExit(EXIT_OK)
+
+
 def run(
     paths: tuple[str, ...],
     output_format: str,
@@ -195,6 +235,7 @@ def run(
     def settings_for(path: str) -> Settings:
         return _settings(path, config_path, rules, select, ignore, extend_select, configs)
 
+    untemplated: list[str] = []  # the files that declare no template
     paths = _expand_folders(paths, settings_for)
     for given in paths:
         path = (stdin_filename or "-") if given == "-" else given
@@ -258,10 +299,17 @@ def run(
                     sources[path] = outcome.result.document.source  # the fixed text, already split into lines
                     fixed_total += outcome.fixed
             reports.extend(_reported(outcome.result, own))
+            untemplated += [path] if outcome.result.template is None else []
         else:
-            reports.extend(_reported(lint_source(source, config, chosen, scores, online, rules), own))
+            result = lint_source(source, config, chosen, scores, online, rules)
+            reports.extend(_reported(result, own))
+            untemplated += [path] if result.template is None else []
     if list_cards:
         return EXIT_ERROR if unread else EXIT_OK
+    if untemplated and len(paths) == 1 and output_format == "text" and not quiet:
+        # One file named and it is no review list: say why nothing was checked (never in machine output).
+        click.echo(f"note: {untemplated[0]} has no template card, so it is not checked as a review list; "
+                   f"'cardlint template --infer {untemplated[0]}' proposes one", err=True)  # fmt: skip
     if diff:
         return EXIT_FOUND if changed_any or refused else EXIT_OK
     # With the fixed text of standard input on stdout, the report goes to stderr.
@@ -486,9 +534,9 @@ def _unified_diff(path: str, before: str, after: str) -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run cardlint as a command; returns the exit code instead of exiting."""
     args = list(sys.argv[1:] if argv is None else argv)
-    # `check` (the default), `new` and `rule` are commands; `cardlint PATH...` is `cardlint check PATH...`
+    # `check` (the default), `new`, `rule` and `template` are commands; `cardlint PATH...` is `cardlint check PATH...`
     # (a file named like a command is written ./new).
-    commands = {"check": command, "new": new_command, "rule": rule_command}
+    commands = {"check": command, "new": new_command, "rule": rule_command, "template": template_command}
     chosen, prog = command, "cardlint"
     if args[:1] and args[0] in commands:
         chosen, prog, args = commands[args[0]], f"cardlint {args[0]}", args[1:]

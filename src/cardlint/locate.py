@@ -75,16 +75,13 @@ def load(source: Source, config: Config) -> Loaded:
             config = replace(config, tiers=list(DEFAULT_TIERS))
     elif heading_name is not None and spot is None:
         raise UsageError(f"config key 'template-heading': no card is headed '{config.template_heading}' ({source.path})")
-    if spot is None:
-        return Loaded(Parser(config.tiers or (), shapes=_NO_CARDS).parse(source, scan), None, config)
+    if spot is None:  # not a review list: no cards, no sections
+        headings = [scan.headings[n] for n in sorted(scan.headings)]
+        return Loaded(Document(source, None, [], [], headings, scan.code, scan.html), None, config)
     template = Template.from_card(spot.card, spot.source, spot.origin, spot.heading_line)
     level = _card_level(source, scan, template, spot)
     parser = Parser(config.tiers or (), template.shapes(), level, spot.region)
     return Loaded(parser.parse(source, scan), template, config, spot.card, spot.source)
-
-
-# A parser that finds no card: every heading is a section or structure.
-_NO_CARDS = replace(ANY, keyed=None)
 
 
 def _find_in(source: Source, scan: BlockScan, configured: str | None, label: str) -> _Spot | None:
@@ -197,8 +194,11 @@ def _builtin() -> _Spot:
 
 
 def _card_level(source: Source, scan: BlockScan, template: Template, spot: _Spot) -> int:
-    """The heading level of the cards: the template's when it stands among cards that hold its parts,
-    else the level at which most headings hold them (the template's on a tie, or when none do)."""
+    """The heading level of the cards: the template's when it stands among cards that hold its parts
+    (or is the built-in card, whose cards are ``##``), else the level at which most headings hold
+    them (the template's on a tie, or when none do)."""
+    if spot.origin == BUILTIN:
+        return template.level
     counts: Counter[int] = Counter()
     parser = Parser(shapes=template.shapes())
     headings = [scan.headings[n] for n in sorted(scan.headings)]

@@ -525,8 +525,8 @@ class Parser:
                 number = self._table(source, card, number, end)
                 continue
             shape = keyed if keyed in ("bullet", "label") else None
-            if keyed == "any" and card.table is None:
-                shape = "bullet" if keyed_item(text, "bullet") else "label"
+            if keyed == "any":  # a template card: its first key/value line says how it writes them
+                shape = card.table.shape if card.table else "bullet" if keyed_item(text, "bullet") else "label"
             if shape and (card.table is None or card.table.shape == shape) and number not in scan.html:
                 item = keyed_item(text, shape)
                 if item is not None:
@@ -554,6 +554,8 @@ class Parser:
                     break
                 if shape and keyed_item(lines[number], shape) is not None:
                     break
+                if keyed == "any" and card.table is None and keyed_item(lines[number], "bullet") is not None:
+                    break  # a list interrupts a paragraph
                 number += 1
                 card.images.extend(find_images(lines[number - 1], number))
             card.other.append(Block(Span(start, 1, number, len(lines[number - 1]) + 1), kind))
@@ -582,12 +584,17 @@ class Parser:
             last = following
             following += 1
         body = "\n".join([value, *(lines[n - 1].strip() for n in range(first + 1, last + 1))]).strip()
+        value_span = Span(number, value_start + 1, number, value_start + len(value) + 1)
+        if not value and last > first:  # the text is below the label: point at its first line
+            below = lines[first]
+            indent = len(below) - len(below.lstrip())
+            value_span = Span(first + 1, indent + 1, first + 1, len(below.rstrip()) + 1)
         row = TableRow(
             TableLine(number, Span(number, 1, number, len(text) + 1), [], True, True),
             key,
             Span(number, key_start + 1, number, key_end + 1),
             body,
-            Span(number, value_start + 1, number, value_start + len(value) + 1),
+            value_span,
             last,
         )
         if card.table is None:
@@ -629,12 +636,16 @@ class Parser:
 
     def _is_header(self, text: str, table_line: TableLine, lines: list[str], number: int, end: int) -> bool:
         """A table's first line is its header when a delimiter row follows it (GFM's rule), when its
-        cells are empty (the seed's ``| | |``), or when it is the template's own header line."""
+        cells are empty (the seed's ``| | |``), or when it starts as the template's header does
+        (``| Field | Value |``, whatever its other cells)."""
         if number < end and _DELIMITER.match(lines[number]):
             return True
         if all(not cell.text.strip() for cell in table_line.cells):
             return True
-        return bool(self.shapes.header_line) and text.strip() == self.shapes.header_line
+        header = split_cells(self.shapes.header_line) if self.shapes.header_line else None
+        if header is None or not header.cells or not table_line.cells:
+            return False
+        return table_line.cells[0].text.strip().casefold() == header.cells[0].text.strip().casefold()
 
     @staticmethod
     def _field(source: Source, card: Card, number: int, end: int, match: re.Match[str], scan: BlockScan) -> int:
@@ -770,7 +781,7 @@ def _last_content_line(lines: list[str], start: int, end: int) -> int:
 
 _BULLET_ITEM = re.compile(r"^ ?[-*+][ \t]+(?=\S)")
 _BOLD_KEY = re.compile(r"\*\*([^*]+?)\*\*|__([^_]+?)__")
-_PLAIN_KEY = re.compile(r"([^\s:*_\[\]<>`|!#][^:*\[\]<>`|]*?)[ \t]*:(?=[ \t]|$)")
+_PLAIN_KEY = re.compile(r"([^\s:*_\[\]<>`|!#][^:*\[\]<>`|]*?)[ \t]*:(?!/)")
 
 
 def keyed_item(text: str, shape: str) -> tuple[str, int, int, int] | None:

@@ -89,6 +89,8 @@ class Template:
             text = source.lines[row.line - 1]
             if shape == "table":
                 return text.strip()
+            if row.value_span.line != row.line:  # a label alone on its line, its text below
+                return text.rstrip()
             return text[: row.value_span.column - 1].rstrip()  # the key without the template's placeholder
 
         return cls(
@@ -106,6 +108,16 @@ class Template:
             allowed={row.key: choices for row in rows if (choices := alternatives(row.value))},
             columns=len(header.cells) if header else 2,
         )
+
+    @property
+    def noun(self) -> str:
+        """What one key/value part is called in messages: a row, a bullet or a label."""
+        return {"bullet": "bullet", "label": "label"}.get(self.shape or "", "row")
+
+    @property
+    def holder(self) -> str:
+        """What holds the key/value parts, in messages: the card's table, or the card."""
+        return "Table" if self.shape == "table" else "Card"
 
     @property
     def real_header(self) -> bool:

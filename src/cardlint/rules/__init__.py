@@ -24,6 +24,7 @@ BUILTIN_RULES: tuple[type[Rule], ...] = (
     document.EmptyCard,  # CL104
     document.DuplicateCard,  # CL105
     document.UnusedDirective,  # CL106
+    document.StaleTemplate,  # CL107
     table.MissingTable,  # CL201
     table.MissingDelimiterRow,  # CL202
     table.MissingRow,  # CL203
@@ -34,6 +35,7 @@ BUILTIN_RULES: tuple[type[Rule], ...] = (
     table.RowPipes,  # CL208
     table.EmptyValue,  # CL209
     table.TableCutByComment,  # CL210
+    table.ValueNotAllowed,  # CL211
     fields.MissingField,  # CL301
     fields.FieldNumber,  # CL302
     fields.FieldOrder,  # CL303

@@ -6,6 +6,7 @@ import bisect
 import os
 import re
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -14,7 +15,7 @@ from cardlint.diagnostic import Diagnostic, Edit, Fix, FixSafety, Severity
 from cardlint.model import Card, Document, Field, Span, TableRow
 from cardlint.paths import repository_root
 from cardlint.source import Source
-from cardlint.template import Match, Template
+from cardlint.template import CASE, EXACT, FUZZY, Match, Template
 from cardlint.urls import arxiv_id, normalize_title, openreview_id
 
 if TYPE_CHECKING:
@@ -61,6 +62,24 @@ class Rule:
         return Fix(title, tuple(edits), self.fix, rewrites)
 
 
+# A template is stale in a way when at least this share of the cards (and three of them) differ from it so.
+STALE_SHARE = 0.9
+
+
+def _most(count: int, total: int) -> bool:
+    return count >= 3 and count >= STALE_SHARE * total
+
+
+@dataclass(slots=True)
+class Drift:
+    """Where nearly every card differs from the template the same way: said once, not on each card."""
+
+    cards: int  # the cards with key/value parts
+    missing: dict[str, list[Card]]  # template keys nearly every card lacks, with the cards lacking them
+    extra: dict[str, list[Card]]  # keys nearly every card has and the template lacks
+    deeper: bool  # the cards sit deeper than the template card's heading
+
+
 class Context:
     """What every rule may read. Lookups several rules make are computed once per card."""
 
@@ -100,7 +119,15 @@ class Context:
         found = self._rows.get(id(card))
         if found is None:
             rows = card.table.rows if card.table else []
-            found = self._rows[id(card)] = [(row, self.template.match_key(row.key)) for row in rows]
+            found = [(row, self.template.match_key(row.key)) for row in rows]
+            # A near spelling of a key the card already has is another key ("Superseded by" beside
+            # "Supersedes"), not a misspelling: renaming it would make a duplicate.
+            written = {match.canonical for _, match in found if match.kind in (EXACT, CASE)}
+            found = [
+                (row, Match(None, None) if match.kind == FUZZY and match.canonical in written else match)
+                for row, match in found
+            ]
+            self._rows[id(card)] = found
         return found
 
     def row(self, card: Card, key: str) -> TableRow | None:
@@ -161,6 +188,33 @@ class Context:
 
             found = self._bibtex[id(card)] = read_entry(card.details.bibtex if card.details else None)
         return found
+
+    @cached_property
+    def drift(self) -> Drift:
+        """How the cards as a whole differ from the template (a stale template; see CL107)."""
+        cards = [card for card in self.document.paper_cards if card.table is not None]
+        missing: dict[str, list[Card]] = {key: [] for key in self.template.row_keys}
+        extra: dict[str, list[Card]] = {}
+        for card in cards:
+            present = set()
+            for row, match in self.rows(card):
+                if match.canonical is not None:
+                    present.add(match.canonical)
+                elif row.key:
+                    extra.setdefault(row.key, [])
+                    if not extra[row.key] or extra[row.key][-1] is not card:
+                        extra[row.key].append(card)
+            for key in missing:
+                if key not in present:
+                    missing[key].append(card)
+        level = self.document.card_level
+        deeper = self.template.line is not None and level > self.template.level and bool(cards)
+        return Drift(
+            len(cards),
+            {key: found for key, found in missing.items() if _most(len(found), len(cards))},
+            {key: found for key, found in extra.items() if _most(len(found), len(cards))},
+            deeper,
+        )
 
     # Scores ----------------------------------------------------------------------------
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Iterable
 
@@ -65,6 +66,9 @@ class DetailsSummary(Rule):
     	<p> The abstract. </p>
     </details>
     ```
+
+    Summaries are compared by the text GitHub shows: `<summary><b>Abstract</b></summary>` is
+    `<summary>Abstract</summary>`, and the `<details>` tag's attributes (`open`) do not matter.
     """
 
     code = "CL602"
@@ -81,12 +85,20 @@ class DetailsSummary(Rule):
                 Span.of_line(ctx.source, details.span.line),
                 f"<details> has no <summary>{ctx.template.summary}</summary>",
             )
-        elif details.summary != ctx.template.summary and details.summary_span is not None:
+        elif shown(details.summary) != shown(ctx.template.summary) and details.summary_span is not None:
             yield self.report(
                 ctx,
                 details.summary_span,
                 f"Summary '{details.summary}' differs from the template's '{ctx.template.summary}'",
             )
+
+
+_TAGS = re.compile(r"<[^>]*>")
+
+
+def shown(summary: str) -> str:
+    """A summary as GitHub shows it: without tags, whitespace collapsed (``<b>Abstract</b>`` is ``Abstract``)."""
+    return " ".join(html.unescape(_TAGS.sub("", summary)).split())
 
 
 class DetailsUnbalanced(Rule):

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from cardlint.diagnostic import Diagnostic, FixSafety, Severity
+from cardlint.diagnostic import Diagnostic, Fix, FixSafety, Severity
 from cardlint.model import Card, Span
 from cardlint.rules.base import Context, Rule
+from cardlint.rules.table import insert_row
 from cardlint.template import suggest
 
 
@@ -55,9 +56,7 @@ class UnknownTier(Rule):
             span = Span(heading.line, heading.text_column, heading.line, heading.text_column + len(heading.text))
             guess = suggest(heading.text, tiers)
             if guess is None:
-                yield self.report(
-                    ctx, span, f"Unknown tier '{heading.text}'; expected one of: {', '.join(tiers)}"
-                )
+                yield self.report(ctx, span, f"Unknown tier '{heading.text}'; expected one of: {', '.join(tiers)}")
             else:
                 yield self.report(
                     ctx,
@@ -103,7 +102,7 @@ class CardOutsideTier(Rule):
 
 class CardHeadingLevel(Rule):
     """## What it does
-    Checks that a card heading (a heading followed by the card's table) is a level-2 heading.
+    Checks that a card heading is at the cards' level: the template's, or where most cards are.
 
     ## Why is this bad?
     Cards are `##` headings inside `#` tiers. A `###` card nests under the previous card in the
@@ -127,12 +126,13 @@ class CardHeadingLevel(Rule):
 
     code = "CL103"
     name = "card-heading-level"
-    summary = "Card heading is not a level-2 heading"
+    summary = "Card heading is not at the cards' level"
     fix = FixSafety.SAFE
 
     def check_card(self, card: Card, ctx: Context) -> Iterable[Diagnostic]:
         heading = card.heading
-        if heading.level == 2:
+        level = ctx.document.card_level
+        if heading.level == level:
             return
         text = ctx.source.lines[heading.line - 1]
         start = text.index("#")
@@ -140,8 +140,8 @@ class CardHeadingLevel(Rule):
         yield self.report(
             ctx,
             span,
-            f"Card heading '{card.title}' is level {heading.level}; cards are level 2 (##)",
-            self.make_fix("Make it a level-2 heading", ctx.replace(span, "##")),
+            f"Card heading '{card.title}' is level {heading.level}; cards are level {level} ({'#' * level})",
+            self.make_fix(f"Make it a level-{level} heading", ctx.replace(span, "#" * level)),
         )
 
 
@@ -207,6 +207,70 @@ class UnusedDirective(Rule):
         return ()  # reported by cardlint.decide, the only place that knows what each directive silenced
 
 
+class StaleTemplate(Rule):
+    """## What it does
+    Reports, once, a way in which nearly every card (90% of them, and at least three) differs from the
+    template: a template key they all lack, a key they all have that the template lacks, or card
+    headings one or more levels deeper than the template card's. Those cards are then not reported
+    one by one for it (CL203, CL204).
+
+    ## Why is this bad?
+    When every card differs from the template the same way, the template is what is out of date: the
+    next contributor copies it and gets it "wrong" too. A hundred identical findings hide that.
+
+    ## Example
+    Every card's table lacks the template's `|**Title**||` row, because the title moved into the
+    card's heading.
+
+    ## Use instead
+    Update the template to what the cards are (drop the `Title` row), or the cards to the template.
+
+    It is reported on the template's heading, or, when the template is in another file, on the first
+    card that differs.
+
+    ## Fix safety
+    For a key the cards lack, the fix inserts the template's empty row (bullet, label) in each of them,
+    as CL203 would one by one. It is unsafe: the values are still to fill in, and the template may be
+    what is wrong. The other findings have no fix.
+    """
+
+    code = "CL107"
+    name = "stale-template"
+    summary = "Nearly every card differs from the template the same way"
+    severity = Severity.WARNING
+    fix = FixSafety.UNSAFE
+
+    def check_document(self, ctx: Context) -> Iterable[Diagnostic]:
+        drift = ctx.drift
+        template = ctx.template
+        noun = template.noun
+        for key, cards in drift.missing.items():
+            message = f"{len(cards)} of {drift.cards} cards lack the template's '{key}' {noun}; update the template or the cards"
+            edits = [insert_row(card, key, ctx)[1] for card in cards]
+            fix = self.make_fix(f"Insert an empty '{key}' {noun} in each card", *edits)
+            yield self._report(ctx, cards[0], message, fix)
+        for key, cards in drift.extra.items():
+            yield self._report(
+                ctx,
+                cards[0],
+                f"{len(cards)} of {drift.cards} cards have a '{key}' {noun} the template lacks; add it to the template",
+            )
+        if drift.deeper:
+            level = ctx.document.card_level
+            yield self._report(
+                ctx,
+                ctx.document.paper_cards[0],
+                f"Cards are level-{level} headings ({'#' * level}), the template's card is level {template.level} "
+                f"({'#' * template.level}); update the template",
+            )
+
+    def _report(self, ctx: Context, card: Card, message: str, fix: Fix | None = None) -> Diagnostic:
+        line = ctx.template.line
+        if line is None:
+            return self.report(ctx, card.heading.span, message, fix)
+        return self.report(ctx, Span.of_line(ctx.source, line), message, fix)
+
+
 class DuplicateCard(Rule):
     """## What it does
     Checks that no two cards describe the same paper: the same OpenReview id, arXiv id or title.
@@ -242,6 +306,5 @@ class DuplicateCard(Rule):
                     yield self.report(
                         ctx,
                         card.heading.span,
-                        f"Card '{card.title}' duplicates '{first.title}' on line {first.line} "
-                        f"(same {kind})",
+                        f"Card '{card.title}' duplicates '{first.title}' on line {first.line} (same {kind})",
                     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from cardlint.diagnostic import Diagnostic, Fix, FixSafety
+from cardlint.diagnostic import Diagnostic, Edit, Fix, FixSafety
 from cardlint.model import Card, Span, TableLine
 from cardlint.planner import out_of_template_order
 from cardlint.rules.base import Context, Rule
@@ -38,8 +38,9 @@ class MissingTable(Rule):
     summary = "Card has no metadata table"
 
     def check_card(self, card: Card, ctx: Context) -> Iterable[Diagnostic]:
-        if card.table is None and not card.is_empty:
-            yield self.report(ctx, card.heading.span, f"Card '{card.title}' has no metadata table")
+        if card.table is None and not card.is_empty and ctx.template.row_keys:
+            what = "metadata table" if ctx.template.shape == "table" else f"{ctx.template.noun}s of the template"
+            yield self.report(ctx, card.heading.span, f"Card '{card.title}' has no {what}")
 
 
 class MissingDelimiterRow(Rule):
@@ -74,30 +75,35 @@ class MissingDelimiterRow(Rule):
 
     def check_card(self, card: Card, ctx: Context) -> Iterable[Diagnostic]:
         table = card.table
-        if table is None or (table.header is not None and table.delimiter is not None):
+        if table is None or table.shape != "table" or (table.header is not None and table.delimiter is not None):
             return
+        template = ctx.template
+        # A fix never changes the table's column count: the template's lines go in only where the
+        # table has as many cells per line as the template's.
+        first = table.header or table.delimiter or (table.rows[0].table_line if table.rows else None)
+        fits = first is not None and len(first.cells) == template.columns
         if table.header is None and table.delimiter is None:
             line = table.span.line
+            fix = self.make_fix(
+                "Insert the template's header and delimiter rows",
+                ctx.insert_before_line(line, [template.header_line, template.delimiter_line]),
+            )
             yield self.report(
                 ctx,
                 Span.of_line(ctx.source, line),
                 "Table has no header and delimiter rows; GitHub will not render it as a table",
-                self.make_fix(
-                    "Insert the template's header and delimiter rows",
-                    ctx.insert_before_line(line, [ctx.template.header_line, ctx.template.delimiter_line]),
-                ),
+                fix if fits else None,
             )
         elif table.delimiter is None:
             assert table.header is not None
             line = table.header.line
+            cells = len(table.header.cells)
+            delimiter = template.delimiter_line if fits else "|" + "|".join(["--"] * cells) + "|"
             yield self.report(
                 ctx,
                 Span.of_line(ctx.source, line + 1) if line + 1 <= table.span.end_line else table.header.span,
-                f"Table has no delimiter row ({ctx.template.delimiter_line}) after its header",
-                self.make_fix(
-                    "Insert the template's delimiter row",
-                    ctx.insert_after_line(line, [ctx.template.delimiter_line]),
-                ),
+                f"Table has no delimiter row ({delimiter}) after its header",
+                self.make_fix("Insert the delimiter row", ctx.insert_after_line(line, [delimiter])),
             )
         else:
             assert table.delimiter is not None
@@ -105,11 +111,10 @@ class MissingDelimiterRow(Rule):
             yield self.report(
                 ctx,
                 table.delimiter.span,
-                f"Table has no header row ({ctx.template.header_line}) before its delimiter row",
-                self.make_fix(
-                    "Insert the template's header row",
-                    ctx.insert_before_line(line, [ctx.template.header_line]),
-                ),
+                f"Table has no header row ({template.header_line}) before its delimiter row",
+                self.make_fix("Insert the template's header row", ctx.insert_before_line(line, [template.header_line]))
+                if fits
+                else None,
             )
 
 
@@ -153,26 +158,36 @@ class MissingRow(Rule):
         rows = ctx.rows(card)
         present = {match.canonical for _, match in rows if match.canonical}
         keys = ctx.template.row_keys
-        for index, key in enumerate(keys):
-            if key in present:
+        stale = ctx.drift.missing
+        for key in keys:
+            if key in present or key in stale:  # nearly every card lacks it: CL107 says so once
                 continue
-            following = next(
-                (row for row, match in rows if match.canonical and keys.index(match.canonical) > index), None
-            )
-            new_line = ctx.template.row_lines.get(key, f"|{key}| |")
-            if following is not None:
-                span = Span.of_line(ctx.source, following.line)
-                edit = ctx.insert_before_line(following.line, [new_line])
-            else:
-                last = table.span.end_line
-                span = Span.of_line(ctx.source, last)
-                edit = ctx.insert_after_line(last, [new_line])
+            line, edit = insert_row(card, key, ctx)
+            span = Span(line, 1, line, 1)
+            noun = ctx.template.noun
             yield self.report(
                 ctx,
                 Span(span.line, 1, span.line, 1),
-                f"Table has no '{key}' row",
-                self.make_fix(f"Insert an empty '{key}' row", edit),
+                f"{ctx.template.holder} has no '{key}' {noun}",
+                self.make_fix(f"Insert an empty '{key}' {noun}", edit),
             )
+
+
+def insert_row(card: Card, key: str, ctx: Context) -> tuple[int, Edit]:
+    """Where the template's empty ``key`` row goes in ``card`` (before the next template row it has,
+    else after its last), as the line to report and the edit that inserts it."""
+    table = card.table
+    assert table is not None
+    rows = ctx.rows(card)
+    keys = ctx.template.row_keys
+    index = keys.index(key)
+    following = next((row for row, match in rows if match.canonical and keys.index(match.canonical) > index), None)
+    new_line = ctx.template.row_lines.get(key, f"|{key}| |")
+    label = ctx.template.shape == "label"  # a label stands apart from its neighbours by a blank line
+    if following is not None:
+        return following.line, ctx.insert_before_line(following.line, [new_line, ""] if label else [new_line])
+    last = table.rows[-1].end_line if table.rows else table.span.end_line
+    return last, ctx.insert_after_line(last, ["", new_line] if label else [new_line])
 
 
 class UnknownRow(Rule):
@@ -206,11 +221,21 @@ class UnknownRow(Rule):
 
     def check_card(self, card: Card, ctx: Context) -> Iterable[Diagnostic]:
         for row, match in ctx.rows(card):
+            if match.kind is None and row.key in ctx.drift.extra:
+                continue  # nearly every card has it: CL107 says so once
             if match.kind is None:
+                # "Issue" where the card lacks "Upstream Issue (URL)": the short name of a missing key.
+                present = {m.canonical for _, m in ctx.rows(card)}
+                folded = row.key.casefold()
+                meant = [k for k in ctx.template.row_keys if k not in present and folded and folded in k.casefold()]
+                if len(meant) == 1:
+                    hint = f"did you mean '{meant[0]}'?"
+                else:
+                    hint = f"the template's {ctx.template.noun}s are: {', '.join(ctx.template.row_keys)}"
                 yield self.report(
                     ctx,
                     row.key_span if row.key else Span.of_line(ctx.source, row.line),
-                    f"Unknown row '{row.key}'; the template's rows are: {', '.join(ctx.template.row_keys)}",
+                    f"Unknown {ctx.template.noun} '{row.key}'; {hint}",
                 )
             elif match.kind == JOINED and match.canonical is not None:
                 end = row.key_span.column + len(match.canonical)
@@ -256,7 +281,8 @@ class DuplicateRow(Rule):
                 yield self.report(
                     ctx,
                     row.key_span,
-                    f"Duplicate row '{match.canonical}' (first as row {first_row[match.canonical]} of the table)",
+                    f"Duplicate {ctx.template.noun} '{match.canonical}' "
+                    f"(first as {ctx.template.noun} {first_row[match.canonical]} of the {ctx.template.holder.lower()})",
                 )
             else:
                 first_row[match.canonical] = number
@@ -294,7 +320,8 @@ class RowOrder(Rule):
         misplaced = out_of_template_order(ctx.rows(card), ctx.template.row_keys)
         fix = self._fix(card, ctx) if misplaced else None
         for row, key, relation, other in misplaced:
-            yield self.report(ctx, row.key_span, f"Row '{key}' should come {relation} row '{other}'", fix)
+            noun = ctx.template.noun
+            yield self.report(ctx, row.key_span, f"{noun.title()} '{key}' should come {relation} {noun} '{other}'", fix)
 
     def _fix(self, card: Card, ctx: Context) -> Fix | None:
         rows = ctx.rows(card)
@@ -350,7 +377,7 @@ class RowKeySpelling(Rule):
             yield self.report(
                 ctx,
                 row.key_span,
-                f"Row key '{row.key}' is {what}; the template has '{match.canonical}'",
+                f"{ctx.template.noun.title()} key '{row.key}' is {what}; the template has '{match.canonical}'",
                 self.make_fix(
                     f"Replace with '{match.canonical}'", ctx.replace(row.key_span, match.canonical), rewrites=True
                 ),
@@ -386,7 +413,7 @@ class RowPipes(Rule):
 
     def check_card(self, card: Card, ctx: Context) -> Iterable[Diagnostic]:
         table = card.table
-        if table is None:
+        if table is None or table.shape != "table":
             return
         lines: list[TableLine] = [line for line in (table.header, table.delimiter) if line is not None]
         lines += [row.table_line for row in table.rows]
@@ -477,4 +504,63 @@ class EmptyValue(Rule):
         required = set(ctx.config.required_rows)
         for row, match in ctx.rows(card):
             if match.canonical in required and not row.value and match.kind != JOINED:
-                yield self.report(ctx, row.value_span, f"Row '{match.canonical}' has no value")
+                yield self.report(ctx, row.value_span, f"{ctx.template.noun.title()} '{match.canonical}' has no value")
+
+
+def _starts_with_word(value: str, choice: str) -> bool:
+    """Whether ``value`` is ``choice`` (any case), or starts with it followed by a non-word character."""
+    head = value[: len(choice)]
+    return head.casefold() == choice.casefold() and not value[len(choice) : len(choice) + 1].isalnum()
+
+
+class ValueNotAllowed(Rule):
+    """## What it does
+    Checks a value against the alternatives the template lists for it.
+
+    A template value that lists two or more short capitalised choices (at most three words each)
+    separated by one spaced separator, ` / ` or ` | `, is the list of allowed values; any other template
+    value (`YYYY-MM-DD`, `What was observed?`, `REQ-`) is a placeholder and is not compared.
+
+    ## Why is this bad?
+    A status outside the list (`Done` where the template allows `Proposed / Approved / Rejected`)
+    cannot be counted or filtered, and it usually means the entry skipped a step.
+
+    ## Example
+    ```markdown
+    - **Status:** Proposed / Approved / Rejected
+    ...
+    - **Status:** Done
+    ```
+
+    ## Use instead
+    ```markdown
+    - **Status:** Approved
+    ```
+
+    Emphasis around the value is ignored, and so is a note after it (`**Approved** (by the board)`
+    is `Approved`); a value written in another case (`APPROVED`) is reported as such.
+    """
+
+    code = "CL211"
+    name = "value-not-allowed"
+    summary = "Value is not one of the template's alternatives"
+
+    def check_card(self, card: Card, ctx: Context) -> Iterable[Diagnostic]:
+        allowed = ctx.template.allowed
+        if not allowed:
+            return
+        for row, match in ctx.rows(card):
+            choices = allowed.get(match.canonical or "")
+            if not choices or not row.value:
+                continue
+            value = row.value.split("\n")[0].strip().strip("*_").strip()
+            chosen = next((choice for choice in choices if _starts_with_word(value, choice)), None)
+            if chosen is not None and value.startswith(chosen):
+                continue  # "Active", or "Active — a note on it"
+            span = row.value_span if row.value_span.end_column > row.value_span.column else row.key_span
+            if chosen is not None:
+                written = value[: len(chosen)]
+                message = f"{match.canonical} '{written}' is cased differently from the template's '{chosen}'"
+            else:
+                message = f"{match.canonical} '{value}' is not one of the template's: {', '.join(choices)}"
+            yield self.report(ctx, span, message)

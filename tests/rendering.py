@@ -1,0 +1,97 @@
+"""GitHub's own renderer (cmark-gfm) as the oracle for fixes: what a fix did not mean to touch renders
+the same, no rendered word is lost, and no table changes its column count."""
+
+from __future__ import annotations
+
+import difflib
+import html
+import re
+from collections import Counter
+
+import cmarkgfm
+from cmarkgfm.cmark import Options
+
+_BLOCK = re.compile(r'^<(\w+) data-sourcepos="(\d+):\d+-(\d+):\d+"', re.MULTILINE)
+_SOURCEPOS = re.compile(r' data-sourcepos="[^"]*"')
+_TAG = re.compile(r"<[^>]*>")
+_TABLE = re.compile(r"<table\b.*?</table>", re.DOTALL)
+_ROW = re.compile(r"<tr\b.*?</tr>", re.DOTALL)
+_CELL = re.compile(r"<t[hd]\b")
+
+
+def render(text: str) -> str:
+    return cmarkgfm.github_flavored_markdown_to_html(text, options=Options.CMARK_OPT_SOURCEPOS | Options.CMARK_OPT_UNSAFE)
+
+
+def blocks(text: str) -> list[tuple[int, int, str]]:
+    """The top-level blocks GitHub renders: (first source line, last source line, HTML without positions).
+    Raw HTML, which carries no position, belongs to the block before it."""
+    rendered = render(text)
+    starts: list[tuple[int, int]] = []  # (offset in the HTML, first source line)
+    end = 0
+    for match in _BLOCK.finditer(rendered):
+        first, last = int(match.group(2)), int(match.group(3))
+        if first > end:
+            starts.append((match.start(), first))
+        end = max(end, last)
+    if not starts or starts[0][0] > 0:
+        starts.insert(0, (0, 1))
+    total = len(text.splitlines())
+    out = []
+    for index, (offset, first) in enumerate(starts):
+        following = starts[index + 1] if index + 1 < len(starts) else (len(rendered), total + 1)
+        out.append((first, following[1] - 1, _SOURCEPOS.sub("", rendered[offset : following[0]])))
+    return out
+
+
+def _touched(before: str, after: str) -> tuple[set[int], Counter[str]]:
+    """The lines of ``before`` (1-based) an edit changed or an insertion sits next to, and the words
+    the edits took out of the source (a fix that renames a key means to lose the old name)."""
+    touched: set[int] = set()
+    removed: Counter[str] = Counter()
+    old, new = before.splitlines(), after.splitlines()
+    matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            continue
+        touched.update(range(i1 + 1, i2 + 1))
+        if i1 == i2:
+            touched.update((i1, i1 + 1))
+        removed += Counter(" ".join(old[i1:i2]).split()) - Counter(" ".join(new[j1:j2]).split())
+    return touched, removed
+
+
+def _words(rendered: str) -> Counter[str]:
+    # Pipes split words: a run-on paragraph of table lines that a fix makes a table keeps its words.
+    return Counter(word for word in re.split(r"[\s|]+", html.unescape(_TAG.sub(" ", rendered))) if word)
+
+
+def _columns(rendered: str) -> Counter[int]:
+    counts: Counter[int] = Counter()
+    for table in _TABLE.findall(rendered):
+        rows = _ROW.findall(table)
+        counts[len(_CELL.findall(rows[0])) if rows else 0] += 1
+    return counts
+
+
+def rendering_problems(before: str, after: str) -> list[str]:
+    """Why ``after`` renders differently from ``before`` beyond what its edits meant to change."""
+    touched, removed = _touched(before, after)
+    problems = []
+    remaining = [block for _, _, block in blocks(after)]
+    at = 0
+    for first, last, block in blocks(before):
+        if touched & set(range(first, last + 1)):
+            continue
+        try:
+            at = remaining.index(block, at) + 1
+        except ValueError:
+            problems.append(f"lines {first}-{last} render differently: {block[:120]!r}")
+    lost = _words(render(before)) - _words(render(after))
+    lost = Counter({word: n for word, n in lost.items() if not any(word in gone for gone in removed)})
+    if lost:
+        problems.append(f"rendered words lost: {sorted(lost)[:10]}")
+    columns = _columns(render(before)) - _columns(render(after))
+    if columns:
+        problems.append(f"tables lost or changed their column count: {dict(columns)}")
+    return problems

@@ -1,0 +1,66 @@
+"""`cardlint template`: the schema in use, and a template card inferred from the cards."""
+
+from __future__ import annotations
+
+import shutil
+
+from conftest import FIXTURES, SEED, SEED_DIR
+
+SHAPES = FIXTURES / "shapes"
+
+
+def test_the_schema_in_use_is_printed_in_order(cli):
+    run = cli("template", SEED)
+    assert run.code == 0
+    assert run.out.splitlines()[:5] == [
+        f"Template: {SEED}:261",
+        "Cards: 5 at level 2 (##), under 2 sections (#)",
+        "Sections: any name",
+        "Table rows:",
+        "  |Title| |",
+    ]
+    assert "Numbered fields:\n  1. Task\n" in run.out and run.out.endswith("Details: <summary>Abstract and Bibtex</summary>\n")
+
+
+def test_alternatives_are_shown_as_the_allowed_values(cli):
+    run = cli("template", SHAPES / "labels.md")
+    assert "Bold labels:\n  **Status**    one of: Active, Monitored, Retired\n" in run.out
+
+
+def test_a_file_without_template_is_an_error_that_says_how_to_get_one(cli):
+    run = cli("template", SHAPES / "contributing.md")
+    assert run.code == 2
+    assert run.err.startswith("Error: no template card: not a review list; 'cardlint template --infer' proposes one")
+
+
+def test_infer_proposes_the_parts_most_cards_share_and_write_appends_it(cli, tmp_path):
+    text = (SHAPES / "bullets.md").read_text(encoding="utf-8")
+    text = text[: text.index("### Template")].rstrip("\n") + "\n"
+    path = tmp_path / "README.md"
+    path.write_text(text, encoding="utf-8")
+    assert cli(path).err.startswith(f"note: {path} has no template card")
+    run = cli("template", "--infer", path)
+    assert run.code == 0
+    # Venue is on 4 of 5 cards, "Author" is one card's spelling of Authors; the details summary most use.
+    assert run.out == (
+        "### Template\n- **Authors**:\n- **Venue**:\n- **Code**:\n\n<details>\n<summary>Abstract</summary>\n\n</details>\n"
+    )
+    assert path.read_text(encoding="utf-8") == text  # printing changes nothing
+    assert cli("template", "--infer", "--write", path).code == 0
+    written = path.read_text(encoding="utf-8")
+    assert written == text + "\n" + run.out  # the cards are untouched: the card is appended
+    found = cli("--output-format", "json", "--select", "CL2,CL6", path)
+    assert '"code": "CL203"' in found.out and '"code": "CL207"' in found.out
+
+
+def test_write_needs_infer(cli):
+    run = cli("template", "--write", SEED)
+    assert run.code == 2 and run.err.startswith("Error: --write needs --infer")
+
+
+def test_the_seed_cards_infer_the_seeds_template(cli, tmp_path):
+    shutil.copytree(SEED_DIR, tmp_path / "review")
+    run = cli("template", "--infer", tmp_path / "review" / "README.md")
+    lines = run.out.splitlines()
+    assert lines[:4] == ["## Template", "| | |", "|--|--|", "|Title| |"]
+    assert "1. **Task**" in lines and "6. **Model's information**" in lines
