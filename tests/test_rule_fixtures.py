@@ -18,7 +18,7 @@ RULES = {rule.code: rule for rule in BUILTIN_RULES}
 # Fixes that insert template parts with empty values cannot restore the clean card by themselves.
 INSERTING = {"CL107", "CL203", "CL301"}
 # Reordering fixes restore an original order, tested in test_ordering.py.
-REORDERING = {"CL701", "CL702"}
+REORDERING = {"CL108", "CL701", "CL702"}
 # Fixes that mend part of what their fixture shows: CL204 inserts a missing pipe; the unknown row stays.
 PARTIAL = {"CL204"}
 # Most fixtures hold cards and no template card: they are checked against the built-in one.

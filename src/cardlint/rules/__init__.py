@@ -25,6 +25,7 @@ BUILTIN_RULES: tuple[type[Rule], ...] = (
     document.DuplicateCard,  # CL105
     document.UnusedDirective,  # CL106
     document.StaleTemplate,  # CL107
+    document.CardAfterTemplate,  # CL108
     table.MissingTable,  # CL201
     table.MissingDelimiterRow,  # CL202
     table.MissingRow,  # CL203

@@ -271,6 +271,60 @@ class StaleTemplate(Rule):
         return self.report(ctx, Span.of_line(ctx.source, line), message, fix)
 
 
+class CardAfterTemplate(Rule):
+    """## What it does
+    Checks that no card follows the template where the template closes the list: when cards come
+    before the template card (as in the seed, whose `## Template` is last), a card after it is out of
+    place. A template at the top of the list, before every card, is not concerned.
+
+    ## Why is this bad?
+    A card pasted below the template is easy to miss, sits outside the list's sections, and the next
+    contributor copies the wrong card as the template.
+
+    ## Example
+    ```markdown
+    ## DiffEdit
+    ...
+    ## Template
+    ...
+    ## Magic3D
+    ```
+
+    ## Use instead
+    Put `## Magic3D` above `## Template`.
+
+    ## Fix safety
+    The fix moves the card's lines, unchanged, to just above the template (with a blank line after
+    them when the card does not end with one); it is safe.
+    """
+
+    code = "CL108"
+    name = "card-after-template"
+    summary = "Card follows the template that closes the list"
+    fix = FixSafety.SAFE
+
+    def check_document(self, ctx: Context) -> Iterable[Diagnostic]:
+        template = ctx.document.template_card
+        if template is None:
+            return
+        cards = ctx.document.paper_cards
+        if not any(card.line < template.line for card in cards):
+            return  # the template opens the list: the cards follow it
+        source = ctx.source
+        for card in cards:
+            if card.line < template.line:
+                continue
+            # The card, then the template and what lay between them. A blank line keeps the card's last
+            # block (a </details> line, say) from running into the template's heading.
+            pieces: list[int | str] = list(range(card.line, card.end_line + 1))
+            if source.lines[card.end_line - 1].strip():
+                pieces.append("")
+            pieces += range(template.line, card.line)
+            fix = self.make_fix("Move the card above the template", ctx.move_lines(template.line, card.end_line, pieces))
+            message = f"Card '{card.title}' comes after the template (line {template.line})"
+            yield self.report(ctx, card.heading.span, message, fix)
+
+
 class DuplicateCard(Rule):
     """## What it does
     Checks that no two cards describe the same paper: the same OpenReview id, arXiv id or title.
