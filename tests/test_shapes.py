@@ -20,7 +20,7 @@ from conftest import DATA, FIXTURES, ROOT, strip_markers
 SHAPES = FIXTURES / "shapes"
 OFFLINE = [rule for rule in BUILTIN_RULES if not rule.code.startswith("CL8")]
 UPDATE = os.environ.get("CARDLINT_UPDATE_SNAPSHOTS") == "1"
-FIXTURES_WITH_FIXES = ["bullets", "real-header", "labels", "fenced"]
+FIXTURES_WITH_FIXES = ["bullets", "real-header", "labels", "fenced", "sections"]
 
 
 def load_fixture(name: str) -> tuple[Source, set]:
@@ -63,6 +63,17 @@ def test_messages_name_the_templates_own_shape():
     messages = {d.code: d.message for d in lint_source(source, Config(), OFFLINE).diagnostics}
     assert messages["CL203"] == "Card has no 'Evidence' label"
     assert messages["CL211"] == "Status 'Fixed' is not one of the template's: Active, Monitored, Retired"
+
+
+def test_a_template_of_sections_checks_each_cards_sub_headings():
+    source, _ = load_fixture("sections")
+    loaded = load(source, Config())
+    assert loaded.template is not None and loaded.template.shape == "heading"
+    assert loaded.template.row_keys == ("Summary", "Strengths", "Weaknesses")
+    messages = [d.message for d in lint_source(source, Config(), OFFLINE).diagnostics]
+    assert "Card has no 'Strengths' section" in messages
+    fixed = fix_source(source, Config(), OFFLINE, unsafe=True).text
+    assert "### Reflexion\n#### Summary\nVerbal reinforcement learning.\n\n#### Strengths\n\n#### Weaknesses\n" in fixed
 
 
 def test_a_comparison_table_in_a_section_is_never_touched():

@@ -23,7 +23,7 @@ from functools import lru_cache
 from cardlint.config import DEFAULT_TIERS, Config
 from cardlint.errors import UsageError
 from cardlint.model import Card, Document, Heading, Span
-from cardlint.parser import ANY, BlockScan, Parser
+from cardlint.parser import ANY, BlockScan, Parser, Shapes
 from cardlint.source import Source
 from cardlint.template import BUILTIN_TEMPLATE, Template
 
@@ -108,7 +108,33 @@ def _find_in(source: Source, scan: BlockScan, configured: str | None, label: str
             if _has_parts(placeholder):
                 origin = f"{label}:{following.line}"
                 return _Spot(placeholder, source, (heading.line, end), origin, heading.line, True)
+            # A placeholder card made of sections (### Paper, then #### Summary, #### Strengths), or
+            # the named heading's own sections (## Template, then ### Summary, ### Strengths).
+            for card_heading in (following, heading):
+                at = headings.index(card_heading)
+                end = _section_end(headings, at, len(source.lines))
+                card = _sections_card(source, scan, card_heading, end)
+                if card is not None:
+                    origin = f"{label}:{card_heading.line}"
+                    return _Spot(card, source, (heading.line, end), origin, heading.line, True)
     return None
+
+
+def _section_end(headings: list[Heading], index: int, total: int) -> int:
+    """The last line of heading ``index``'s section: before the next heading at its level or above."""
+    level = headings[index].level
+    return next((h.line - 1 for h in headings[index + 1 :] if h.level <= level), total)
+
+
+def _sections_card(source: Source, scan: BlockScan, heading: Heading, end: int) -> Card | None:
+    """``heading``'s card read as sections: its sub-headings at the shallowest level below it, when
+    there are two or more (a template of ``#### Summary``, ``#### Strengths``)."""
+    levels = [scan.headings[n].level for n in range(heading.line + 1, end + 1) if n in scan.headings]
+    if not levels or levels.count(min(levels)) < 2:
+        return None
+    card = Card(heading, end, None, True)
+    Parser(shapes=Shapes("heading", True, depth=min(levels) - heading.level)).fill(source, card, scan)
+    return card
 
 
 def _fence_under(source: Source, scan: BlockScan, line: int, end: int) -> tuple[str, int] | None:
@@ -138,6 +164,8 @@ def _from_text(text: str, heading: Heading, origin: str) -> _Spot | None:
     for index, inner in enumerate(headings):
         end = headings[index + 1].line - 1 if index + 1 < len(headings) else len(source.lines)
         card = _card(source, scan, inner, end)
+        if not _has_parts(card):
+            card = _sections_card(source, scan, inner, _section_end(headings, index, len(source.lines))) or card
         if _has_parts(card):
             return _Spot(card, source, None, f"{path}:{int(first) + inner.line - 1}", None, False)
     whole = Source.from_text("#" * heading.level + " " + heading.text + "\n" + text)

@@ -409,6 +409,7 @@ class Shapes:
     fields: bool = True
     is_part: Callable[[Card], bool] | None = None
     header_line: str = ""  # the template table's header line, when it has words (``| Field | Value |``)
+    depth: int = 1  # with ``keyed == "heading"``: how many levels below the card heading its sections are
 
 
 ANY = Shapes("any")
@@ -516,6 +517,11 @@ class Parser:
             if card.details is None and _opens_details(text):
                 number = self._details(source, card, number, end)
                 continue
+            if keyed == "heading" and number in scan.headings:
+                if scan.headings[number].level == card.heading.level + self.shapes.depth:
+                    self._section(source, card, number, end, scan)
+                number += 1  # the section's text is read as the card's other parts
+                continue
             if (
                 keyed in ("table", "any")
                 and card.table is None
@@ -560,6 +566,29 @@ class Parser:
                 card.images.extend(find_images(lines[number - 1], number))
             card.other.append(Block(Span(start, 1, number, len(lines[number - 1]) + 1), kind))
             number += 1
+
+    @staticmethod
+    def _section(source: Source, card: Card, number: int, end: int, scan: BlockScan) -> None:
+        """A sub-heading of the card (``#### Summary``) as a key, its text up to the next one as the value."""
+        lines = source.lines
+        heading = scan.headings[number]
+        deeper = (n for n in range(number + 1, end + 1) if n in scan.headings and scan.headings[n].level <= heading.level)
+        stop = next(deeper, end + 1)
+        last = _last_content_line(lines, number, stop - 1)
+        body = "\n".join(lines[n - 1].strip() for n in range(number + 1, last + 1)).strip()
+        start = heading.text_column - 1
+        key_span = Span(number, start + 1, number, start + len(heading.text) + 1)
+        value_span = Span(number, len(lines[number - 1]) + 1, number, len(lines[number - 1]) + 1)
+        first_text = next((n for n in range(number + 1, last + 1) if lines[n - 1].strip()), None)
+        if first_text is not None:
+            text = lines[first_text - 1]
+            indent = len(text) - len(text.lstrip())
+            value_span = Span(first_text, indent + 1, first_text, len(text.rstrip()) + 1)
+        row = TableRow(TableLine(number, heading.span, [], True, True), heading.text, key_span, body, value_span, last)
+        if card.table is None:
+            card.table = Table(Span(number, 1, last, len(lines[last - 1]) + 1), None, None, [], [], "heading")
+        card.table.rows.append(row)
+        card.table.span = Span(card.table.span.line, 1, last, len(lines[last - 1]) + 1)
 
     @staticmethod
     def _keyed(

@@ -76,6 +76,7 @@ class Template:
     level: int = 2  # the template card's heading level
     allowed: dict[str, tuple[str, ...]] = field(default_factory=dict, compare=False, hash=False)
     columns: int = 2  # the table's cells per line
+    depth: int = 1  # a template of sections (``#### Summary``): how many levels below the card heading
 
     @classmethod
     def from_card(cls, card: Card, source: Source, origin: str = "", line: int | None = None) -> Template:
@@ -107,12 +108,13 @@ class Template:
             level=card.heading.level,
             allowed={row.key: choices for row in rows if (choices := alternatives(row.value))},
             columns=len(header.cells) if header else 2,
+            depth=(source_heading_level(source, rows[0].line) - card.heading.level) if shape == "heading" and rows else 1,
         )
 
     @property
     def noun(self) -> str:
         """What one key/value part is called in messages: a row, a bullet or a label."""
-        return {"bullet": "bullet", "label": "label"}.get(self.shape or "", "row")
+        return {"bullet": "bullet", "label": "label", "heading": "section"}.get(self.shape or "", "row")
 
     @property
     def holder(self) -> str:
@@ -126,7 +128,8 @@ class Template:
 
     def shapes(self) -> Shapes:
         """What the parser reads cards for: the parts this template has."""
-        return Shapes(self.shape, bool(self.field_labels), self.is_part, self.header_line if self.real_header else "")
+        header = self.header_line if self.real_header else ""
+        return Shapes(self.shape, bool(self.field_labels), self.is_part, header, self.depth)
 
     def is_part(self, card: Card) -> bool:
         """Whether ``card`` holds any part of the template (else its heading is a note, not a card)."""
@@ -188,6 +191,12 @@ def suggest(written: str, choices: tuple[str, ...]) -> str | None:
     """The choice a near-miss most likely meant, or None."""
     match = _match(written, choices)
     return match.canonical if match.kind in (CASE, FUZZY) else None
+
+
+def source_heading_level(source: Source, line: int) -> int:
+    """The level of the ATX heading on ``line`` (its count of leading ``#``)."""
+    text = source.lines[line - 1].lstrip()
+    return len(text) - len(text.lstrip("#"))
 
 
 _ALTERNATIVES = re.compile(r"\s+([/|])\s+")

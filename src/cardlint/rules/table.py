@@ -183,7 +183,9 @@ def insert_row(card: Card, key: str, ctx: Context) -> tuple[int, Edit]:
     index = keys.index(key)
     following = next((row for row, match in rows if match.canonical and keys.index(match.canonical) > index), None)
     new_line = ctx.template.row_lines.get(key, f"|{key}| |")
-    label = ctx.template.shape == "label"  # a label stands apart from its neighbours by a blank line
+    if ctx.template.shape == "heading":  # a section heading, at the depth the template has it below the card's
+        new_line = "#" * (card.heading.level + ctx.template.depth) + " " + key
+    label = ctx.template.shape in ("label", "heading")  # stands apart from its neighbours by a blank line
     if following is not None:
         return following.line, ctx.insert_before_line(following.line, [new_line, ""] if label else [new_line])
     last = table.rows[-1].end_line if table.rows else table.span.end_line
