@@ -141,9 +141,25 @@ class MissingRow(Rule):
     |Institute|Meta AI|
     ```
 
+    A bullet template (`- **Date:**`, `- **Status:**`, `- **Decision:**`):
+    ```markdown
+    ### DEC-004
+    - **Date:** 2026-08-31
+    - **Decision:** Publish the log.
+    ```
+    is reported as "Card has no 'Status' bullet", and a section template (`#### Summary`,
+    `#### Strengths`) as "Card has no 'Strengths' section".
+
+    ## Template shapes
+    "Row" is whatever the template writes its keys with, and this rule covers each of them:
+    table rows (`|Key|value|`), bullets (`- **Key**: value`, `* Key: value`), bold labels
+    (`**Key**: value`, or `**Key**` with its text below) and sections (`#### Key`). Its messages name
+    the shape: "Card has no 'Evidence' label".
+
     ## Fix safety
-    The fix inserts the template's empty row at its place. It is unsafe: the value still has to be
-    filled in by a person, and an empty required row is then reported by CL209.
+    The fix inserts the template's empty row (bullet, label, section heading) at its place. It is
+    unsafe: the value still has to be filled in by a person, and an empty required row is then
+    reported by CL209. When nearly every card lacks the same row, CL107 reports it once instead.
     """
 
     code = "CL203"
@@ -209,7 +225,14 @@ class UnknownRow(Rule):
     Add the row to the `## Template` card first, so every card follows, or drop it.
 
     A key followed by its value without the pipe between them (`|Institute NVIDIA|`) is reported as
-    that: the pipe is missing after the key.
+    that: the pipe is missing after the key. A short key that is part of a key the card lacks
+    (`- Issue:` where the template has `- Upstream Issue (URL):`) gets that key as a suggestion.
+
+    ## Template shapes
+    "Row" is whatever the template writes its keys with, and this rule covers each of them:
+    table rows (`|Key|value|`), bullets (`- **Key**: value`, `* Key: value`), bold labels
+    (`**Key**: value`, or `**Key**` with its text below) and sections (`#### Key`). Its messages name
+    the shape: "Card has no 'Evidence' label".
 
     ## Fix safety
     For a missing pipe, the fix inserts it right after the key (`|Institute| NVIDIA|`); nothing else
@@ -309,8 +332,23 @@ class RowOrder(Rule):
     |Paper Link|https://arxiv.org/abs/2210.11427|
     ```
 
+    With bullets:
+    ```markdown
+    - **Status:** Approved
+    - **Date:** 2026-08-31
+    ```
+    "Bullet 'Date' should come before bullet 'Status'".
+
+    ## Template shapes
+    "Row" is whatever the template writes its keys with, and this rule covers each of them:
+    table rows (`|Key|value|`), bullets (`- **Key**: value`, `* Key: value`), bold labels
+    (`**Key**: value`, or `**Key**` with its text below) and sections (`#### Key`). Its messages name
+    the shape: "Card has no 'Evidence' label".
+
     ## Fix safety
-    The fix reorders whole row lines (unknown rows stay after the row they followed); it is safe.
+    The fix reorders whole row lines (unknown rows stay after the row they followed); it is safe. It
+    is offered only where every row is one line and the rows are consecutive: bullets with text on
+    several lines, labels and sections are reported without a fix.
     """
 
     code = "CL206"
@@ -361,6 +399,17 @@ class RowKeySpelling(Rule):
     ```markdown
     |OpenReview| https://openreview.net/forum?id=j6zUzrapY3L |
     ```
+
+    With bullets, `- Mentor(-s): Krasi` for the template's `- Mentor(s):`; with labels,
+    `**Symtoms**` for `**Symptoms**`; with sections, `#### summary` for `#### Summary`. A near
+    spelling of a key the card already has (`Superseded by` beside `Supersedes`) is another key,
+    reported by CL204, not a misspelling.
+
+    ## Template shapes
+    "Row" is whatever the template writes its keys with, and this rule covers each of them:
+    table rows (`|Key|value|`), bullets (`- **Key**: value`, `* Key: value`), bold labels
+    (`**Key**: value`, or `**Key**` with its text below) and sections (`#### Key`). Its messages name
+    the shape: "Card has no 'Evidence' label".
 
     ## Fix safety
     The fix replaces the key with the template's; the value is untouched. It is safe.
