@@ -240,6 +240,8 @@ def _card_level(source: Source, scan: BlockScan, template: Template, spot: _Spot
         card = Card(heading, end)
         parser.fill(source, card, scan)
         if template.is_part(card):
+            if spot.placed:
+                return template.level  # one card at the template's level holds its parts: it is theirs
             counts[heading.level] += 1
     if spot.placed and counts[template.level]:
         return template.level
