@@ -11,7 +11,7 @@ import sys
 import pytest
 
 from cardlint.rules import BUILTIN_RULES
-from conftest import DATA, RULE_FIXTURES, SEED, SEED_DIR
+from conftest import DATA, FIXTURES, ROOT, RULE_FIXTURES, SEED, SEED_DIR
 
 
 @pytest.fixture
@@ -107,6 +107,19 @@ def test_a_folder_is_walked_for_markdown_as_git_sees_it(cli, tmp_path):
     assert expand([str(tmp_path)], ["drafts/"], str(tmp_path)) == [str(tmp_path / "CONTRIBUTING.md"), str(tmp_path / "list" / "README.md")]
     run = cli("--output-format", "json", tmp_path)
     assert {d["path"] for d in json.loads(run.out)} == {str(tmp_path / "list" / "README.md")}
+    assert run.code == 1
+
+
+def test_a_folder_reports_only_the_review_list(cli, tmp_path):
+    """The example, cardlint's own README and a CONTRIBUTING file that shows a card in a fence: only the
+    example is a review list, and its diagnostics are those it gets alone."""
+    shutil.copytree(SEED_DIR, tmp_path / "examples" / "review")
+    shutil.copy(ROOT / "README.md", tmp_path / "README.md")
+    shutil.copy(FIXTURES / "shapes" / "contributing.md", tmp_path / "CONTRIBUTING.md")
+    example = tmp_path / "examples" / "review" / "README.md"
+    alone = json.loads(cli("--output-format", "json", example).out)
+    run = cli("--output-format", "json", tmp_path)
+    assert json.loads(run.out) == alone and len(alone) == 12
     assert run.code == 1
 
 
