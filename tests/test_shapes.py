@@ -10,6 +10,7 @@ import shutil
 import pytest
 
 from cardlint.config import Config
+from cardlint.errors import UsageError
 from cardlint.fix import fix_source
 from cardlint.linter import lint_source
 from cardlint.locate import load
@@ -149,3 +150,35 @@ def test_without_a_template_nothing_is_checked_unless_config_names_the_builtin()
     source = Source.from_text(text, str(path))
     assert found(source) == set()
     assert found(source, Config(template="builtin:iclr2023")) == expected
+
+
+def test_a_heading_at_card_level_with_no_part_of_the_template_is_a_note():
+    """"Table of Contents" holds no part of the template: a note, not an (empty or broken) card. A
+    heading with nothing under it is still an empty card."""
+    text = (
+        "# Papers\n\n### Table of Contents\n- [Text-to-3D](#text-to-3d)\n\n### DreamFusion\n- **Venue**: ICLR\n\n"
+        "### Magic3D\n\n### Template\n- **Venue**: Conference Year\n"
+    )
+    source = Source.from_text(text)
+    document = load(source, Config()).document
+    assert [heading.text for heading in document.notes] == ["Table of Contents"]
+    assert [card.title for card in document.paper_cards] == ["DreamFusion", "Magic3D"]
+    assert [(d.line, d.code) for d in lint_source(source, Config(), OFFLINE).diagnostics] == [(9, "CL104")]
+
+
+def test_a_template_file_without_a_template_heading_is_the_card_as_a_whole(tmp_path):
+    (tmp_path / "CARD.md").write_text("## Paper name\n- **Venue**: Conference Year\n- **Code**: link\n")
+    (tmp_path / ".cardlint.toml").write_text('template = "CARD.md"\n')
+    path = tmp_path / "README.md"
+    path.write_text("# Papers\n\n## DreamFusion\n- **Venue**: ICLR\n- **Code**: none\n\n## Magic3D\n- **Venue**: CVPR\n")
+    from cardlint.config import config_for
+
+    config = config_for(str(path))
+    loaded = load(Source.read(str(path)), config)
+    assert loaded.template is not None and loaded.template.origin == "CARD.md:1"
+    assert [(d.line, d.message) for d in lint_source(Source.read(str(path)), config, OFFLINE).diagnostics] == [
+        (8, "Card has no 'Code' bullet")
+    ]
+    (tmp_path / ".cardlint.toml").write_text('template = "MISSING.md"\n')
+    with pytest.raises(UsageError, match=r"config key 'template': cannot read MISSING.md"):
+        load(Source.read(str(path)), config_for(str(path)))
