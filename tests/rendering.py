@@ -29,10 +29,15 @@ def blocks(text: str) -> list[tuple[int, int, str]]:
     rendered = render(text)
     starts: list[tuple[int, int]] = []  # (offset in the HTML, first source line)
     end = 0
+    joined = False  # cmark-gfm gives a paragraph just above a table the position 0:0: it goes with the table
     for match in _BLOCK.finditer(rendered):
         first, last = int(match.group(2)), int(match.group(3))
-        if first > end:
+        if first == 0:
+            joined = True
+            continue
+        if first > end and not joined:
             starts.append((match.start(), first))
+        joined = False
         end = max(end, last)
     if not starts or starts[0][0] > 0:
         starts.insert(0, (0, 1))
@@ -62,8 +67,10 @@ def _touched(before: str, after: str) -> tuple[set[int], Counter[str]]:
 
 
 def _words(rendered: str) -> Counter[str]:
-    # Pipes split words: a run-on paragraph of table lines that a fix makes a table keeps its words.
-    return Counter(word for word in re.split(r"[\s|]+", html.unescape(_TAG.sub(" ", rendered))) if word)
+    # Pipes split words: a run-on paragraph of table lines that a fix makes a table keeps its words,
+    # and a delimiter row shown as text (``|--|--|``) holds none.
+    text = html.unescape(_TAG.sub(" ", rendered))
+    return Counter(word for word in re.split(r"[\s|]+", text) if word.strip("-:"))
 
 
 def _columns(rendered: str) -> Counter[int]:

@@ -20,6 +20,7 @@ from cardlint.fix import FixRefused, fix_source
 from cardlint.rules import BUILTIN_RULES
 from cardlint.source import Source
 from conftest import SEED
+from rendering import rendering_problems
 
 RULES = [rule for rule in BUILTIN_RULES if not rule.code.startswith("CL8")]
 LINES = SEED.read_text(encoding="utf-8").split("\n")[:-1]
@@ -83,3 +84,15 @@ def test_damaged_variants_fix_without_loss(batch):
         assert endings_changed(text, outcome.text) == [], seed
         again = fix_source(Source.from_text(outcome.text, str(SEED)), Config(), RULES, unsafe=True)
         assert again.text == outcome.text, seed
+
+
+@pytest.mark.parametrize("batch", range(BATCHES))
+def test_safe_fixes_of_damaged_variants_render_only_what_they_mean_to(batch):
+    """GitHub's renderer (cmark-gfm) sees no change beyond the safe fixes' own lines."""
+    for seed in range(batch, VARIANTS, BATCHES):
+        text = damaged(seed)
+        try:
+            outcome = fix_source(Source.from_text(text, str(SEED)), Config(), RULES)
+        except FixRefused:
+            continue
+        assert rendering_problems(text, outcome.text) == [], seed

@@ -215,8 +215,9 @@ _PIPE = re.compile(r"(?<!\\)\|")
 
 
 def split_cells(text: str, line: int = 0) -> TableLine | None:
-    """Cells of a GFM table line (number ``line``), honouring ``\\|`` escapes; None when it has no pipe."""
-    if "|" not in text:
+    """Cells of a GFM table line (number ``line``), honouring ``\\|`` escapes; None when it has no pipe,
+    or is a lone ``|`` (GitHub shows that as text, not as a row)."""
+    if "|" not in text or text.strip() == "|":
         return None
     if "\\" in text:
         pipes = [m.start() for m in _PIPE.finditer(text)]
@@ -239,6 +240,11 @@ def split_cells(text: str, line: int = 0) -> TableLine | None:
         last = content_end
     cells = [TableCell(text[left + 1 : right], left + 1, right) for left, right in pairwise([*bounds, last])]
     return TableLine(line, Span(line, 1, line, len(text) + 1), cells, leading, trailing)
+
+
+def is_delimiter(text: str) -> bool:
+    """Whether a line is a GFM table delimiter row (``|--|:-:|``)."""
+    return _DELIMITER.match(text) is not None
 
 
 def _strip_span(cell: TableCell) -> tuple[str, int, int]:

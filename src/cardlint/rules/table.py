@@ -6,6 +6,7 @@ from collections.abc import Iterable
 
 from cardlint.diagnostic import Diagnostic, Edit, Fix, FixSafety
 from cardlint.model import Card, Span, TableLine
+from cardlint.parser import is_delimiter
 from cardlint.planner import out_of_template_order
 from cardlint.rules.base import Context, Rule
 from cardlint.template import CASE, FUZZY, JOINED
@@ -78,10 +79,15 @@ class MissingDelimiterRow(Rule):
         if table is None or table.shape != "table" or (table.header is not None and table.delimiter is not None):
             return
         template = ctx.template
-        # A fix never changes the table's column count: the template's lines go in only where the
-        # table has as many cells per line as the template's.
+        # A fix never changes what GitHub renders beyond making the table a table: the template's
+        # lines go in only where the table has as many cells per line as the template's, no row has
+        # more cells than the header (GitHub would drop them), and no delimiter row further down
+        # starts another table (the lines above it are then no header of it).
         first = table.header or table.delimiter or (table.rows[0].table_line if table.rows else None)
-        fits = first is not None and len(first.cells) == template.columns
+        width = len(table.header.cells) if table.header else template.columns
+        rows_fit = all(len(row.table_line.cells) <= width for row in table.rows)
+        stray = any(is_delimiter(ctx.source.lines[row.line - 1]) for row in table.rows)
+        fits = first is not None and len(first.cells) == template.columns and rows_fit and not stray
         if table.header is None and table.delimiter is None:
             line = table.span.line
             fix = self.make_fix(
@@ -99,11 +105,15 @@ class MissingDelimiterRow(Rule):
             line = table.header.line
             cells = len(table.header.cells)
             delimiter = template.delimiter_line if fits else "|" + "|".join(["--"] * cells) + "|"
+            # A header of the card's own width (| Field | Value | Notes |) gets a delimiter of that width.
+            own_width = cells >= 2 and rows_fit and not stray
             yield self.report(
                 ctx,
                 Span.of_line(ctx.source, line + 1) if line + 1 <= table.span.end_line else table.header.span,
                 f"Table has no delimiter row ({delimiter}) after its header",
-                self.make_fix("Insert the delimiter row", ctx.insert_after_line(line, [delimiter])),
+                self.make_fix("Insert the delimiter row", ctx.insert_after_line(line, [delimiter]))
+                if fits or own_width
+                else None,
             )
         else:
             assert table.delimiter is not None
