@@ -77,6 +77,8 @@ class Template:
     allowed: dict[str, tuple[str, ...]] = field(default_factory=dict, compare=False, hash=False)
     columns: int = 2  # the table's cells per line
     depth: int = 1  # a template of sections (``#### Summary``): how many levels below the card heading
+    link_labels: tuple[str, ...] = ()  # the labels of the template's link line ([Paper](link) | [Code](link))
+    has_images: bool = False  # whether the template card shows an image
 
     @classmethod
     def from_card(cls, card: Card, source: Source, origin: str = "", line: int | None = None) -> Template:
@@ -109,6 +111,8 @@ class Template:
             allowed={row.key: choices for row in rows if (choices := alternatives(row.value))},
             columns=len(header.cells) if header else 2,
             depth=(source_heading_level(source, rows[0].line) - card.heading.level) if shape == "heading" and rows else 1,
+            link_labels=_link_line_labels(card, source),
+            has_images=bool(card.images),
         )
 
     @property
@@ -191,6 +195,37 @@ def suggest(written: str, choices: tuple[str, ...]) -> str | None:
     """The choice a near-miss most likely meant, or None."""
     match = _match(written, choices)
     return match.canonical if match.kind in (CASE, FUZZY) else None
+
+
+_LINK = re.compile(r"\[([^\[\]]+)\]\([^()\s]*\)")
+_LINK_LINE_REST = re.compile(r"[\s|,·•/\[\]]*")
+
+
+def link_label(text: str) -> str:
+    """A link's label as compared (in any case): without emoji, brackets and punctuation at its ends."""
+    start, end = 0, len(text)
+    while start < end and not text[start].isalnum():
+        start += 1
+    while end > start and not text[end - 1].isalnum():
+        end -= 1
+    return text[start:end]
+
+
+def link_labels(text: str) -> list[str]:
+    """The labels of the Markdown links in ``text``."""
+    return [label for match in _LINK.finditer(text) if (label := link_label(match.group(1)))]
+
+
+def _link_line_labels(card: Card, source: Source) -> tuple[str, ...]:
+    """The labels of the template card's link line: a line made of links and separators only."""
+    for block in card.other:
+        if block.kind != "paragraph":
+            continue
+        for number in range(block.span.line, block.span.end_line + 1):
+            text = source.lines[number - 1]
+            if _LINK.search(text) and _LINK_LINE_REST.fullmatch(_LINK.sub("", text)):
+                return tuple(dict.fromkeys(link_labels(text)))
+    return ()
 
 
 def source_heading_level(source: Source, line: int) -> int:

@@ -51,10 +51,12 @@ BUILTIN_RULES: tuple[type[Rule], ...] = (
     links.ArxivLink,  # CL405
     links.GithubLink,  # CL406
     links.ArxivBibtexMismatch,  # CL407
+    links.MissingLink,  # CL408
     images.ImageMissing,  # CL501
     images.ImageOutsideRepo,  # CL502
     images.ImageCase,  # CL503
     images.ImageAlt,  # CL504
+    images.NoImage,  # CL505
     details.MissingDetails,  # CL601
     details.DetailsSummary,  # CL602
     details.DetailsUnbalanced,  # CL603

@@ -234,3 +234,28 @@ class ImageAlt(Rule):
         for image in card.images:
             if not image.alt.strip():
                 yield self.report(ctx, image.span, "Image has no alt text")
+
+
+class NoImage(Rule):
+    """## What it does
+    Checks that a card shows an image when its template does.
+
+    ## Why is this bad?
+    Where the template has a figure (a teaser, the method's diagram), a card without one is a card
+    someone has not finished.
+
+    ## Example
+    A template with `![teaser](img/teaser.png)` under its heading, and a card with no image at all.
+
+    ## Use instead
+    Add the paper's figure to the card. Templates without an image do not ask for one.
+    """
+
+    code = "CL505"
+    name = "no-image"
+    summary = "Card has no image where the template has one"
+    severity = Severity.WARNING
+
+    def check_card(self, card: Card, ctx: Context) -> Iterable[Diagnostic]:
+        if ctx.template.has_images and not card.images and not card.is_empty:
+            yield self.report(ctx, card.heading.span, f"Card '{card.title}' has no image; the template shows one")

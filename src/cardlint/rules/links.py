@@ -9,6 +9,7 @@ from urllib.parse import SplitResult
 from cardlint.diagnostic import Diagnostic, FixSafety
 from cardlint.model import Card, Span, TableRow
 from cardlint.rules.base import Context, Rule
+from cardlint.template import link_labels
 from cardlint.urls import (
     ARXIV_HOSTS,
     ARXIV_PATH,
@@ -328,3 +329,44 @@ class ArxivBibtexMismatch(_LinkRule):
                     row.value_span,
                     f"Paper Link names arXiv {linked} but the BibTeX names arXiv {cited}",
                 )
+
+
+class MissingLink(Rule):
+    """## What it does
+    Checks that a card has every link of the template's link line (`[Paper](link) | [Code](link)`): a
+    line of the template card made of Markdown links and separators only. Labels are compared without
+    emoji, brackets and case (`[📄 Paper](…)` is `Paper`); the links may stand anywhere in the card.
+
+    ## Why is this bad?
+    Readers look for the code or the project page in the same place on every card; a card without it
+    says nothing about whether there is one.
+
+    ## Example
+    ```markdown
+    [📄 Paper](https://arxiv.org/abs/2308.07391)
+    ```
+    where the template's link line is `[📄 Paper](link) | [💻 Code](link)`.
+
+    ## Use instead
+    ```markdown
+    [📄 Paper](https://arxiv.org/abs/2308.07391) | [💻 Code](https://github.com/3dlg-hcvc/paris)
+    ```
+    """
+
+    code = "CL408"
+    name = "missing-link"
+    summary = "Card lacks a link of the template's link line"
+
+    def check_card(self, card: Card, ctx: Context) -> Iterable[Diagnostic]:
+        wanted = ctx.template.link_labels
+        if not wanted or card.is_empty:
+            return
+        code = ctx.document.code_lines
+        found: set[str] = set()
+        for number in range(card.line + 1, card.end_line + 1):
+            if number not in code and "](" in ctx.source.lines[number - 1]:
+                found.update(label.casefold() for label in link_labels(ctx.source.lines[number - 1]))
+        for label in wanted:
+            if label.casefold() not in found:
+                message = f"Card '{card.title}' has no '{label}' link; the template's link line has one"
+                yield self.report(ctx, card.heading.span, message)
