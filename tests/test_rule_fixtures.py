@@ -36,6 +36,16 @@ UPDATE = os.environ.get("CARDLINT_UPDATE_SNAPSHOTS") == "1"
 def load(code: str) -> tuple[Source, set]:
     path = RULE_FIXTURES / f"{code}.md"
     text, expected = strip_markers(path.read_text(encoding="utf-8"))
+    lock = RULE_FIXTURES / f"{code}.lock.json"
+    if lock.is_file():  # the CL9xx fixtures: the README and its cardlint.lock.json in a folder of their own
+        import shutil
+        import tempfile
+
+        folder = tempfile.mkdtemp(prefix=f"cardlint-{code}-")
+        shutil.copytree(RULE_FIXTURES / "img", os.path.join(folder, "img"))
+        shutil.copy(lock, os.path.join(folder, "cardlint.lock.json"))
+        path = type(path)(folder) / f"{code}.md"
+        path.write_text(text, encoding="utf-8")
     return Source.from_text(text, str(path)), expected
 
 

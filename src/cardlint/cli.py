@@ -88,6 +88,7 @@ def command(**options: object) -> None:
       cardlint new PATH ...     add a card to a README from its own template
       cardlint rule CODE        print a rule's page (as --explain CODE)
       cardlint template PATH    print the schema in use (--infer: one inferred from the cards)
+      cardlint sync PATH        record what arXiv and OpenReview say of each card (cardlint.lock.json)
     """
     raise SystemExit(run(**options))  # type: ignore[arg-type]
 
@@ -182,6 +183,28 @@ def template_command(path: str, infer: bool, write: bool, config_path: str | Non
     write_atomically(path, source.encode(added), source.encode())
     click.echo(f"Appended a template card to {path} at line {len(source.lines) + (2 if separator else 1)}.")
     raise SystemExit(EXIT_OK)
+
+
+@click.command(context_settings={"help_option_names": ["-h", "--help"]})
+@click.argument("path", type=str)
+@click.option("--refresh", is_flag=True, help="Ask the sources again for papers the lock file has.")
+@click.option("--config", "config_path", type=str, help="Use this config file instead of searching for one.")
+def sync_command(path: str, refresh: bool, config_path: str | None) -> None:
+    """Record what arXiv and OpenReview say of each card in cardlint.lock.json beside the README."""
+    from cardlint.lock import lock_path, read_lock, render_lock, write_lock
+    from cardlint.sync import sync
+
+    config = config_for(path, config_path)
+    source = Source.read(path, config.max_file_size)
+    before = read_lock(path)
+    synced = sync(source, config, refresh)
+    if before is None or render_lock(synced.papers) != render_lock(before):
+        write_lock(path, synced.papers)
+    for failure in synced.failures:
+        click.echo(f"{path}:{failure.line}: could not fetch '{failure.title}': {failure.why}", err=True)
+    fetched = f"{synced.fetched} paper{'s' if synced.fetched != 1 else ''} fetched"
+    click.echo(f"{fetched} ({synced.requests} requests), {len(synced.papers)} in {lock_path(path)}.")
+    raise SystemExit(EXIT_FOUND if synced.failures else EXIT_OK)
 
 
 def run(
@@ -536,7 +559,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     # `check` (the default), `new`, `rule` and `template` are commands; `cardlint PATH...` is `cardlint check PATH...`
     # (a file named like a command is written ./new).
-    commands = {"check": command, "new": new_command, "rule": rule_command, "template": template_command}
+    commands = {"check": command, "new": new_command, "rule": rule_command, "sync": sync_command, "template": template_command}
     chosen, prog = command, "cardlint"
     if args[:1] and args[0] in commands:
         chosen, prog, args = commands[args[0]], f"cardlint {args[0]}", args[1:]

@@ -36,6 +36,30 @@ class LinkConfig:
     __pydantic_config__ = {"extra": "forbid"}
 
 
+# ICLR 2023's accept decisions and the tier headings the seed gives them.
+DEFAULT_DECISION_TIERS = {
+    "Accept: notable-top-5%": "Notable Top 5%",
+    "Accept: notable-top-25%": "Notable Top 25%",
+    "Accept: poster": "Poster",
+}
+
+
+@dataclass(frozen=True)
+class SourcesConfig:
+    """``[sources]``: where ``cardlint sync`` asks arXiv and OpenReview, and how politely."""
+
+    arxiv_api: str = "https://export.arxiv.org/api/query"
+    openreview_api: str = "https://api.openreview.net"
+    openreview_api2: str = "https://api2.openreview.net"
+    arxiv_interval: float = 3.0  # seconds between arXiv requests (arXiv's API terms ask for 3)
+    concurrency: int = 4  # OpenReview requests at a time
+    timeout: float = 20.0
+    retries: int = 2
+    decision_tiers: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_DECISION_TIERS))
+
+    __pydantic_config__ = {"extra": "forbid"}
+
+
 @dataclass(frozen=True)
 class Config:
     """Every key a config file may hold (files may spell them kebab-case); unknown keys are errors.
@@ -70,6 +94,7 @@ class Config:
     )
     check_links: bool = False
     links: LinkConfig = field(default_factory=LinkConfig)
+    sources: SourcesConfig = field(default_factory=SourcesConfig)
     # Larger files are refused with an error instead of being read (bytes; default 64 MiB).
     max_file_size: int = 64 * 1024 * 1024
     # gitignore-style patterns (relative to the config's folder) of files a folder's walk skips.
@@ -143,8 +168,11 @@ def config_from_mapping(table: dict[str, Any], path: str) -> Config:
 
     spelled = {key.replace("-", "_"): key for key in table}
     normalized = {key.replace("-", "_"): value for key, value in table.items()}
-    if isinstance(normalized.get("links"), dict):
-        normalized["links"] = {key.replace("-", "_"): value for key, value in normalized["links"].items()}
+    for table_key in ("links", "sources"):
+        if isinstance(normalized.get(table_key), dict):
+            inner = normalized[table_key]
+            # decision-tiers maps decisions (free text) to tiers: its keys stay as written
+            normalized[table_key] = {key.replace("-", "_"): value for key, value in inner.items()}
     if "root" in normalized:
         raise UsageError(f"config key '{spelled['root']}': unknown key ({path})")
     try:
@@ -175,7 +203,8 @@ def _did_you_mean(location: list[str]) -> str:
 
     from cardlint.template import suggest
 
-    owner = LinkConfig if len(location) == 2 and location[0] == "links" else Config if len(location) == 1 else None
+    tables = {"links": LinkConfig, "sources": SourcesConfig}
+    owner = tables.get(location[0]) if len(location) == 2 else Config if len(location) == 1 else None
     if owner is None:
         return ""
     names = tuple(field.name.replace("_", "-") for field in fields(owner) if field.name != "root")
@@ -218,6 +247,9 @@ def _value_problem(config: Config) -> tuple[str, str] | None:
     for key, seconds in (("max-retry-wait", links.max_retry_wait), ("cache-max-age", links.cache_max_age)):
         if not 0 <= seconds < float("inf"):
             return f"links.{key}", "must be a number of seconds, 0 or more"
+    sources = config.sources
+    if sources.arxiv_interval < 0 or sources.timeout <= 0 or sources.concurrency < 1 or sources.retries < 0:
+        return "sources", "intervals and timeouts must be positive, concurrency at least 1"
     for pattern in links.exclude:
         try:
             re.compile(pattern)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -51,6 +52,10 @@ def lint_source(
         return LintResult(document, None, [], Context(source.path, source, document, _NO_TEMPLATE, config, scores))
     _check_settings(config, template, source.path)
     ctx = Context(source.path, source, document, template, config, scores)
+    if os.path.isfile(source.path):
+        from cardlint.lock import read_lock
+
+        ctx.lock = read_lock(source.path)
     if online is not None:
         ctx.links = online(document)
     instances = [rule() for rule in rules]

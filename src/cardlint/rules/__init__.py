@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from cardlint.diagnostic import FixSafety, Severity
 from cardlint.errors import UsageError
-from cardlint.rules import details, document, fields, images, links, online, ordering, table
+from cardlint.rules import details, document, fields, images, links, online, ordering, sources, table
 from cardlint.rules.base import Context, Rule
 
 if TYPE_CHECKING:
@@ -69,6 +69,10 @@ BUILTIN_RULES: tuple[type[Rule], ...] = (
     online.RedirectedLink,  # CL802
     online.SkippedLink,  # CL803
     online.RemoteImageType,  # CL804
+    sources.UnknownSourceId,  # CL901
+    sources.TitleDiffers,  # CL902
+    sources.AuthorsDiffer,  # CL903
+    sources.TierDecision,  # CL904
 )
 
 ENTRY_POINT_GROUP = "cardlint.rules"

@@ -98,6 +98,8 @@ class Context:
         self.template = template
         self.config = config
         self.scores = scores
+        # What `cardlint sync` recorded of each paper's sources (cardlint.lock.json); None without one.
+        self.lock: dict[str, dict[str, Any]] | None = None
         # With --check-links: the links found and the checker's verdict per URL; None when offline.
         self.links: tuple[list[Link], dict[str, Verdict]] | None = None
         self._rows: dict[int, list[tuple[TableRow, Match]]] = {}
@@ -233,7 +235,17 @@ class Context:
 
     @property
     def has_score_source(self) -> bool:
-        return self.scores is not None or bool(self.annotations)
+        return self.scores is not None or bool(self.annotations) or bool(self.lock)
+
+    def sourced(self, card: Card) -> dict[str, Any] | None:
+        """The lock file's entry for the card's paper (``arxiv``, ``openreview``, ``fetched``), if any."""
+        if not self.lock:
+            return None
+        identity = self.identity(card)
+        for key in (f"openreview:{identity['openreview_id']}", f"arxiv:{identity['arxiv_id']}"):
+            if key in self.lock:
+                return self.lock[key]
+        return None
 
     def score(self, card: Card) -> float | None:
         """The card's average review score: its annotation wins over the scores file."""
@@ -243,9 +255,14 @@ class Context:
                 return float(annotation[0])
             except ValueError:
                 return None
-        if self.scores is None:
-            return None
-        return self.scores.lookup(self.identity(card)["openreview_id"], self.role_value(card, "title"))
+        if self.scores is not None:
+            found = self.scores.lookup(self.identity(card)["openreview_id"], self.role_value(card, "title"))
+            if found is not None or not self.lock:
+                return found
+        entry = self.sourced(card)  # the average rating `cardlint sync` recorded
+        openreview = entry.get("openreview") if entry else None
+        average = openreview.get("average") if isinstance(openreview, dict) else None
+        return float(average) if isinstance(average, int | float) else None
 
     # Files -----------------------------------------------------------------------------
 

@@ -1,0 +1,222 @@
+"""`cardlint sync` against a local server that speaks arXiv's Atom API and OpenReview's v1 and v2 JSON,
+holding the seed's five papers; then the CL9xx rules, offline, on the lock file it wrote.
+
+The ids, titles and authors are the seed's papers'; the review ratings here are made up (this machine
+cannot reach OpenReview), in the order the seed lists the papers."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import socket
+import time
+
+import pytest
+from pytest_httpserver import HTTPServer
+from werkzeug import Request, Response
+
+from conftest import SEED_DIR
+
+PAPERS = {  # OpenReview forum -> (arXiv id, title, authors, decision, ratings)
+    "FjNys5c7VyY": ("2209.14988", "DreamFusion: Text-to-3D using 2D Diffusion",
+                    ["Ben Poole", "Ajay Jain", "Jonathan T. Barron", "Ben Mildenhall"], "Accept: notable-top-5%", [10, 8, 8]),
+    "zyLVMgsZ0U_": ("2209.11215", "Sampling is as easy as learning the score: theory for diffusion models with minimal data assumptions",
+                    ["Sitan Chen", "Sinho Chewi", "Jerry Li", "Yuanzhi Li", "Adil Salim", "Anru R. Zhang"], "Accept: notable-top-5%", [8, 8, 8]),
+    "sP1fo2K9DFG": ("2211.15657", "Is Conditional Generative Modeling all you need for Decision Making?",
+                    ["Anurag Ajay", "Yilun Du", "Abhi Gupta", "Joshua B. Tenenbaum", "Tommi S. Jaakkola", "Pulkit Agrawal"],
+                    "Accept: notable-top-5%", [8, 8, 6]),
+    "j6zUzrapY3L": ("2301.09474", "DIFFormer: Scalable (Graph) Transformers Induced by Energy Constrained Diffusion",
+                    ["Qitian Wu", "Chenxiao Yang", "Wentao Zhao", "Yixuan He", "David Wipf", "Junchi Yan"], "Accept: notable-top-25%", [8, 8, 6, 6]),
+    "3lge0p5o-M-": ("2210.11427", "DiffEdit: Diffusion-based semantic image editing with mask guidance",
+                    ["Guillaume Couairon", "Jakob Verbeek", "Holger Schwenk", "Matthieu Cord"], "Accept: notable-top-25%", [8, 6, 6]),
+}  # fmt: skip
+ARXIV = {arxiv: (title, authors) for arxiv, title, authors, _, _ in PAPERS.values()}
+
+
+def atom(ids: list[str]) -> str:
+    entries = []
+    for arxiv_id in ids:
+        if arxiv_id not in ARXIV:
+            continue
+        title, authors = ARXIV[arxiv_id]
+        names = "".join(f"<author><name>{name}</name></author>" for name in authors)
+        entries.append(
+            f"<entry><id>http://arxiv.org/abs/{arxiv_id}v2</id><updated>2022-10-01T00:00:00Z</updated>"
+            f"<published>2022-09-29T00:00:00Z</published><title>{title}</title>"
+            f"<summary>The abstract of {arxiv_id}.</summary>{names}</entry>"
+        )
+    return '<?xml version="1.0" encoding="UTF-8"?><feed xmlns="http://www.w3.org/2005/Atom">' + "".join(entries) + "</feed>"
+
+
+def notes_v1(forum: str) -> list[dict]:
+    _, title, authors, decision, ratings = PAPERS[forum]
+    notes = [{"id": forum, "forum": forum, "invitation": "ICLR.cc/2023/Conference/-/Blind_Submission",
+              "content": {"title": title, "authors": authors, "venue": "ICLR 2023 notable top 5%"}}]  # fmt: skip
+    for index, rating in enumerate(ratings):
+        notes.append({"id": f"r{index}", "forum": forum, "invitation": f"ICLR.cc/2023/Conference/Paper{index}/-/Official_Review",
+                      "content": {"recommendation": f"{rating}: accept, good paper"}})  # fmt: skip
+    notes.append({"id": "d", "forum": forum, "invitation": "ICLR.cc/2023/Conference/Paper1/-/Decision", "content": {"decision": decision}})
+    return notes
+
+
+class Sources:
+    """The local server: /arxiv (Atom), /or1/notes (v1), /or2/notes (v2, one paper only)."""
+
+    def __init__(self, server: HTTPServer) -> None:
+        self.server = server
+        self.requests: list[str] = []
+        self.limited = 0  # answer the next arXiv requests with 429
+        server.expect_request("/arxiv").respond_with_handler(self.arxiv)
+        server.expect_request("/or1/notes").respond_with_handler(self.v1)
+        server.expect_request("/or2/notes").respond_with_handler(self.v2)
+
+    def arxiv(self, request: Request) -> Response:
+        self.requests.append("arxiv")
+        if self.limited:
+            self.limited -= 1
+            return Response("slow down", status=429, headers={"Retry-After": "1"})
+        return Response(atom(request.args["id_list"].split(",")), content_type="application/atom+xml")
+
+    def v1(self, request: Request) -> Response:
+        forum = request.args["forum"]
+        self.requests.append(f"v1 {forum}")
+        if forum not in PAPERS:
+            return Response(json.dumps({"name": "NotFoundError", "message": "The Note was not found"}), status=404)
+        return Response(json.dumps({"notes": notes_v1(forum)}), content_type="application/json")
+
+    def v2(self, request: Request) -> Response:
+        forum = request.args["forum"]
+        self.requests.append(f"v2 {forum}")
+        if forum != "NEW2024abc":
+            return Response(json.dumps({"name": "NotFoundError"}), status=404)
+        notes = [
+            {"id": forum, "forum": forum, "invitations": ["ICLR.cc/2024/Conference/-/Submission"],
+             "content": {"title": {"value": "A 2024 Paper"}, "authors": {"value": ["A. Author"]}}},
+            {"id": "r", "forum": forum, "invitations": ["ICLR.cc/2024/Conference/Submission1/-/Official_Review"],
+             "content": {"rating": {"value": 6}}},
+        ]  # fmt: skip
+        return Response(json.dumps({"notes": notes}), content_type="application/json")
+
+
+@pytest.fixture
+def sources():
+    server = HTTPServer(host="127.0.0.1", threaded=True)
+    server.start()
+    yield Sources(server)
+    server.clear()
+    server.stop()
+
+
+def config_text(port: int) -> str:
+    base = f"http://127.0.0.1:{port}"
+    return (
+        "[sources]\n"
+        f'arxiv-api = "{base}/arxiv"\nopenreview-api = "{base}/or1"\nopenreview-api2 = "{base}/or2"\n'
+        "arxiv-interval = 0\ntimeout = 2\n"
+    )
+
+
+@pytest.fixture
+def review(tmp_path, sources):
+    shutil.copytree(SEED_DIR, tmp_path / "review")
+    (tmp_path / "review" / ".cardlint.toml").write_text(config_text(sources.server.port))
+    return tmp_path / "review" / "README.md"
+
+
+def found(cli, path) -> list[tuple[int, str, str, str]]:
+    return [(d["line"], d["code"], d["severity"], d["message"]) for d in json.loads(cli("--output-format", "json", path).out)]
+
+
+def test_sync_then_check_finds_the_broken_id_and_the_title_case(cli, review, sources):
+    run = cli("sync", review)
+    assert run.code == 0, run.err
+    assert run.out == f"5 papers fetched ({len(sources.requests)} requests), 5 in {review.parent / 'cardlint.lock.json'}.\n"
+    assert sources.requests.count("arxiv") == 1  # one batch
+    lock = json.loads((review.parent / "cardlint.lock.json").read_text())
+    assert sorted(lock["papers"]) == sorted(f"openreview:{forum}" for forum in ["FjNys5c7VyY", "zyLVMgsZ0U", "sP1fo2K9DFG", "j6zUzrapY3L", "3lge0p5o-M-"])
+    assert lock["papers"]["openreview:zyLVMgsZ0U"]["openreview"] == {"forum": "zyLVMgsZ0U", "missing": True}
+    assert lock["papers"]["openreview:FjNys5c7VyY"]["openreview"]["average"] == pytest.approx(8.6667)
+    sources_found = [item for item in found(cli, review) if item[1].startswith("CL9") or item[1] == "CL702"]
+    assert sources_found == [
+        (11, "CL902", "warning", "Title differs from the source's in case or punctuation: 'DreamFusion: Text-to-3D using 2D Diffusion'"),
+        (67, "CL901", "error", "OpenReview has no paper 'zyLVMgsZ0U' (as of the last `cardlint sync`)"),
+    ]
+
+
+def test_the_lock_files_averages_order_the_cards(cli, review, sources):
+    assert cli("sync", review).code == 0
+    text = review.read_text(encoding="utf-8")
+    lines = text.split("\n")
+    difformer, diffedit, template = (lines.index(h) for h in ("## DIFFormer", "## DiffEdit", "## Template"))
+    swapped = lines[:difformer] + lines[diffedit:template] + lines[difformer:diffedit] + lines[template:]
+    review.write_text("\n".join(swapped), encoding="utf-8")
+    order = [item for item in found(cli, review) if item[1] == "CL702"]
+    assert [message for _, _, _, message in order] == [
+        "Card 'DIFFormer' (score 7) belongs before 'DiffEdit' (score 6.6667, line 154)"
+    ]
+
+
+def test_a_second_sync_asks_nothing_and_a_refresh_with_the_server_down_keeps_the_lock(cli, review, sources):
+    assert cli("sync", review).code == 0
+    lock = (review.parent / "cardlint.lock.json").read_bytes()
+    asked = len(sources.requests)
+    run = cli("sync", review)
+    assert (run.code, len(sources.requests)) == (0, asked)
+    assert run.out.startswith("0 papers fetched (0 requests), 5 in ")
+    sources.server.stop()
+    run = cli("sync", "--refresh", review)
+    assert run.code == 1
+    assert (review.parent / "cardlint.lock.json").read_bytes() == lock
+    failures = run.err.splitlines()
+    assert len(failures) == 5 and all(": could not fetch '" in line for line in failures)
+    assert failures[0].startswith(f"{review}:8: could not fetch 'DreamFusion': arXiv: ")
+    sources.server.start()
+
+
+def test_rate_limits_are_waited_out_and_v2_papers_and_papers_without_reviews_are_read(cli, review, sources):
+    sources.limited = 1
+    started = time.monotonic()
+    assert cli("sync", review).code == 0
+    assert sources.requests[:2] == ["arxiv", "arxiv"] and time.monotonic() - started >= 1.0
+    from cardlint.config import SourcesConfig
+    from cardlint.sources import Sources as Client
+
+    base = f"http://127.0.0.1:{sources.server.port}"
+    client = Client(SourcesConfig(openreview_api=f"{base}/or1", openreview_api2=f"{base}/or2", timeout=2))
+    found_v2 = client.openreview(["NEW2024abc", "nothing"])
+    client.close()
+    assert found_v2["nothing"] is None
+    paper = found_v2["NEW2024abc"]
+    assert paper is not None and not isinstance(paper, Exception)
+    assert (paper.title, paper.authors, paper.ratings, paper.decision) == ("A 2024 Paper", ["A. Author"], [6.0], None)
+    from cardlint.sources import OpenReview
+
+    assert OpenReview("x", "T", [], None, None).average is None  # no reviews yet: no score
+
+
+def test_a_timeout_is_a_failure_for_that_paper(cli, review, sources):
+    def slow(request: Request) -> Response:
+        time.sleep(3)
+        return Response("late")
+
+    sources.server.clear()
+    sources.server.expect_request("/arxiv").respond_with_handler(slow)
+    sources.server.expect_request("/or1/notes").respond_with_handler(sources.v1)
+    run = cli("sync", review)
+    assert run.code == 1
+    assert "arXiv: no answer within 2 s" in run.err
+
+
+def test_checking_makes_no_network_call_with_or_without_a_lock_file(cli, review, sources, monkeypatch):
+    assert cli("sync", review).code == 0
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("a network call")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    with_lock = cli("--output-format", "json", review)
+    (review.parent / "cardlint.lock.json").unlink()
+    without = cli("--output-format", "json", review)
+    assert with_lock.code == without.code == 1
+    assert len(json.loads(with_lock.out)) == len(json.loads(without.out)) + 2
