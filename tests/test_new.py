@@ -88,7 +88,7 @@ def test_unknown_tier_and_missing_options(cli, seed):
     assert run.code == 2
     assert run.err.startswith("Error: unknown tier 'Oral'; configured tiers: Notable Top 5%, Notable Top 25%, Poster")
     run = cli("new", seed, "--tier", "Poster")
-    assert run.code == 2 and run.err.startswith("Error: Missing option '--title'")
+    assert run.code == 2 and run.err.startswith("Error: --title is needed (or --arxiv, with --openreview for the tier)")
 
 
 def test_new_without_template_card_needs_one_named(cli, tmp_path):

@@ -117,15 +117,16 @@ def run_rule(code: str, where: str) -> int:
 
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})
 @click.argument("path", type=str)
-@click.option("--title", required=True, help="The paper's title (the Title row).")
-@click.option("--tier", required=True, help="The tier heading to put the card under.")
+@click.option("--arxiv", "arxiv_id", metavar="ID", help="Fetch the paper from arXiv (and --openreview ID) to fill the card.")
+@click.option("--title", help="The paper's title (the Title row); with --arxiv, arXiv's.")
+@click.option("--tier", help="The tier heading to put the card under; with --openreview, its decision's.")
 @click.option("--name", help="The card heading (default: the title).")
 @click.option("--paper-link", help="Paper Link row.")
 @click.option("--openreview", help="OpenReview forum URL or id.")
 @click.option("--github", help="Github row.")
 @click.option("--score", type=float, help="Average review score; placed in score order.")
 @click.option("--config", "config_path", type=str, help="Use this config file instead of searching for one.")
-def new_command(path: str, config_path: str | None, **fields: object) -> None:
+def new_command(path: str, config_path: str | None, arxiv_id: str | None, **fields: object) -> None:
     """Add a card to a review README from its own template."""
     from cardlint.fix import write_atomically
     from cardlint.new import NewCard, add_card
@@ -133,11 +134,23 @@ def new_command(path: str, config_path: str | None, **fields: object) -> None:
     config = config_for(path, config_path)
     source = Source.read(path, config.max_file_size)
     scores = _scores(config)
+    fetched = None
+    if arxiv_id:
+        fetched = _fetch_new_card(config, arxiv_id, fields)
+    for option in ("title", "tier"):
+        if not fields.get(option):
+            raise UsageError(f"--{option} is needed (or --arxiv, with --openreview for the tier) (new)")
     card = NewCard(**fields)  # type: ignore[arg-type]
     from cardlint.rules import all_rules
 
     added = add_card(source, config, card, scores, enabled_rules(config, all_rules()))
     write_atomically(path, source.encode(added.text), source.encode())
+    if fetched is not None:
+        from cardlint.lock import read_lock, write_lock
+
+        papers = read_lock(path) or {}
+        papers.update(fetched)
+        write_lock(path, papers)
     click.echo(f"Added card '{card.name or card.title}' under '{card.tier}' at {path}:{added.line}.")
     if added.to_fill:
         click.echo("Still to write:")
@@ -205,6 +218,53 @@ def sync_command(path: str, refresh: bool, config_path: str | None) -> None:
     fetched = f"{synced.fetched} paper{'s' if synced.fetched != 1 else ''} fetched"
     click.echo(f"{fetched} ({synced.requests} requests), {len(synced.papers)} in {lock_path(path)}.")
     raise SystemExit(EXIT_FOUND if synced.failures else EXIT_OK)
+
+
+def _fetch_new_card(config: Config, arxiv_id: str, fields: dict[str, object]) -> dict[str, dict[str, object]]:
+    """Fill ``fields`` of ``cardlint new`` from arXiv and OpenReview; the lock file entry to record."""
+    import time
+
+    from cardlint.lock import paper_key
+    from cardlint.new import arxiv_bibtex
+    from cardlint.sources import FetchError, Sources
+    from cardlint.sync import arxiv_entry, openreview_entry
+    from cardlint.urls import arxiv_id as find_arxiv_id
+    from cardlint.urls import base_id, openreview_id
+
+    wanted = base_id(find_arxiv_id(arxiv_id) or arxiv_id)
+    forum_value = fields.get("openreview")
+    forum = (openreview_id(str(forum_value)) or str(forum_value)) if forum_value else None
+    client = Sources(config.sources)
+    try:
+        paper = client.arxiv([wanted]).get(wanted)
+        answer = client.openreview([forum]).get(forum) if forum else None
+    except FetchError as exc:
+        raise UsageError(f"arXiv: {exc} (new --arxiv)") from None
+    finally:
+        client.close()
+    if paper is None:
+        raise UsageError(f"arXiv has no paper '{wanted}' (new --arxiv)")
+    if isinstance(answer, FetchError):
+        raise UsageError(f"OpenReview: {answer} (new --openreview)")
+    if forum and answer is None:
+        raise UsageError(f"OpenReview has no paper '{forum}' (new --openreview)")
+    fields["title"] = fields.get("title") or paper.title
+    fields.setdefault("paper_link", None)
+    fields["paper_link"] = fields["paper_link"] or f"https://arxiv.org/abs/{wanted}"
+    fields["authors"] = ", ".join(paper.authors)
+    fields["abstract"] = paper.abstract
+    fields["bibtex"] = arxiv_bibtex(wanted, paper.title, paper.authors, paper.published)
+    entry: dict[str, object] = {"arxiv": arxiv_entry(paper), "openreview": None}
+    if answer is not None:
+        entry["openreview"] = openreview_entry(answer)
+        if not fields.get("tier") and answer.decision:
+            fields["tier"] = config.sources.decision_tiers.get(answer.decision)
+        if fields.get("score") is None and answer.average is not None:
+            fields["score"], fields["annotate"] = answer.average, False
+    entry["fetched"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+    key = paper_key({"openreview_id": forum, "arxiv_id": wanted, "title_key": None})
+    assert key is not None
+    return {key: entry}
 
 
 def run(

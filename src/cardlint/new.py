@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
@@ -30,6 +31,10 @@ class NewCard:
     openreview: str | None = None
     github: str | None = None
     score: float | None = None
+    annotate: bool = True  # write the score into the card (False: it is in the lock file)
+    authors: str | None = None
+    abstract: str | None = None  # goes in the <details> block's <p>, the BibTeX after it
+    bibtex: str | None = None
 
 
 def _card_lines(loaded: Loaded, config: Config, new: NewCard, openreview: str | None) -> list[str]:
@@ -40,21 +45,53 @@ def _card_lines(loaded: Loaded, config: Config, new: NewCard, openreview: str | 
         config.link_rows.get("paper", "Paper Link"): new.paper_link,
         config.link_rows.get("openreview", "OpenReview"): openreview,
         config.link_rows.get("github", "Github"): new.github,
+        "Authors": new.authors,
     }
     rows = {row.line: row for row in (card.table.rows if card.table else [])}
     last = card.end_line
     while last > card.line and not source.lines[last - 1].strip():
         last -= 1
     lines = [f"{'#' * loaded.document.card_level} {new.name or new.title}"]
-    if new.score is not None:
+    if new.score is not None and new.annotate:
         lines.append(f"<!-- cardlint: score={new.score:g} -->")
+    in_paragraph = False
     for number in range(card.line + 1, last + 1):
         row = rows.get(number)
+        text = source.lines[number - 1]
         if row is not None and values.get(row.key):
             lines.append(f"|{row.key}|{values[row.key]}|")
+        elif new.abstract and "<p" in text and card.details and card.details.span.line <= number:
+            indent = text[: len(text) - len(text.lstrip())]
+            lines += [f"{indent}<p>", f"{indent}{new.abstract}", f"{indent}</p>"]
+            in_paragraph = "</p" not in text
+        elif in_paragraph:
+            in_paragraph = "</p" not in text  # the template's own </p> is written above
+        elif new.bibtex and "</details" in text:
+            lines += ["", *new.bibtex.splitlines(), "", text]
         else:
-            lines.append(source.lines[number - 1])
+            lines.append(text)
     return lines
+
+
+def arxiv_bibtex(arxiv_id: str, title: str, authors: list[str], published: str) -> str:
+    """An entry as arXiv's DataCite export writes it (the seed's cards carry these)."""
+
+    def last_first(name: str) -> str:
+        first, _, last = name.strip().rpartition(" ")
+        return f"{last}, {first}" if first else last
+
+    return "\n".join(
+        [
+            f"@misc{{https://doi.org/10.48550/arxiv.{arxiv_id},",
+            f"  doi = {{10.48550/ARXIV.{arxiv_id}}},",
+            f"  url = {{https://arxiv.org/abs/{arxiv_id}}},",
+            f"  author = {{{' and '.join(last_first(name) for name in authors)}}},",
+            f"  title = {{{title}}},",
+            "  publisher = {arXiv},",
+            f"  year = {{{published[:4]}}}",
+            "}",
+        ]
+    )
 
 
 # What a contributor still has to write: a new card may keep these, every other problem is refused.
@@ -82,6 +119,10 @@ def add_card(
     if template_.shape != "table":
         raise UsageError(f"cardlint new fills table templates; this one writes its keys as {template_.shape}s ({source.path})")
     ctx = Context(source.path, source, document, template_, config, scores)
+    if os.path.isfile(source.path):
+        from cardlint.lock import read_lock
+
+        ctx.lock = read_lock(source.path)  # the averages `cardlint sync` recorded place the card too
     openreview = new.openreview
     if openreview and parse_url(openreview) is None:
         openreview = f"https://openreview.net/forum?id={openreview}"

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import hashlib
+import threading
 import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
@@ -32,6 +33,7 @@ class Arxiv:
     published: str
     updated: str
     doi: str | None = None
+    abstract: str = ""  # kept for `cardlint new`; the lock file records its hash only
 
 
 @dataclass(slots=True)
@@ -59,6 +61,7 @@ class Sources:
         self.config = config
         self.sleep = sleep
         self.requests = 0
+        self._count = threading.Lock()  # requests are counted from several threads
         self._last_arxiv = 0.0
         self._client = httpx.Client(timeout=config.timeout, follow_redirects=True, headers={"User-Agent": "cardlint"})
 
@@ -67,7 +70,8 @@ class Sources:
 
     def _get(self, url: str, params: dict[str, str]) -> httpx.Response:
         for attempt in range(self.config.retries + 1):
-            self.requests += 1
+            with self._count:
+                self.requests += 1
             try:
                 response = self._client.get(url, params=params)
             except httpx.TimeoutException:
@@ -171,6 +175,7 @@ def _arxiv_entry(entry: Any) -> Arxiv | None:
         published=str(entry.get("published", "")),
         updated=str(entry.get("updated", "")),
         doi=entry.get("arxiv_doi"),
+        abstract=summary,
     )
 
 

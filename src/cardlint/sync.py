@@ -4,6 +4,7 @@ CL9xx rules read offline (see cardlint.rules.sources)."""
 from __future__ import annotations
 
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -14,7 +15,18 @@ from cardlint.lock import Lock, paper_key, read_lock
 from cardlint.model import Card
 from cardlint.rules.base import Context
 from cardlint.source import Source
-from cardlint.sources import FetchError, Sources
+from cardlint.sources import Arxiv, FetchError, OpenReview, Sources
+
+
+def arxiv_entry(paper: Arxiv) -> dict[str, Any]:
+    """The lock file's record of an arXiv paper: its abstract as a hash only."""
+    entry = asdict(paper)
+    del entry["abstract"]
+    return entry
+
+
+def openreview_entry(paper: OpenReview) -> dict[str, Any]:
+    return {**asdict(paper), "average": paper.average}
 
 
 @dataclass(slots=True)
@@ -62,12 +74,15 @@ def sync(source: Source, config: Config, refresh: bool = False, sources: Sources
         arxiv: dict[str, Any] = {}
         arxiv_error: str | None = None
         arxiv_ids = [arxiv_id for _, _, arxiv_id, _ in wanted if arxiv_id]
-        if arxiv_ids:
-            try:
-                arxiv = sources.arxiv(arxiv_ids)
-            except FetchError as exc:
-                arxiv_error = f"arXiv: {exc}"
-        forums = sources.openreview([forum for _, _, _, forum in wanted if forum])
+        # arXiv (one batch every few seconds) and OpenReview (a request per paper) are asked side by side.
+        with ThreadPoolExecutor(max_workers=1) as background:
+            pending = background.submit(sources.arxiv, arxiv_ids) if arxiv_ids else None
+            forums = sources.openreview([forum for _, _, _, forum in wanted if forum])
+            if pending is not None:
+                try:
+                    arxiv = pending.result()
+                except FetchError as exc:
+                    arxiv_error = f"arXiv: {exc}"
     finally:
         result.requests = sources.requests
         if own:
@@ -81,7 +96,7 @@ def sync(source: Source, config: Config, refresh: bool = False, sources: Sources
                 problems.append(arxiv_error)
             else:
                 paper = arxiv.get(arxiv_id)
-                fresh["arxiv"] = asdict(paper) if paper is not None else {"id": arxiv_id, "missing": True}
+                fresh["arxiv"] = arxiv_entry(paper) if paper is not None else {"id": arxiv_id, "missing": True}
         if forum:
             answer = forums.get(forum)
             if isinstance(answer, FetchError):
@@ -89,7 +104,7 @@ def sync(source: Source, config: Config, refresh: bool = False, sources: Sources
             elif answer is None:
                 fresh["openreview"] = {"forum": forum, "missing": True}
             else:
-                fresh["openreview"] = {**asdict(answer), "average": answer.average}
+                fresh["openreview"] = openreview_entry(answer)
         if problems:
             result.failures.append(Failure(card.line, card.title, "; ".join(problems)))
             continue  # the paper keeps its old entry, if it had one
