@@ -249,7 +249,7 @@ def test_the_request_goes_to_the_address_that_was_checked(cli, server, tmp_path,
         return real(host, port, *args, **kwargs)
 
     monkeypatch.setattr(socket, "getaddrinfo", rebinding)
-    monkeypatch.setattr(cardlint.online, "_public", lambda address: address == "127.0.0.2")
+    monkeypatch.setattr(cardlint.online, "is_public_address", lambda address: address == "127.0.0.2")
     path = _card(tmp_path, f"http://rebind.test:{server.port}/secret")
     run = cli("--check-links", "--no-cache", "--select", "CL8", path)
     assert "CL801 Link is dead" in run.out

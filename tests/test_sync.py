@@ -22,8 +22,8 @@ PAPERS = {  # OpenReview forum -> (arXiv id, title, authors, decision, ratings)
                     ["Ben Poole", "Ajay Jain", "Jonathan T. Barron", "Ben Mildenhall"], "Accept: notable-top-5%", [10, 8, 8]),
     "zyLVMgsZ0U_": ("2209.11215", "Sampling is as easy as learning the score: theory for diffusion models with minimal data assumptions",
                     ["Sitan Chen", "Sinho Chewi", "Jerry Li", "Yuanzhi Li", "Adil Salim", "Anru R. Zhang"], "Accept: notable-top-5%", [8, 8, 8]),
-    "sP1fo2K9DFG": ("2211.15657", "Is Conditional Generative Modeling all you need for Decision Making?",
-                    ["Anurag Ajay", "Yilun Du", "Abhi Gupta", "Joshua B. Tenenbaum", "Tommi S. Jaakkola", "Pulkit Agrawal"],
+    "sP1fo2K9DFG": ("2211.15657", "Is Conditional Generative Modeling all you need for Decision-Making?",
+                    ["Anurag Ajay", "Yilun Du", "Abhi Gupta", "Joshua Tenenbaum", "Tommi Jaakkola", "Pulkit Agrawal"],
                     "Accept: notable-top-5%", [8, 8, 6]),
     "j6zUzrapY3L": ("2301.09474", "DIFFormer: Scalable (Graph) Transformers Induced by Energy Constrained Diffusion",
                     ["Qitian Wu", "Chenxiao Yang", "Wentao Zhao", "Yixuan He", "David Wipf", "Junchi Yan"], "Accept: notable-top-25%", [8, 8, 6, 6]),
@@ -80,6 +80,9 @@ class Sources:
     def v1(self, request: Request) -> Response:
         forum = request.args["forum"]
         self.requests.append(f"v1 {forum}")
+        if forum == "NOREVIEWS1":  # submitted, not reviewed yet
+            submission = {"id": forum, "forum": forum, "content": {"title": "Under Review", "authors": ["B. Author"]}}
+            return Response(json.dumps({"notes": [submission]}), content_type="application/json")
         if forum not in PAPERS:
             return Response(json.dumps({"name": "NotFoundError", "message": "The Note was not found"}), status=404)
         return Response(json.dumps({"notes": notes_v1(forum)}), content_type="application/json")
@@ -140,6 +143,9 @@ def test_sync_then_check_finds_the_broken_id_and_the_title_case(cli, review, sou
     assert sources_found == [
         (11, "CL902", "warning", "Title differs from the source's in case or punctuation: 'DreamFusion: Text-to-3D using 2D Diffusion'"),
         (67, "CL901", "error", "OpenReview has no paper 'zyLVMgsZ0U' (as of the last `cardlint sync`)"),
+        # arXiv writes "Decision-Making", as the card's own BibTeX (from arXiv) does; its Title row does not.
+        (107, "CL902", "warning", "Title differs from the source's in case or punctuation: "
+         "'Is Conditional Generative Modeling all you need for Decision-Making?'"),
     ]
 
 
@@ -183,15 +189,41 @@ def test_rate_limits_are_waited_out_and_v2_papers_and_papers_without_reviews_are
 
     base = f"http://127.0.0.1:{sources.server.port}"
     client = Client(SourcesConfig(openreview_api=f"{base}/or1", openreview_api2=f"{base}/or2", timeout=2))
-    found_v2 = client.openreview(["NEW2024abc", "nothing"])
+    found_v2 = client.openreview(["NEW2024abc", "nothing", "NOREVIEWS1"])
     client.close()
     assert found_v2["nothing"] is None
     paper = found_v2["NEW2024abc"]
     assert paper is not None and not isinstance(paper, Exception)
     assert (paper.title, paper.authors, paper.ratings, paper.decision) == ("A 2024 Paper", ["A. Author"], [6.0], None)
-    from cardlint.sources import OpenReview
+    waiting = found_v2["NOREVIEWS1"]
+    assert waiting is not None and not isinstance(waiting, Exception)
+    assert (waiting.ratings, waiting.average, waiting.decision) == ([], None, None)  # no reviews yet: no score
 
-    assert OpenReview("x", "T", [], None, None).average is None  # no reviews yet: no score
+
+def test_the_default_sources_must_be_public_addresses(monkeypatch):
+    """A default base URL that resolves to a private address is refused before any request; a base
+    URL set in config (a mirror, a test server) is the user's choice."""
+    from cardlint.config import SourcesConfig
+    from cardlint.sources import FetchError
+    from cardlint.sources import Sources as Client
+
+    monkeypatch.setattr(socket, "getaddrinfo", lambda *args, **kwargs: [(2, 1, 6, "", ("10.0.0.7", 443))])
+    client = Client(SourcesConfig())
+    with pytest.raises(FetchError, match=r"export\.arxiv\.org resolves to a non-public address"):
+        client.arxiv(["2209.14988"])
+    assert client.requests == 0
+    client.close()
+
+
+def test_bibtex_title_and_authors_are_checked_against_the_source(cli, review, sources):
+    assert cli("sync", review).code == 0
+    text = review.read_text(encoding="utf-8")
+    text = text.replace("author = {Poole, Ben and Jain, Ajay and Barron, Jonathan T. and Mildenhall, Ben}", "author = {Poole, Ben and Jain, Ajay}")
+    text = text.replace("title = {DiffEdit: Diffusion-based semantic image editing with mask guidance}", "title = {DiffEdit: semantic editing}")
+    review.write_text(text, encoding="utf-8")
+    messages = {(line, message) for line, code, _, message in found(cli, review) if code in ("CL902", "CL903")}
+    assert (46, "BibTeX authors differ from the source's: Ben Poole, Ajay Jain, Jonathan T. Barron, Ben Mildenhall") in messages
+    assert (248, "BibTeX title differs from the source's: 'DiffEdit: Diffusion-based semantic image editing with mask guidance'") in messages
 
 
 def test_a_timeout_is_a_failure_for_that_paper(cli, review, sources):
@@ -247,4 +279,4 @@ def test_checking_makes_no_network_call_with_or_without_a_lock_file(cli, review,
     (review.parent / "cardlint.lock.json").unlink()
     without = cli("--output-format", "json", review)
     assert with_lock.code == without.code == 1
-    assert len(json.loads(with_lock.out)) == len(json.loads(without.out)) + 2
+    assert len(json.loads(with_lock.out)) == len(json.loads(without.out)) + 3

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from collections import Counter
@@ -210,7 +211,16 @@ def sync_command(path: str, refresh: bool, config_path: str | None) -> None:
     config = config_for(path, config_path)
     source = Source.read(path, config.max_file_size)
     before = read_lock(path)
-    synced = sync(source, config, refresh)
+    if sys.stderr.isatty() and not os.environ.get("CI"):
+        with contextlib.ExitStack() as stack:
+
+            def progress(total: int, _: int) -> Callable[[int], None]:
+                bar = stack.enter_context(click.progressbar(length=total, label="Asking OpenReview", file=sys.stderr))
+                return bar.update
+
+            synced = sync(source, config, refresh, progress=progress)
+    else:
+        synced = sync(source, config, refresh)
     if before is None or render_lock(synced.papers) != render_lock(before):
         write_lock(path, synced.papers)
     for failure in synced.failures:

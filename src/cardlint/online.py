@@ -123,7 +123,7 @@ def parse_remaps(values: Iterable[str], where: str) -> list[tuple[re.Pattern[str
     return parsed
 
 
-def _public(address: str) -> bool:
+def is_public_address(address: str) -> bool:
     ip = ipaddress.ip_address(address.split("%", 1)[0])
     if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
         ip = ip.ipv4_mapped
@@ -325,7 +325,7 @@ class LinkChecker:
             if hop == 0 and remapped:
                 trusted_origin = origin
             trusted = self.settings.allow_private or origin == trusted_origin
-            if not trusted and not all(_public(address) for address in addresses):
+            if not trusted and not all(is_public_address(address) for address in addresses):
                 return Verdict("skipped", f"{parts.hostname} is not a public address (set allow-private to check it)")
             if current in seen:
                 return Verdict("dead", f"redirect loop at {current}")

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import hashlib
+import socket
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -62,13 +63,35 @@ class Sources:
         self.sleep = sleep
         self.requests = 0
         self._count = threading.Lock()  # requests are counted from several threads
+        self._public_hosts: set[str] = set()
         self._last_arxiv = 0.0
         self._client = httpx.Client(timeout=config.timeout, follow_redirects=True, headers={"User-Agent": "cardlint"})
 
     def close(self) -> None:
         self._client.close()
 
+    def _guard(self, url: str) -> None:
+        """A default base URL must lead to a public address (as --check-links asks of every link); a
+        base URL set in config is the user's choice (a mirror, a test server) and is trusted."""
+        defaults = SourcesConfig()
+        bases = (defaults.arxiv_api, defaults.openreview_api, defaults.openreview_api2)
+        if url not in {bases[0], *(base.rstrip("/") + "/notes" for base in bases[1:])}:
+            return
+        host = httpx.URL(url).host
+        if host in self._public_hosts:
+            return
+        from cardlint.online import is_public_address
+
+        try:
+            addresses = {info[4][0] for info in socket.getaddrinfo(host, 443, type=socket.SOCK_STREAM)}
+        except OSError as exc:
+            raise FetchError(f"cannot resolve {host}: {exc.strerror or exc}") from None
+        if not addresses or not all(is_public_address(str(address)) for address in addresses):
+            raise FetchError(f"{host} resolves to a non-public address; set the base URL in [sources] to use it")
+        self._public_hosts.add(host)
+
     def _get(self, url: str, params: dict[str, str]) -> httpx.Response:
+        self._guard(url)
         for attempt in range(self.config.retries + 1):
             with self._count:
                 self.requests += 1

@@ -4,6 +4,7 @@ CL9xx rules read offline (see cardlint.rules.sources)."""
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -44,8 +45,15 @@ class Synced:
     requests: int = 0
 
 
-def sync(source: Source, config: Config, refresh: bool = False, sources: Sources | None = None) -> Synced:
-    """Ask the sources about every card not in the lock file yet (all of them with ``refresh``)."""
+def sync(
+    source: Source,
+    config: Config,
+    refresh: bool = False,
+    sources: Sources | None = None,
+    progress: Callable[[int, int], Callable[[int], None]] | None = None,
+) -> Synced:
+    """Ask the sources about every card not in the lock file yet (all of them with ``refresh``).
+    ``progress(total, requests)`` may give a callable told of each paper asked of OpenReview."""
     loaded = load(source, config)
     if loaded.template is None:
         raise UsageError(f"no template card: not a review list ({source.path})")
@@ -77,7 +85,9 @@ def sync(source: Source, config: Config, refresh: bool = False, sources: Sources
         # arXiv (one batch every few seconds) and OpenReview (a request per paper) are asked side by side.
         with ThreadPoolExecutor(max_workers=1) as background:
             pending = background.submit(sources.arxiv, arxiv_ids) if arxiv_ids else None
-            forums = sources.openreview([forum for _, _, _, forum in wanted if forum])
+            asked = [forum for _, _, _, forum in wanted if forum]
+            tick = progress(len(asked), 0) if progress is not None and asked else None
+            forums = sources.openreview(asked, tick)
             if pending is not None:
                 try:
                     arxiv = pending.result()

@@ -71,6 +71,39 @@ def _differs(written: str, truth: str) -> str | None:
     return "case" if normalize_title(written) == normalize_title(truth) else "words"
 
 
+_BIBTEX_FIELD = re.compile(r"^\s*(title|author)\s*=\s*[{\"]+(.*?)[}\"]*,?\s*$", re.IGNORECASE)
+
+
+def bibtex_field(ctx: Context, card: Card, name: str) -> tuple[str, Span] | None:
+    """The card's BibTeX ``title`` or ``author`` value (one line) and where it is written."""
+    details = card.details
+    if details is None or details.bibtex_line is None:
+        return None
+    for number in range(details.bibtex_line, details.span.end_line + 1):
+        text = ctx.source.lines[number - 1]
+        match = _BIBTEX_FIELD.match(text)
+        if match and match.group(1).lower() == name and match.group(2).strip():
+            value = match.group(2).strip()
+            start = text.index(value, match.start(2))
+            return value.replace("{", "").replace("}", ""), Span(number, start + 1, number, start + len(value) + 1)
+    return None
+
+
+def _person(name: str) -> tuple[str, str]:
+    """A name as compared: its first and last words, normalized (a middle initial may be left out)."""
+    words = normalize_title(name).split()
+    return (words[0], words[-1]) if words else ("", "")
+
+
+def bibtex_names(value: str) -> list[str]:
+    """BibTeX's ``Last, First and Other, Name`` as ``First Last`` names."""
+    names = []
+    for name in re.split(r"\s+and\s+", value):
+        last, comma, first = name.partition(",")
+        names.append(f"{first.strip()} {last.strip()}".strip() if comma else name.strip())
+    return [name for name in names if name]
+
+
 class TitleDiffers(Rule):
     """## What it does
     Checks the Title row against the paper's title at its source (arXiv first, else OpenReview).
@@ -89,6 +122,8 @@ class TitleDiffers(Rule):
     |Title|DreamFusion: Text-to-3D using 2D Diffusion|
     ```
 
+    The BibTeX entry's `title` is checked the same way (reported at its line, without a fix).
+
     ## Fix safety
     When only case, spacing or punctuation differ, it is a warning and the fix writes the source's
     title; it is safe. Different words are an error without a fix: the card may name another paper.
@@ -100,27 +135,39 @@ class TitleDiffers(Rule):
     fix = FixSafety.SAFE
 
     def check_card(self, card: Card, ctx: Context) -> Iterable[Diagnostic]:
-        row = ctx.role_row(card, "title")
         source = _part(ctx, card, "arxiv") or _part(ctx, card, "openreview")
-        if row is None or not row.value or source is None or source.get("missing"):
+        truth = str(source.get("title") or "") if source and not source.get("missing") else ""
+        if not truth:
             return
-        truth = str(source.get("title") or "")
-        kind = _differs(row.value, truth) if truth else None
-        if kind == "case":
-            fix = self.make_fix("Write the source's title", ctx.replace(row.value_span, truth), rewrites=True)
-            found = self.report(ctx, row.value_span, f"Title differs from the source's in case or punctuation: '{truth}'", fix)
-            yield replace(found, severity=Severity.WARNING)
-        elif kind == "words":
-            yield self.report(ctx, row.value_span, f"Title differs from the source's: '{truth}'")
+        row = ctx.role_row(card, "title")
+        if row is not None and row.value:
+            kind = _differs(row.value, truth)
+            if kind == "case":
+                fix = self.make_fix("Write the source's title", ctx.replace(row.value_span, truth), rewrites=True)
+                message = f"Title differs from the source's in case or punctuation: '{truth}'"
+                yield replace(self.report(ctx, row.value_span, message, fix), severity=Severity.WARNING)
+            elif kind == "words":
+                yield self.report(ctx, row.value_span, f"Title differs from the source's: '{truth}'")
+        bibtex = bibtex_field(ctx, card, "title")
+        if bibtex is not None:
+            kind = _differs(bibtex[0], truth)
+            if kind == "case":
+                message = f"BibTeX title differs from the source's in case or punctuation: '{truth}'"
+                yield replace(self.report(ctx, bibtex[1], message), severity=Severity.WARNING)
+            elif kind == "words":
+                yield self.report(ctx, bibtex[1], f"BibTeX title differs from the source's: '{truth}'")
 
 
 class AuthorsDiffer(Rule):
     """## What it does
     Checks the Authors row against the paper's authors at its source (arXiv first, else OpenReview):
-    the same names, in the same order, compared without case, spacing and punctuation.
+    the same people, in the same order, each compared by first and last name without case, spacing
+    and punctuation (`Joshua B. Tenenbaum` is arXiv's `Joshua Tenenbaum`).
 
     ## Why is this bad?
     A missing or misspelt author is the error a paper's authors notice first.
+
+    The BibTeX entry's `author` field (`Poole, Ben and Jain, Ajay`) is checked the same way.
 
     ## Example
     ```markdown
@@ -138,14 +185,19 @@ class AuthorsDiffer(Rule):
     summary = "Authors row differs from the paper's authors at its source"
 
     def check_card(self, card: Card, ctx: Context) -> Iterable[Diagnostic]:
-        row = ctx.row(card, "Authors")
         source = _part(ctx, card, "arxiv") or _part(ctx, card, "openreview")
-        if row is None or not row.value or source is None or source.get("missing"):
+        truth = [str(name) for name in source.get("authors") or []] if source and not source.get("missing") else []
+        if not truth:
             return
-        truth = [str(name) for name in source.get("authors") or []]
-        written = [name for name in re.split(r",|;|\band\b", row.value) if name.strip()]
-        if truth and [normalize_title(n) for n in written] != [normalize_title(n) for n in truth]:
-            yield self.report(ctx, _value_span(row), f"Authors differ from the source's: {', '.join(truth)}")
+        same = [_person(name) for name in truth]
+        row = ctx.row(card, "Authors")
+        if row is not None and row.value:
+            written = [name for name in re.split(r",|;|\band\b", row.value) if name.strip()]
+            if [_person(name) for name in written] != same:
+                yield self.report(ctx, _value_span(row), f"Authors differ from the source's: {', '.join(truth)}")
+        bibtex = bibtex_field(ctx, card, "author")
+        if bibtex is not None and [_person(name) for name in bibtex_names(bibtex[0])] != same:
+            yield self.report(ctx, bibtex[1], f"BibTeX authors differ from the source's: {', '.join(truth)}")
 
 
 class TierDecision(Rule):
