@@ -90,6 +90,7 @@ def command(**options: object) -> None:
       cardlint rule CODE        print a rule's page (as --explain CODE)
       cardlint template PATH    print the schema in use (--infer: one inferred from the cards)
       cardlint sync PATH        record what arXiv and OpenReview say of each card (cardlint.lock.json)
+      cardlint server           the language server, over stdio, for editors
     """
     raise SystemExit(run(**options))  # type: ignore[arg-type]
 
@@ -275,6 +276,15 @@ def _fetch_new_card(config: Config, arxiv_id: str, fields: dict[str, object]) ->
     key = paper_key({"openreview_id": forum, "arxiv_id": wanted, "title_key": None})
     assert key is not None
     return {key: entry}
+
+
+@click.command(context_settings={"help_option_names": ["-h", "--help"]})
+def server_command() -> None:
+    """Run the language server over stdio (diagnostics as you type, quick fixes, rule pages on hover)."""
+    from cardlint.server import main as serve
+
+    serve()
+    raise SystemExit(EXIT_OK)
 
 
 def run(
@@ -629,7 +639,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     # `check` (the default), `new`, `rule` and `template` are commands; `cardlint PATH...` is `cardlint check PATH...`
     # (a file named like a command is written ./new).
-    commands = {"check": command, "new": new_command, "rule": rule_command, "sync": sync_command, "template": template_command}
+    commands = {
+        "check": command,
+        "new": new_command,
+        "rule": rule_command,
+        "sync": sync_command,
+        "template": template_command,
+        "server": server_command,
+    }
     chosen, prog = command, "cardlint"
     if args[:1] and args[0] in commands:
         chosen, prog, args = commands[args[0]], f"cardlint {args[0]}", args[1:]

@@ -1,0 +1,92 @@
+"""`cardlint server` latency: from a didChange to its publishDiagnostics, over stdio.
+
+    python bench/server.py [--runs 10]
+
+On the bundled example (target: at most 100 ms) and on a 1,000-card list (target: at most 1 s);
+each change removes or restores one trailing pipe, so every run lints a changed text. The time
+includes the server's debounce (cardlint.server.DEBOUNCE).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from lsprotocol import types
+from pygls.lsp.client import LanguageClient
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE = ROOT / "examples" / "review" / "README.md"
+
+
+def big_list(cards: int) -> str:
+    text = EXAMPLE.read_text(encoding="utf-8")
+    start, end = text.index("## DreamFusion"), text.index("## Sampling is as easy")
+    card = text[start:end]
+    head, template = text[:start], text[text.index("## Template") :]
+    body = "".join(
+        card.replace("## DreamFusion", f"## DreamFusion {i}").replace("FjNys5c7VyY", f"id{i:09d}") for i in range(cards)
+    )
+    return head + body + template
+
+
+async def measure(path: Path, text: str, runs: int) -> list[float]:
+    client = LanguageClient("bench", "1")
+    published = asyncio.Event()
+
+    @client.feature(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+    def on_publish(params: types.PublishDiagnosticsParams) -> None:
+        published.set()
+
+    await client.start_io(sys.executable, "-m", "cardlint", "server")
+    await client.initialize_async(types.InitializeParams(capabilities=types.ClientCapabilities()))
+    client.initialized(types.InitializedParams())
+    uri = path.as_uri()
+    client.text_document_did_open(types.DidOpenTextDocumentParams(types.TextDocumentItem(uri, "markdown", 1, text)))
+    await published.wait()
+    row = "|Github|Not found official. Others: https://github.com/ashawkey/stable-dreamfusion"
+    times = []
+    for run in range(runs):
+        changed = text.replace(row + "\n", row + "|\n", 1) if run % 2 == 0 else text
+        published.clear()
+        started = time.perf_counter()
+        client.text_document_did_change(
+            types.DidChangeTextDocumentParams(
+                types.VersionedTextDocumentIdentifier(version=run + 2, uri=uri),
+                [types.TextDocumentContentChangeWholeDocument(changed)],
+            )
+        )
+        await published.wait()
+        times.append(time.perf_counter() - started)
+    await client.shutdown_async(None)
+    client.exit(None)
+    await client.stop()
+    return times
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=10)
+    args = parser.parse_args()
+    print(f"{'document':<28}{'median (ms)':>12}{'max (ms)':>10}  target")
+    with tempfile.TemporaryDirectory() as folder:
+        documents = (("bundled example", EXAMPLE.read_text(encoding="utf-8"), 100), ("1,000-card list", big_list(1000), 1000))
+        for name, text, target in documents:
+            path = Path(folder) / name.replace(" ", "-") / "README.md"
+            path.parent.mkdir()
+            (path.parent / "img").symlink_to(EXAMPLE.parent / "img")
+            path.write_text(text, encoding="utf-8")
+            times = asyncio.run(measure(path, text, args.runs))
+            median = statistics.median(times) * 1000
+            verdict = "ok" if median <= target else "MISSED"
+            print(f"{name:<28}{median:>12.0f}{max(times) * 1000:>10.0f}  <= {target} {verdict}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

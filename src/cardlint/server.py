@@ -1,0 +1,241 @@
+"""``cardlint server``: a Language Server (pygls, over stdio) with cardlint's diagnostics as you type,
+its fixes as quick fixes, "fix all safe problems" and the rule page on hover.
+
+The document's unsaved text is linted with the config found for its path, as the command line
+would; the link checks (CL8xx) stay off: an editor does not wait on the network. A quick fix is
+offered only where ``--fix`` would make it: it is applied with the same passes and loss check.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from lsprotocol import types
+from pygls.lsp.server import LanguageServer
+from pygls.uris import to_fs_path
+
+from cardlint import __version__
+from cardlint.config import Config, config_for
+from cardlint.decide import enabled_rules
+from cardlint.diagnostic import Diagnostic, FixSafety, Severity
+from cardlint.errors import UsageError
+from cardlint.fix import FixRefused, fix_source
+from cardlint.linter import LintResult, lint_source
+from cardlint.rules import Rule, all_rules
+from cardlint.source import Source
+
+DEBOUNCE = 0.05  # seconds of quiet typing before a change is linted
+FIX_ALL = "source.fixAll.cardlint"
+# The rule pages (rules/CLxxx.md) of a source checkout or editable install; plugins' rules have none.
+RULES_DIR = Path(__file__).resolve().parents[2] / "rules"
+
+
+@dataclass(slots=True)
+class Linted:
+    """The last lint of one open document: what its diagnostics were computed from."""
+
+    version: int | None
+    source: Source
+    config: Config
+    rules: list[type[Rule]]
+    result: LintResult
+
+
+class CardlintServer(LanguageServer):
+    def __init__(self) -> None:
+        super().__init__("cardlint", __version__)
+        self.linted: dict[str, Linted] = {}
+        self.pending: dict[str, asyncio.TimerHandle] = {}
+        self.shown: set[str] = set()  # config errors already shown (once each)
+
+    # Linting -----------------------------------------------------------------------------
+
+    def lint(self, uri: str) -> None:
+        """Lint the document's current text and publish its diagnostics."""
+        document = self.workspace.get_text_document(uri)
+        path = to_fs_path(uri) or uri
+        try:
+            config = config_for(path)
+            rules = [rule for rule in enabled_rules(config, all_rules()) if not rule.code.startswith("CL8")]
+            source = Source.from_text(document.source, path)
+            result = lint_source(source, config, rules, known=all_rules())
+        except UsageError as exc:
+            message = f"cardlint: {exc}"
+            if message not in self.shown:
+                self.shown.add(message)
+                self.window_show_message(types.ShowMessageParams(types.MessageType.Error, message))
+            self.linted.pop(uri, None)
+            self.publish(uri, [], document.version)
+            return
+        self.shown = {shown for shown in self.shown if path not in shown}
+        self.linted[uri] = Linted(document.version, source, config, rules, result)
+        self.publish(uri, [lsp_diagnostic(source, d) for d in result.diagnostics], document.version)
+
+    def publish(self, uri: str, diagnostics: list[types.Diagnostic], version: int | None) -> None:
+        self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri, diagnostics, version))
+
+    def lint_soon(self, uri: str) -> None:
+        """Lint after DEBOUNCE seconds without another change."""
+        waiting = self.pending.pop(uri, None)
+        if waiting is not None:
+            waiting.cancel()
+        loop = asyncio.get_running_loop()
+        self.pending[uri] = loop.call_later(DEBOUNCE, self._lint_pending, uri)
+
+    def _lint_pending(self, uri: str) -> None:
+        self.pending.pop(uri, None)
+        self.lint(uri)
+
+    # Fixes --------------------------------------------------------------------------------
+
+    def fixed_text(self, linted: Linted, chosen: Diagnostic | None) -> str | None:
+        """The text after ``--fix`` of one diagnostic (or of all safe ones); None when refused."""
+        where = (chosen.code, chosen.line, chosen.column) if chosen is not None else None
+
+        def only(result: LintResult) -> Sequence[Diagnostic]:
+            return [d for d in result.diagnostics if (d.code, d.line, d.column) == where]
+
+        unsafe = chosen is not None and chosen.fix is not None and chosen.fix.safety is FixSafety.UNSAFE
+        try:
+            outcome = fix_source(linted.source, linted.config, linted.rules, unsafe, only=only if chosen else None)
+        except FixRefused:
+            return None
+        return outcome.text if outcome.changed else None
+
+
+def lsp_position(source: Source, line: int, column: int) -> types.Position:
+    """A 1-based line and code-point column as LSP's 0-based line and UTF-16 character."""
+    if line > len(source.lines):
+        return types.Position(len(source.lines), 0)
+    text = source.lines[line - 1]
+    return types.Position(line - 1, len(text[: column - 1].encode("utf-16-le")) // 2)
+
+
+def lsp_range(source: Source, d: Diagnostic) -> types.Range:
+    return types.Range(lsp_position(source, d.line, d.column), lsp_position(source, d.end_line, d.end_column))
+
+
+def lsp_diagnostic(source: Source, d: Diagnostic) -> types.Diagnostic:
+    return types.Diagnostic(
+        range=lsp_range(source, d),
+        message=d.message,
+        severity=types.DiagnosticSeverity.Error if d.severity is Severity.ERROR else types.DiagnosticSeverity.Warning,
+        code=d.code,
+        code_description=_rule_page(d.code),
+        source="cardlint",
+    )
+
+
+def _rule_page(code: str) -> types.CodeDescription | None:
+    page = RULES_DIR / f"{code}.md"
+    return types.CodeDescription(href=page.as_uri()) if page.is_file() else None
+
+
+def whole_text_edit(before: Source, after: str) -> types.TextEdit:
+    """The smallest single edit that turns ``before`` into ``after`` (common head and tail kept)."""
+    old = before.text
+    head = 0
+    while head < min(len(old), len(after)) and old[head] == after[head]:
+        head += 1
+    tail = 0
+    while tail < min(len(old), len(after)) - head and old[-1 - tail] == after[-1 - tail]:
+        tail += 1
+    start = before.position(head)
+    end = before.position(len(old) - tail)
+    return types.TextEdit(types.Range(lsp_position(before, *start), lsp_position(before, *end)), after[head : len(after) - tail])
+
+
+server = CardlintServer()
+
+
+@server.feature(types.TEXT_DOCUMENT_DID_OPEN)
+def did_open(ls: CardlintServer, params: types.DidOpenTextDocumentParams) -> None:
+    ls.lint(params.text_document.uri)
+
+
+@server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
+def did_change(ls: CardlintServer, params: types.DidChangeTextDocumentParams) -> None:
+    ls.lint_soon(params.text_document.uri)
+
+
+@server.feature(types.TEXT_DOCUMENT_DID_SAVE)
+def did_save(ls: CardlintServer, params: types.DidSaveTextDocumentParams) -> None:
+    ls.lint(params.text_document.uri)
+
+
+@server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
+def did_close(ls: CardlintServer, params: types.DidCloseTextDocumentParams) -> None:
+    ls.linted.pop(params.text_document.uri, None)
+    ls.publish(params.text_document.uri, [], None)
+
+
+@server.feature(
+    types.TEXT_DOCUMENT_CODE_ACTION,
+    types.CodeActionOptions(code_action_kinds=[types.CodeActionKind.QuickFix, FIX_ALL]),
+)
+def code_action(ls: CardlintServer, params: types.CodeActionParams) -> list[types.CodeAction]:
+    uri = params.text_document.uri
+    linted = ls.linted.get(uri)
+    if linted is None:
+        return []
+    source = linted.source
+    wanted = params.context.only
+    actions: list[types.CodeAction] = []
+    if not wanted or types.CodeActionKind.QuickFix in wanted:
+        for d in linted.result.diagnostics:
+            if d.fix is None or not _overlaps(lsp_range(source, d), params.range):
+                continue
+            text = ls.fixed_text(linted, d)
+            if text is None:
+                continue  # --fix would refuse it (a word would be lost): not offered
+            safe = d.fix.safety is FixSafety.SAFE
+            actions.append(
+                types.CodeAction(
+                    title=f"{d.code}: {d.fix.title}" + ("" if safe else " (unsafe)"),
+                    kind=types.CodeActionKind.QuickFix,
+                    diagnostics=[lsp_diagnostic(source, d)],
+                    is_preferred=safe,
+                    edit=types.WorkspaceEdit(changes={uri: [whole_text_edit(source, text)]}),
+                )
+            )
+    if not wanted or FIX_ALL in wanted or types.CodeActionKind.Source in wanted:
+        text = ls.fixed_text(linted, None)
+        if text is not None:
+            actions.append(
+                types.CodeAction(
+                    title="Fix all safe problems in this file",
+                    kind=FIX_ALL,
+                    edit=types.WorkspaceEdit(changes={uri: [whole_text_edit(source, text)]}),
+                )
+            )
+    return actions
+
+
+@server.feature(types.TEXT_DOCUMENT_HOVER)
+def hover(ls: CardlintServer, params: types.HoverParams) -> types.Hover | None:
+    linted = ls.linted.get(params.text_document.uri)
+    if linted is None:
+        return None
+    from cardlint.docs import rule_page
+
+    at = types.Range(params.position, params.position)
+    rules = {rule.code: rule for rule in linted.rules}
+    for d in linted.result.diagnostics:
+        if d.code in rules and _overlaps(lsp_range(linted.source, d), at):
+            content = types.MarkupContent(kind=types.MarkupKind.Markdown, value=rule_page(rules[d.code]))
+            return types.Hover(contents=content, range=lsp_range(linted.source, d))
+    return None
+
+
+def _overlaps(a: types.Range, b: types.Range) -> bool:
+    def key(position: types.Position) -> tuple[int, int]:
+        return position.line, position.character
+
+    return key(a.start) <= key(b.end) and key(b.start) <= key(a.end)
+
+
+def main() -> None:
+    server.start_io()
