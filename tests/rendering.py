@@ -51,7 +51,7 @@ def blocks(text: str) -> list[tuple[int, int, str]]:
 
 def _touched(before: str, after: str) -> tuple[set[int], Counter[str]]:
     """The lines of ``before`` (1-based) an edit changed or an insertion sits next to, and the words
-    the edits took out of the source (a fix that renames a key means to lose the old name)."""
+    of the lines the edits replaced (a fix that renames a key means to lose the old name)."""
     touched: set[int] = set()
     removed: Counter[str] = Counter()
     old, new = before.splitlines(), after.splitlines()
@@ -60,9 +60,11 @@ def _touched(before: str, after: str) -> tuple[set[int], Counter[str]]:
         if tag == "equal":
             continue
         touched.update(range(i1 + 1, i2 + 1))
-        if i1 == i2:
-            touched.update((i1, i1 + 1))
-        removed += Counter(" ".join(old[i1:i2]).split()) - Counter(" ".join(new[j1:j2]).split())
+        if i1 == i2 or j1 == j2:  # an insertion, or a deletion (which joins the lines around it)
+            touched.update((i1, i2 + 1))
+        # A replaced line's words may render differently (a fix that closes emphasis turns "*Name" into
+        # "Name"); the words of lines only inserted around are still owed.
+        removed += Counter(" ".join(old[i1:i2]).split())
     return touched, removed
 
 

@@ -104,3 +104,45 @@ def test_a_template_in_another_file_and_a_stale_title_row_is_one_finding(tmp_pat
 def test_paragraph_lists_stay_silent_until_they_mark_a_template():
     for name in PARAGRAPH_LISTS:
         assert lint(corpus("templates") / name) == [], name
+
+
+def marked(tmp_path, name: str):
+    """The list with the opt-in mark on the line right before the snippet of its contributing section."""
+    lines = (corpus("templates") / name).read_text(encoding="utf-8").split("\n")
+    section = next(index for index, line in enumerate(lines) if line.startswith("## Contribut"))
+    fence = next(index for index in range(section, len(lines)) if lines[index].startswith("```"))
+    lines.insert(fence, "<!-- cardlint: template -->")
+    path = tmp_path / name
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return path
+
+
+def test_marked_paragraph_and_bullet_lists_report_their_real_defects(tmp_path):
+    found = {name: [(d.line, d.column, d.code) for d in lint(marked(tmp_path, name))] for name in PARAGRAPH_LISTS}
+    assert found["Lemonnn7__Awesome-Summarization-LLM__README.md"] == [
+        (28, 82, "CL951"), (32, 130, "CL951"), (40, 107, "CL951"),  # [[paper][https://…]]
+        (43, 162, "CL952"), (45, 138, "CL952"), (46, 133, "CL952"),  # [[code]()]
+        (47, 1, "CL954"),  # a stray "- "
+        (91, 1, "CL955"),  # all but one entry write [[paper]] where the snippet says [[pdf]]: once
+    ]  # fmt: skip
+    assert found["NeuSpeech__awesome-brain-decoding__readme.md"] == [
+        (136, 1, "CL952"),  # a link to "edward.chang@ucsf.edu": a relative link on GitHub
+        (198, 1, "CL952"), (199, 1, "CL952"), (200, 1, "CL952"), (201, 1, "CL952"),  # [[Data- …]()]
+        (251, 1, "CL953"),  # "*… Robert T. Knight *<br>"
+        (295, 1, "CL952"),  # [[PDF](CVPR2023)]
+        (368, 1, "CL956"),  # a blank line between an entry's title and its [[PDF]] link
+    ]  # fmt: skip
+    assert found["Westlake-AI__Awesome-Mixup__README.md"] == []
+    assert found["ytaek-oh__awesome-vl-compositionality__README.md"] == []
+
+
+def test_fixes_of_marked_lists_are_lossless_idempotent_and_render_only_what_they_mean(tmp_path):
+    from rendering import rendering_problems
+
+    for name in PARAGRAPH_LISTS:
+        path = marked(tmp_path, name)
+        source = Source.read(str(path))
+        outcome = fix_source(source, Config(), OFFLINE)
+        again = fix_source(Source.from_text(outcome.text, str(path)), Config(), OFFLINE)
+        assert again.text == outcome.text, name
+        assert rendering_problems(source.text, outcome.text) == [], name

@@ -21,6 +21,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from cardlint.config import DEFAULT_TIERS, Config
+from cardlint.entries import entry_template, find_entries, find_mark
 from cardlint.errors import UsageError
 from cardlint.model import Card, Document, Heading, Span
 from cardlint.parser import ANY, BlockScan, Parser, Shapes
@@ -66,6 +67,14 @@ def names_template(text: str, configured: str | None) -> bool:
 def load(source: Source, config: Config) -> Loaded:
     """Read ``source`` with its template; without one, a document with no cards."""
     scan = BlockScan(source.lines)
+    mark = find_mark(source, scan)
+    if mark is not None:  # an awesome-style list's marked snippet: its entries are the cards
+        template = entry_template(source, mark)
+        region = (mark[0], mark[2] + 1)
+        headings = [scan.headings[n] for n in sorted(scan.headings)]
+        cards = find_entries(source, scan, template, region)
+        document = Document(source, None, [], cards, headings, scan.code, scan.html, 0)
+        return Loaded(document, template, config)
     heading_name = None if config.template_heading == "Template" else config.template_heading
     spot = _find_in(source, scan, heading_name, source.path)
     if config.template is not None:

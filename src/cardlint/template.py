@@ -79,6 +79,8 @@ class Template:
     depth: int = 1  # a template of sections (``#### Summary``): how many levels below the card heading
     link_labels: tuple[str, ...] = ()  # the labels of the template's link line ([Paper](link) | [Code](link))
     has_images: bool = False  # whether the template card shows an image
+    entry_kind: str | None = None  # a marked snippet's entries: "bullet" or "paragraph" (see cardlint.entries)
+    lead_bold: bool = False  # the snippet's first line holds a bold title: so must an entry's
 
     @classmethod
     def from_card(cls, card: Card, source: Source, origin: str = "", line: int | None = None) -> Template:

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from cardlint.diagnostic import FixSafety, Severity
 from cardlint.errors import UsageError
-from cardlint.rules import details, document, fields, images, links, online, ordering, sources, table
+from cardlint.rules import details, document, entries, fields, images, links, online, ordering, sources, table
 from cardlint.rules.base import Context, Rule
 
 if TYPE_CHECKING:
@@ -73,6 +73,12 @@ BUILTIN_RULES: tuple[type[Rule], ...] = (
     sources.TitleDiffers,  # CL902
     sources.AuthorsDiffer,  # CL903
     sources.TierDecision,  # CL904
+    entries.EntryLinkBrackets,  # CL951
+    entries.EntryLinkTarget,  # CL952
+    entries.EntryOpenEmphasis,  # CL953
+    entries.EmptyEntry,  # CL954
+    entries.EntryMissingLink,  # CL955
+    entries.EntrySplit,  # CL956
 )
 
 ENTRY_POINT_GROUP = "cardlint.rules"
