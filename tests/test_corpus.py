@@ -132,7 +132,7 @@ def test_marked_paragraph_and_bullet_lists_report_their_real_defects(tmp_path):
         (295, 1, "CL952"),  # [[PDF](CVPR2023)]
         (368, 1, "CL956"),  # a blank line between an entry's title and its [[PDF]] link
     ]  # fmt: skip
-    assert found["Westlake-AI__Awesome-Mixup__README.md"] == []
+    assert found["Westlake-AI__Awesome-Mixup__README.md"] == [(659, 1, "CL953")]  # "*Xiaofeng Liu, … Jane You<br>"
     assert found["ytaek-oh__awesome-vl-compositionality__README.md"] == []
 
 

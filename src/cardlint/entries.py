@@ -6,9 +6,9 @@ says what an entry is (a bullet, ``- `` or ``* ``, or a paragraph). Its links of
 ``[[Label](link)]`` name the entry's links: the first is required, the others may be missing.
 
 An entry is a block of that kind, below the list's first heading, that holds a link of the
-snippet's double-bracket form (``[[Paper](…)]``, also when broken as ``[[paper][…]]``); other
-blocks are prose about the list (intros, tables of contents with their ``[Section](#anchor)`` links,
-glossaries, badges).
+snippet's double-bracket form (``[[Paper](…)]``, also when broken as ``[[paper][…]]``) and, when
+the snippet's first line has a bold title, a bold title somewhere. Other blocks are prose about the
+list (intros, tables of contents with their ``[Section](#anchor)`` links, glossaries, badges).
 """
 
 from __future__ import annotations
@@ -83,13 +83,14 @@ def find_entries(source: Source, scan: BlockScan, template: Template, region: tu
         linked = any(ENTRY_LINK.search(t) for t in block)
         empty_bullet = bullet and not text[1:].strip()
         leads = not template.lead_bold or "**" in text  # "**Title.**" when the snippet starts so
+        titled_somewhere = not template.lead_bold or any("**" in t for t in block)
         only_links = linked and all(_ONLY_LINKS.fullmatch(ENTRY_LINK_FULL.sub("", t)) for t in block)
         if only_links and not leads and titled is not None and titled[1] + 2 == number and cards and cards[-1].line == titled[0]:
             # The entry's links, one blank line below its title: one entry split in two.
             card = cards[-1]
             card.end_line = end
             card.other.append(Block(Span(number - 1, 1, number - 1, 1), "split"))
-        elif (linked and labels and leads) or empty_bullet:
+        elif (linked and labels and titled_somewhere) or empty_bullet:
             cards.append(_entry(lines, number, end))
         elif leads and not linked and template.lead_bold:
             cards.append(_entry(lines, number, end, "title"))  # an entry only if its links follow

@@ -79,6 +79,7 @@ BUILTIN_RULES: tuple[type[Rule], ...] = (
     entries.EmptyEntry,  # CL954
     entries.EntryMissingLink,  # CL955
     entries.EntrySplit,  # CL956
+    entries.EntryMissingPart,  # CL957
 )
 
 ENTRY_POINT_GROUP = "cardlint.rules"

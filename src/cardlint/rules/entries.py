@@ -14,6 +14,7 @@ from cardlint.template import link_label
 _SQUARE = re.compile(r"\[\[([^\[\]]+)\]\[([^\[\]\s]+)\]\]")  # [[paper][https://…]]
 _TARGET = re.compile(r"\[\[([^\[\]]+)\]\(([^()]*)\)\]")  # [[paper](target)]
 # Emphasis whose closing star has a space before it, so that it never closes: "*Authors. *".
+_NEVER_CLOSED = re.compile(r"\s*(\*)(?![*\s])[^*\n]*$")  # "*Xiaofeng Liu, Yang Zou<br>"
 _OPEN_EMPHASIS = re.compile(r"(?<![*\w\\])\*(?![*\s])([^*\n]*?\S)([ \t]+)\*(?![*\w])")
 
 
@@ -132,6 +133,11 @@ class EntryOpenEmphasis(Rule):
             return
         for number, text in _lines(ctx, card):
             start = 2 if number == card.line and ctx.template.entry_kind == "bullet" else 0  # the bullet's star
+            unclosed = _NEVER_CLOSED.match(text, start)
+            if unclosed is not None:
+                span = Span(number, unclosed.start(1) + 1, number, unclosed.start(1) + 2)
+                yield self.report(ctx, span, "Emphasis does not close: no '*' ends it on this line")
+                continue
             for match in _OPEN_EMPHASIS.finditer(text, start):
                 gap = Span(number, match.start(2) + 1, number, match.end(2) + 1)
                 yield self.report(
@@ -261,3 +267,96 @@ class EntryMissingLink(Rule):
             return
         for card in lacking:
             yield self.report(ctx, card.heading.span, f"Entry has no '{wanted}' link")
+
+
+_BOLD = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*")
+_ITALIC = re.compile(r"(?<![*\w\\])\*(?![*\s])([^*\n]+?)(?<=\S)\*(?![*\w])")
+PART_NAMES = {"bold": "bold title (**…**)", "italic": "italic part (*…*)", "link": "[[…](…)] link"}
+
+
+def entry_parts(lines: Iterable[str], bullet: bool) -> list[tuple[str, int, int]]:
+    """The literal parts in reading order: (kind, line index, column), the first of each kind."""
+    found: dict[str, tuple[int, int]] = {}
+    for index, text in enumerate(lines):
+        if index == 0 and bullet:
+            text = "  " + text[2:]  # the bullet's own star is no emphasis
+        without_bold = _BOLD.sub(lambda m: " " * len(m.group(0)), text)
+        for kind, pattern, where in (("bold", _BOLD, text), ("italic", _ITALIC, without_bold), ("link", ENTRY_LINK, text)):
+            match = pattern.search(where)
+            if match and kind not in found:
+                found[kind] = (index, match.start())
+    return sorted(((kind, *at) for kind, at in found.items()), key=lambda part: (part[1], part[2]))
+
+
+class EntryMissingPart(Rule):
+    """## What it does
+    Checks that an entry's literal parts (bold title `**…**`, italic part `*…*`, links) come in the
+    snippet's order, and that it has the snippet's links. The text inside them is free: the
+    snippet's placeholders (`Paper Title`, `Authors`, `link`, `Conference, Year`, `(Optional …)`)
+    match anything. An italic part is not required (an entry may write its authors plainly); one left
+    open is reported by CL953. (A block without a bold title, where the snippet starts with one, is
+    prose, not an entry.)
+
+    When nearly every entry (90%, and at least three) lacks the same part, it is said once, on the
+    snippet's mark.
+
+    ## Why is this bad?
+    Readers scan a list by its shape: the title in bold, then the authors. An entry without its
+    bold title, or with its authors first, reads as part of the one above.
+
+    ## Example
+    ```markdown
+    *Richard J. Antonello, Nihita Sarma*<br>
+    **The Brain's Bitter Lesson.**<br>
+    Arxiv 2024. [[PDF](https://arxiv.org/abs/2406.04328)]
+    ```
+
+    ## Use instead
+    The bold title first, then the authors in italics, as the snippet has them.
+    """
+
+    code = "CL957"
+    name = "entry-missing-part"
+    summary = "Entry has the snippet's literal parts out of order"
+
+    def check_document(self, ctx: Context) -> Iterable[Diagnostic]:
+        template = ctx.template
+        if not _is_entry(ctx) or template.line is None:
+            return
+        bullet = template.entry_kind == "bullet"
+        source = ctx.source
+        # The snippet: the lines of the fence after the mark.
+        snippet = []
+        for number in range(template.line + 2, len(source.lines) + 1):
+            if source.lines[number - 1].strip().startswith(("```", "~~~")):
+                break
+            snippet.append(source.lines[number - 1])
+        wanted = [kind for kind, _, _ in entry_parts(snippet, bullet)]
+        entries = [card for card in ctx.document.paper_cards if source.lines[card.line - 1].strip()[1:].strip() or not bullet]
+        missing: dict[str, list[Card]] = {}
+        misordered: list[tuple[Card, str, str]] = []
+        for card in entries:
+            parts = entry_parts(source.lines[card.line - 1 : card.end_line], bullet)
+            kinds = [kind for kind, _, _ in parts]
+            for kind in wanted:
+                # An italic part left open is CL953's; one written some other way is no defect to report.
+                if kind not in kinds and kind != "italic":
+                    missing.setdefault(kind, []).append(card)
+            present = [kind for kind in kinds if kind in wanted]
+            expected = [kind for kind in wanted if kind in present]
+            if present != expected:
+                first = next(i for i, (a, b) in enumerate(zip(present, expected)) if a != b)
+                misordered.append((card, present[first], expected[first]))
+        for kind, cards in missing.items():
+            if len(cards) >= 3 and len(cards) >= STALE_SHARE * len(entries):
+                yield self.report(
+                    ctx,
+                    Span.of_line(source, template.line),
+                    f"{len(cards)} of {len(entries)} entries have no {PART_NAMES[kind]}; update the snippet or the entries",
+                )
+                continue
+            for card in cards:
+                yield self.report(ctx, card.heading.span, f"Entry has no {PART_NAMES[kind]}, which the snippet has")
+        for card, found, instead in misordered:
+            message = f"Entry has its {PART_NAMES[found]} where the snippet has its {PART_NAMES[instead]}"
+            yield self.report(ctx, card.heading.span, message)
