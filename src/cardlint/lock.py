@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from typing import Any
 
 from cardlint.errors import UsageError
@@ -44,6 +43,8 @@ def render_lock(papers: Lock) -> str:
 
 def write_lock(readme: str, papers: Lock) -> None:
     """Write the lock file atomically (a temporary file beside it, then a rename)."""
+    import tempfile  # only `cardlint sync` and `new --arxiv` write: a check does not pay for it
+
     path = lock_path(readme)
     folder = os.path.dirname(path)
     handle, temporary = tempfile.mkstemp(prefix=".cardlint.lock.", dir=folder)
