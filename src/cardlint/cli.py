@@ -260,8 +260,7 @@ def _fetch_new_card(config: Config, arxiv_id: str, fields: dict[str, object]) ->
     if forum and answer is None:
         raise UsageError(f"OpenReview has no paper '{forum}' (new --openreview)")
     fields["title"] = fields.get("title") or paper.title
-    fields.setdefault("paper_link", None)
-    fields["paper_link"] = fields["paper_link"] or f"https://arxiv.org/abs/{wanted}"
+    fields["paper_link"] = fields.get("paper_link") or f"https://arxiv.org/abs/{wanted}"
     fields["authors"] = ", ".join(paper.authors)
     fields["abstract"] = paper.abstract
     fields["bibtex"] = arxiv_bibtex(wanted, paper.title, paper.authors, paper.published)

@@ -52,14 +52,13 @@ def entry_template(source: Source, mark: tuple[int, int, int]) -> Template:
     labels = tuple(dict.fromkeys(link_label(m.group(1)) for t in text for m in ENTRY_LINK.finditer(t)))
     return Template(
         (), (), None, has_details=False, shape=None, origin=f"{source.path}:{first}", line=line, level=0,
-        entry_kind=kind, link_labels=labels, lead_bold="**" in head,
+        entry_kind=kind, entry_links=labels, lead_bold="**" in head,
     )  # fmt: skip
 
 
 def find_entries(source: Source, scan: BlockScan, template: Template, region: tuple[int, int]) -> list[Card]:
     """The entries of the list, each as a card whose heading is its first line."""
     lines = source.lines
-    labels = {label.casefold() for label in template.link_labels}
     first_heading = min(scan.headings, default=len(lines) + 1)
     cards: list[Card] = []
     titled: tuple[int, int] | None = None  # the last block: a title, its links maybe split off below it
@@ -90,7 +89,7 @@ def find_entries(source: Source, scan: BlockScan, template: Template, region: tu
             card = cards[-1]
             card.end_line = end
             card.other.append(Block(Span(number - 1, 1, number - 1, 1), "split"))
-        elif (linked and labels and titled_somewhere) or empty_bullet:
+        elif (linked and template.entry_links and titled_somewhere) or empty_bullet:
             cards.append(_entry(lines, number, end))
         elif leads and not linked and template.lead_bold:
             cards.append(_entry(lines, number, end, "title"))  # an entry only if its links follow

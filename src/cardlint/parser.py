@@ -478,7 +478,7 @@ class Parser:
                 cards.append(Card(heading, min(next_line - 1, region[1]), current_tier, True))
             else:
                 card = Card(heading, next_line - 1, current_tier)
-                self._fill_card(source, card, scan)
+                self.fill(source, card, scan)
                 is_part = self.shapes.is_part
                 if is_part is not None and not card.is_empty and not is_part(card):
                     notes.append(heading)  # "Table of Contents", "Credits": no part of the template
@@ -501,9 +501,6 @@ class Parser:
 
     def fill(self, source: Source, card: Card, scan: BlockScan) -> None:
         """Read the parts of ``card`` (its heading and line range set) with this parser's shapes."""
-        self._fill_card(source, card, scan)
-
-    def _fill_card(self, source: Source, card: Card, scan: BlockScan) -> None:
         lines = source.lines
         keyed, fields = self.shapes.keyed, self.shapes.fields
         number = card.heading.line + 1

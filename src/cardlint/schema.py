@@ -6,7 +6,7 @@ from collections import Counter
 from statistics import median
 
 from cardlint.locate import Loaded
-from cardlint.model import Card, Document
+from cardlint.model import Card
 from cardlint.parser import ANY, BlockScan, Parser
 from cardlint.source import Source
 
@@ -109,7 +109,3 @@ def _prefix(source: Source, card: Card) -> tuple[str, str]:
     row = card.table.rows[0]
     text = source.lines[row.line - 1]
     return text[: row.key_span.column - 1], text[row.key_span.end_column - 1 : row.value_span.column - 1].rstrip()
-
-
-def has_cards(document: Document) -> bool:
-    return bool(document.paper_cards)

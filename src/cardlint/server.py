@@ -49,7 +49,7 @@ class CardlintServer(LanguageServer):
         super().__init__("cardlint", __version__)
         self.linted: dict[str, Linted] = {}
         self.pending: dict[str, asyncio.TimerHandle] = {}
-        self.shown: set[str] = set()  # config errors already shown (once each)
+        self.shown: dict[str, str] = {}  # uri -> the config error last shown for it
 
     # Linting -----------------------------------------------------------------------------
 
@@ -64,13 +64,13 @@ class CardlintServer(LanguageServer):
             result = lint_source(source, config, rules, known=all_rules())
         except UsageError as exc:
             message = f"cardlint: {exc}"
-            if message not in self.shown:
-                self.shown.add(message)
+            if self.shown.get(uri) != message:
+                self.shown[uri] = message
                 self.window_show_message(types.ShowMessageParams(types.MessageType.Error, message))
             self.linted.pop(uri, None)
             self.publish(uri, [], document.version)
             return
-        self.shown = {shown for shown in self.shown if path not in shown}
+        self.shown.pop(uri, None)  # fixed: the next breakage is news again
         self.linted[uri] = Linted(document.version, source, config, rules, result)
         self.publish(uri, [lsp_diagnostic(source, d) for d in result.diagnostics], document.version)
 

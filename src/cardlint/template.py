@@ -80,6 +80,7 @@ class Template:
     link_labels: tuple[str, ...] = ()  # the labels of the template's link line ([Paper](link) | [Code](link))
     has_images: bool = False  # whether the template card shows an image
     entry_kind: str | None = None  # a marked snippet's entries: "bullet" or "paragraph" (see cardlint.entries)
+    entry_links: tuple[str, ...] = ()  # the labels of the snippet's [[Label](link)] links, the first required
     lead_bold: bool = False  # the snippet's first line holds a bold title: so must an entry's
 
     @classmethod
@@ -157,11 +158,6 @@ class Template:
     def match_label(self, label: str) -> Match:
         return _match(label, self.field_labels)
 
-    def key_index(self, key: str) -> int:
-        return self.row_keys.index(key)
-
-    def label_index(self, label: str) -> int:
-        return self.field_labels.index(label)
 
 
 @lru_cache(maxsize=4096)

@@ -125,7 +125,7 @@ class EntryOpenEmphasis(Rule):
 
     code = "CL953"
     name = "entry-open-emphasis"
-    summary = "Emphasis in an entry never closes (a space before its closing star)"
+    summary = "Emphasis in an entry never closes"
     fix = FixSafety.SAFE
 
     def check_card(self, card: Card, ctx: Context) -> Iterable[Diagnostic]:
@@ -248,9 +248,9 @@ class EntryMissingLink(Rule):
     severity = Severity.WARNING
 
     def check_document(self, ctx: Context) -> Iterable[Diagnostic]:
-        if not _is_entry(ctx) or not ctx.template.link_labels:
+        if not _is_entry(ctx) or not ctx.template.entry_links:
             return
-        wanted = ctx.template.link_labels[0]
+        wanted = ctx.template.entry_links[0]
         entries = ctx.document.paper_cards
         lacking = []
         for card in entries:

@@ -359,8 +359,8 @@ class MissingLink(Rule):
 
     def check_card(self, card: Card, ctx: Context) -> Iterable[Diagnostic]:
         wanted = ctx.template.link_labels
-        if not wanted or card.is_empty or ctx.template.entry_kind is not None:
-            return  # an entry list's links are CL955's
+        if not wanted or card.is_empty:
+            return
         code = ctx.document.code_lines
         found: set[str] = set()
         for number in range(card.line + 1, card.end_line + 1):
