@@ -28,6 +28,8 @@ ENTRY_LINK = re.compile(r"\[\[([^\[\]]+)\][(\[]")
 
 def find_mark(source: Source, scan: BlockScan) -> tuple[int, int, int] | None:
     """(mark line, first and last line of the fence's text) of a marked snippet, or None."""
+    if "cardlint:" not in source.text:  # the mark's own words; most lists have no mark
+        return None
     lines = source.lines
     for number, text in enumerate(lines, start=1):
         if number in scan.code or not MARK.match(text):

@@ -62,10 +62,14 @@ def bibtex_arxiv_id(fields: dict[str, str]) -> str | None:
     return None
 
 
+_VERSION = re.compile(r"v\d+$")
+_PUNCTUATION = re.compile(r"[\W_]+")
+
+
 def base_id(identifier: str) -> str:
-    return re.sub(r"v\d+$", "", identifier).lower()
+    return _VERSION.sub("", identifier).lower()
 
 
 def normalize_title(text: str) -> str:
     """Case-, brace- and punctuation-insensitive form of a title, for comparisons."""
-    return " ".join(re.sub(r"[\W_]+", " ", text.replace("{", "").replace("}", "").casefold()).split())
+    return " ".join(_PUNCTUATION.sub(" ", text.replace("{", "").replace("}", "").casefold()).split())
