@@ -11,9 +11,11 @@ from collections import Counter
 import cmarkgfm
 from cmarkgfm.cmark import Options
 
-_BLOCK = re.compile(r'^<(\w+) data-sourcepos="(\d+):\d+-(\d+):\d+"', re.MULTILINE)
+# A block's tag may carry attributes before its position (``<ol start="2" data-sourcepos=…>``).
+_BLOCK = re.compile(r'^<(\w+)\b[^>]*? data-sourcepos="(\d+):\d+-(\d+):\d+"', re.MULTILINE)
 _SOURCEPOS = re.compile(r' data-sourcepos="[^"]*"')
 _TAG = re.compile(r"<[^>]*>")
+_MARKUP = re.compile(r"[`*_~]")
 _TABLE = re.compile(r"<table\b.*?</table>", re.DOTALL)
 _ROW = re.compile(r"<tr\b.*?</tr>", re.DOTALL)
 _CELL = re.compile(r"<t[hd]\b")
@@ -29,15 +31,17 @@ def blocks(text: str) -> list[tuple[int, int, str]]:
     rendered = render(text)
     starts: list[tuple[int, int]] = []  # (offset in the HTML, first source line)
     end = 0
-    joined = False  # cmark-gfm gives a paragraph just above a table the position 0:0: it goes with the table
+    # cmark-gfm gives a paragraph just above a table (the text before its header line) the position
+    # 0:0: it goes with the table, as one block from the line after the block before it.
+    pending: int | None = None
     for match in _BLOCK.finditer(rendered):
         first, last = int(match.group(2)), int(match.group(3))
         if first == 0:
-            joined = True
+            pending = match.start() if pending is None else pending
             continue
-        if first > end and not joined:
-            starts.append((match.start(), first))
-        joined = False
+        if first > end:
+            starts.append((match.start(), first) if pending is None else (pending, end + 1))
+        pending = None
         end = max(end, last)
     if not starts or starts[0][0] > 0:
         starts.insert(0, (0, 1))
@@ -63,15 +67,19 @@ def _touched(before: str, after: str) -> tuple[set[int], Counter[str]]:
         if i1 == i2 or j1 == j2:  # an insertion, or a deletion (which joins the lines around it)
             touched.update((i1, i2 + 1))
         # A replaced line's words may render differently (a fix that closes emphasis turns "*Name" into
-        # "Name"); the words of lines only inserted around are still owed.
-        removed += Counter(" ".join(old[i1:i2]).split())
+        # "Name"; one that mends "**Key\**" shows neither backslash nor asterisks); the words of lines
+        # only inserted around are still owed.
+        replaced = " ".join(old[i1:i2])
+        removed += Counter(replaced.split()) + Counter(_MARKUP.sub("", replaced.replace("\\", "")).split())
     return touched, removed
 
 
 def _words(rendered: str) -> Counter[str]:
     # Pipes split words: a run-on paragraph of table lines that a fix makes a table keeps its words,
     # and a delimiter row shown as text (``|--|--|``) holds none.
-    text = html.unescape(_TAG.sub(" ", rendered))
+    # Markup shown as text (a backtick or asterisk whose inline parse failed) is not a word of its
+    # own: a fix that mends "**Key\**" or an unclosed code span shows the same words without it.
+    text = _MARKUP.sub("", html.unescape(_TAG.sub(" ", rendered)))
     return Counter(word for word in re.split(r"[\s|]+", text) if word.strip("-:"))
 
 

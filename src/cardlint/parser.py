@@ -531,7 +531,7 @@ class Parser:
                 and not card.fields
                 and text.lstrip(" ").startswith("|")
             ):
-                number = self._table(source, card, number, end)
+                number = self._table(source, card, number, end, scan)
                 continue
             shape = keyed if keyed in ("bullet", "label") else None
             if keyed == "any":  # a template card: its first key/value line says how it writes them
@@ -559,7 +559,7 @@ class Parser:
                 continue
             kind = "paragraph"
             while number + 1 <= end and not _is_blank(lines[number]) and not (fields and _FIELD.match(lines[number])):
-                if _opens_details(lines[number]):
+                if _opens_details(lines[number]) or _interrupts(number + 1, scan):
                     break
                 if shape and keyed_item(lines[number], shape) is not None:
                     break
@@ -636,7 +636,7 @@ class Parser:
         table.span = Span(table.span.line, 1, last, len(lines[last - 1]) + 1)
         return last + 1
 
-    def _table(self, source: Source, card: Card, number: int, end: int) -> int:
+    def _table(self, source: Source, card: Card, number: int, end: int, scan: BlockScan) -> int:
         lines = source.lines
         start = number
         header: TableLine | None = None
@@ -655,6 +655,8 @@ class Parser:
                     number += 1
                     continue
                 break
+            if number > start and (_interrupts(number, scan) or _LIST_OR_QUOTE.match(text) or _indented_code(text)):
+                break  # a line with pipes that begins another block: GitHub's table ends above it
             if delimiter is None and not rows and _DELIMITER.match(text):
                 delimiter = table_line
             elif header is None and delimiter is None and not rows and self._is_header(text, table_line, lines, number, end):
@@ -801,6 +803,22 @@ def _starts_block(text: str, number: int, scan: BlockScan) -> bool:
         or stripped.startswith(("|", "<", "![", "- ", "* ", "+ ", ">"))
         or bool(_FIELD.match(text))
     )
+
+
+# A list item or a block quote: it ends a table or a paragraph above it.
+_LIST_OR_QUOTE = re.compile(r" {0,3}(?:[-+*]|\d{1,9}[.)])(?:[ \t]|$)| {0,3}>")
+
+
+def _indented_code(text: str) -> bool:
+    """Whether a line is indented as code (four columns, a tab counting to the next multiple of 4)."""
+    indent = text[: len(text) - len(text.lstrip(" \t"))]
+    return len(indent.expandtabs(4)) >= 4
+
+
+def _interrupts(number: int, scan: BlockScan) -> bool:
+    """Whether line ``number`` ends the paragraph above it: a heading, a fence or an HTML block
+    (the scan marks only the kinds that may interrupt a paragraph)."""
+    return number in scan.headings or number in scan.code or number in scan.html
 
 
 def _last_content_line(lines: list[str], start: int, end: int) -> int:

@@ -113,7 +113,9 @@ class FieldNumber(Rule):
     ```
 
     ## Fix safety
-    The fix rewrites the number only; it is safe.
+    The fix rewrites the number; it is safe. A list that does not start at 1 cannot interrupt a
+    paragraph (CommonMark): GitHub would show `2. **Problem**` right under an image line as more of
+    that paragraph, so there the fix also puts a blank line before the field.
     """
 
     code = "CL302"
@@ -129,17 +131,32 @@ class FieldNumber(Rule):
             expected = labels.index(match.canonical) + 1
             if field.number != expected:
                 text = ctx.source.lines[field.line - 1]
-                delimiter = text[field.number_span.end_column - 2]
-                yield self.report(
-                    ctx,
-                    field.number_span,
-                    f"Field '{match.canonical}' is numbered {field.number}; the template numbers it {expected}",
-                    self.make_fix(
-                        f"Renumber it {expected}",
-                        ctx.replace(field.number_span, f"{expected}{delimiter}"),
-                        rewrites=True,
-                    ),
-                )
+                span = field.number_span
+                number = f"{expected}{text[span.end_column - 2]}"
+                if expected != 1 and _continues_paragraph(card, field.line, ctx):
+                    before = text[: span.column - 1]
+                    edit = ctx.replace(Span(field.line, 1, field.line, span.end_column), ctx.source.newline + before + number)
+                    fix = self.make_fix(f"Renumber it {expected}, after a blank line", edit, rewrites=True)
+                else:
+                    fix = self.make_fix(f"Renumber it {expected}", ctx.replace(span, number), rewrites=True)
+                message = f"Field '{match.canonical}' is numbered {field.number}; the template numbers it {expected}"
+                yield self.report(ctx, span, message, fix)
+
+
+def _continues_paragraph(card: Card, line: int, ctx: Context) -> bool:
+    """Whether the line above ``line`` is paragraph text (an image line, a sentence) rather than a
+    field's body, a heading, a table, code or HTML: a list starting there with a number other than 1
+    would be more of that paragraph."""
+    above = line - 1
+    text = ctx.source.lines[above - 1] if above >= 1 else ""
+    if above <= card.heading.line or not text.strip():
+        return False
+    if above in ctx.document.code_lines or above in ctx.document.html_lines:
+        return False
+    table = card.table
+    if table is not None and table.span.line <= above <= table.span.end_line:
+        return False
+    return not any(field.line <= above <= field.end_line for field in card.fields)
 
 
 class FieldOrder(Rule):

@@ -66,7 +66,9 @@ class MissingDelimiterRow(Rule):
     ```
 
     ## Fix safety
-    The fix inserts the template's header and delimiter lines; it adds no words and is safe.
+    The fix inserts the template's header and delimiter lines; it adds no words and is safe. It is
+    offered only where GitHub's table would end where the card's does, at a blank line or the card's
+    end: a table takes a text line right below it as one more row.
     """
 
     code = "CL202"
@@ -82,10 +84,12 @@ class MissingDelimiterRow(Rule):
         # A fix never changes what GitHub renders beyond making the table a table: the template's
         # lines go in only where the table has as many cells per line as the template's, no row has
         # more cells than the header (GitHub would drop them), and no delimiter row further down
-        # starts another table (the lines above it are then no header of it).
+        # starts another table (the lines above it are then no header of it), and the table ends where
+        # GitHub's would: at a blank line or a heading (a table takes the text line below it as a row,
+        # and a lone `*` there would become a list).
         first = table.header or table.delimiter or (table.rows[0].table_line if table.rows else None)
         width = len(table.header.cells) if table.header else template.columns
-        rows_fit = all(len(row.table_line.cells) <= width for row in table.rows)
+        rows_fit = all(len(row.table_line.cells) <= width for row in table.rows) and _ends_cleanly(card, ctx)
         stray = any(is_delimiter(ctx.source.lines[row.line - 1]) for row in table.rows)
         fits = first is not None and len(first.cells) == template.columns and rows_fit and not stray
         if table.header is None and table.delimiter is None:
@@ -126,6 +130,14 @@ class MissingDelimiterRow(Rule):
                 if fits
                 else None,
             )
+
+
+def _ends_cleanly(card: Card, ctx: Context) -> bool:
+    """Whether the line after the card's table is blank, or the heading that ends the card, or
+    past the end of the file."""
+    assert card.table is not None
+    after = card.table.span.end_line + 1
+    return after > card.end_line or not ctx.source.lines[after - 1].strip()
 
 
 class MissingRow(Rule):
@@ -358,7 +370,8 @@ class RowOrder(Rule):
     ## Fix safety
     The fix reorders whole row lines (unknown rows stay after the row they followed); it is safe. It
     is offered only where every row is one line and the rows are consecutive: bullets with text on
-    several lines, labels and sections are reported without a fix.
+    several lines, labels and sections are reported without a fix, and so is a table with a
+    delimiter row among its rows (GitHub's header is then the line above that one).
     """
 
     code = "CL206"
@@ -376,6 +389,8 @@ class RowOrder(Rule):
     def _fix(self, card: Card, ctx: Context) -> Fix | None:
         rows = ctx.rows(card)
         keys = ctx.template.row_keys
+        if any(is_delimiter(ctx.source.lines[row.line - 1]) for row, _ in rows):
+            return None  # a delimiter row among the rows: GitHub's header is the line above it, not ours
         order: list[tuple[float, int, int]] = []
         last_index = -1.0
         for position, (row, match) in enumerate(rows):

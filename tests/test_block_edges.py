@@ -1,0 +1,107 @@
+"""Where GitHub's block rules meet the parser and the fixes: cases a damage campaign over the seed,
+the shape fixtures and the corpus lists turned up. Each is checked against cmark-gfm as well."""
+
+from __future__ import annotations
+
+from cardlint.config import Config
+from cardlint.fix import fix_source
+from cardlint.linter import lint_source
+from cardlint.locate import load
+from cardlint.rules import BUILTIN_RULES
+from cardlint.source import Source
+from conftest import FIXTURES, clean_list
+from rendering import blocks, rendering_problems
+
+OFFLINE = [rule for rule in BUILTIN_RULES if not rule.code.startswith("CL8")]
+
+
+def check(text: str) -> list[tuple[int, int, str, bool]]:
+    result = lint_source(Source.from_text(text, "README.md"), Config(), OFFLINE)
+    return [(d.line, d.column, d.code, d.fixable) for d in result.diagnostics]
+
+
+def fixed(text: str) -> str:
+    return fix_source(Source.from_text(text, "README.md"), Config(), OFFLINE).text
+
+
+def test_a_field_renumbered_away_from_1_under_an_image_gets_a_blank_line():
+    """`2. **Problem**` right under an image line is more of the image's paragraph on GitHub (a list
+    that does not start at 1 cannot interrupt a paragraph), so the fix separates it."""
+    text = clean_list().replace("1. **Task**\n\tText-to-3D synthesis\n2. **Problem**", "1. **Problem**", 1)
+    assert (13, 1, "CL302", True) in check(text)
+    after = fixed(text)
+    assert "![DreamFusion samples](img/ok.png)\n\n2. **Problem**\n\tNo large 3D datasets\n3. **Method**" in after
+    assert rendering_problems(text, after) == []
+    # The number alone, as the fix once made it, turns the list into text of the image's paragraph.
+    assert rendering_problems(text, text.replace("\n1. **Problem**", "\n2. **Problem**", 1)) != []
+
+
+def test_a_field_under_another_field_is_renumbered_in_place():
+    text = clean_list().replace("2. **Problem**", "7. **Problem**", 1)
+    after = fixed(text)
+    assert "\tText-to-3D synthesis\n2. **Problem**\n" in after
+    assert rendering_problems(text, after) == []
+
+
+def test_a_table_with_a_text_line_right_under_it_gets_no_delimiter_fix():
+    """A GitHub table takes the text line below it as a row (a lone `*` there becomes a list): a
+    delimiter inserted above would change more than the table."""
+    text = clean_list().replace("| | |\n|--|--|\n", "", 1).replace("|Github|Not found|\n\n", "|Github|Not found|\n*\n", 1)
+    assert (3, 1, "CL202", False) in check(text)
+    blank = clean_list().replace("| | |\n|--|--|\n", "", 1)
+    assert (3, 1, "CL202", True) in check(blank)
+    assert rendering_problems(blank, fixed(blank)) == []
+
+
+def test_a_paragraph_ends_at_a_heading_below_it():
+    """`#### Weaknesses` right under a line of text is a section of its own, not more of the text."""
+    text = (FIXTURES / "shapes" / "sections.md").read_text(encoding="utf-8")
+    text = text.replace("Simple, and it works with any model.\n\n#### Weaknesses\nLong prompts.", "Simple.\nLong prompts.\n#### Weaknesses", 1)
+    card = load(Source.from_text(text, "README.md"), Config()).document.cards[0]
+    assert card.table is not None
+    assert [row.key for row in card.table.rows] == ["Summary", "Strengths", "Weaknesses"]
+
+
+def test_a_line_with_pipes_that_starts_a_list_ends_the_table():
+    """`- |--|--|` under a table line is a list item on GitHub, not a row missing its leading pipe."""
+    text = clean_list().replace("|Github|Not found|\n", "|Github|Not found|\n- a | b |\n", 1)
+    assert not [d for d in check(text) if d[2] == "CL208"]
+    card = load(Source.from_text(text, "README.md"), Config()).document.cards[0]
+    assert card.table is not None and card.table.span.end_line == 10
+
+
+def test_a_tab_indented_line_with_pipes_ends_the_table():
+    """GitHub shows a tab-indented line under a table as code: the rows below it are no rows."""
+    text = clean_list().replace("|Authors|", "\t|Authors|", 1)
+    card = load(Source.from_text(text, "README.md"), Config()).document.cards[0]
+    assert card.table is not None and card.table.span.end_line == 8
+    assert rendering_problems(text, fixed(text)) == []
+
+
+def test_rows_around_a_stray_delimiter_row_are_not_reordered():
+    """With `|--|--|` among the rows, GitHub's header is the line above it: moving rows would move it."""
+    text = clean_list().replace(
+        "|Title|DreamFusion: Text-to-3D using 2D Diffusion|\n|Paper Link|https://arxiv.org/abs/2209.14988|\n",
+        "|Paper Link|https://arxiv.org/abs/2209.14988|\n|--|--|\n|Title|DreamFusion: Text-to-3D using 2D Diffusion|\n",
+        1,
+    )
+    order = [d for d in check(text) if d[2] == "CL206"]
+    assert order and not any(fixable for *_, fixable in order)
+
+
+def test_the_oracle_reads_an_ordered_list_that_starts_at_2():
+    text = "# List\n\ntext\n\n2. two\n3. three\n"
+    assert [(first, last) for first, last, _ in blocks(text)] == [(1, 2), (3, 4), (5, 6)]
+
+
+def test_the_oracle_keeps_the_text_above_a_table_with_the_table():
+    """cmark-gfm places that text at 0:0; the heading above is still a block of its own."""
+    text = "# List\n\n## Card\n![](x.png)| | |\n| | |\n|--|--|\n|Title|T|\n"
+    assert [(first, last) for first, last, _ in blocks(text)] == [(1, 2), (3, 3), (4, 7)]
+    assert blocks(text)[1][2] == "<h2>Card</h2>\n"
+
+
+def test_a_mended_bold_key_loses_no_rendered_word():
+    """`**Venue\\**` shows its asterisks as text; the fix that mends it shows the same word in bold."""
+    before = "# L\n\n- **Venue\\**: ICLR 2023\n"
+    assert rendering_problems(before, before.replace("\\**", "**")) == []
