@@ -15,7 +15,7 @@ from cmarkgfm.cmark import Options
 _BLOCK = re.compile(r'^<(\w+)\b[^>]*? data-sourcepos="(\d+):\d+-(\d+):\d+"', re.MULTILINE)
 _SOURCEPOS = re.compile(r' data-sourcepos="[^"]*"')
 _TAG = re.compile(r"<[^>]*>")
-_MARKUP = re.compile(r"[`*_~]")
+_WORD = re.compile(r"[^\W_]+")
 _TABLE = re.compile(r"<table\b.*?</table>", re.DOTALL)
 _ROW = re.compile(r"<tr\b.*?</tr>", re.DOTALL)
 _CELL = re.compile(r"<t[hd]\b")
@@ -66,21 +66,16 @@ def _touched(before: str, after: str) -> tuple[set[int], Counter[str]]:
         touched.update(range(i1 + 1, i2 + 1))
         if i1 == i2 or j1 == j2:  # an insertion, or a deletion (which joins the lines around it)
             touched.update((i1, i2 + 1))
-        # A replaced line's words may render differently (a fix that closes emphasis turns "*Name" into
-        # "Name"; one that mends "**Key\**" shows neither backslash nor asterisks); the words of lines
-        # only inserted around are still owed.
-        replaced = " ".join(old[i1:i2])
-        removed += Counter(replaced.split()) + Counter(_MARKUP.sub("", replaced.replace("\\", "")).split())
+        # The words of lines only inserted around are still owed.
+        removed += Counter(_WORD.findall(" ".join(old[i1:i2])))
     return touched, removed
 
 
 def _words(rendered: str) -> Counter[str]:
-    # Pipes split words: a run-on paragraph of table lines that a fix makes a table keeps its words,
-    # and a delimiter row shown as text (``|--|--|``) holds none.
-    # Markup shown as text (a backtick or asterisk whose inline parse failed) is not a word of its
-    # own: a fix that mends "**Key\**" or an unclosed code span shows the same words without it.
-    text = _MARKUP.sub("", html.unescape(_TAG.sub(" ", rendered)))
-    return Counter(word for word in re.split(r"[\s|]+", text) if word.strip("-:"))
+    # Words are runs of letters and digits: markup shown as text (the asterisks of "**Key\**", a
+    # backtick whose code span never closed, a delimiter row as a paragraph) is no word, and a fix
+    # that mends it shows the same words.
+    return Counter(_WORD.findall(html.unescape(_TAG.sub(" ", rendered))))
 
 
 def _columns(rendered: str) -> Counter[int]:
@@ -104,8 +99,7 @@ def rendering_problems(before: str, after: str) -> list[str]:
             at = remaining.index(block, at) + 1
         except ValueError:
             problems.append(f"lines {first}-{last} render differently: {block[:120]!r}")
-    lost = _words(render(before)) - _words(render(after))
-    lost = Counter({word: n for word, n in lost.items() if not any(word in gone for gone in removed)})
+    lost = _words(render(before)) - _words(render(after)) - removed
     if lost:
         problems.append(f"rendered words lost: {sorted(lost)[:10]}")
     columns = _columns(render(before)) - _columns(render(after))

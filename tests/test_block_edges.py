@@ -105,3 +105,13 @@ def test_a_mended_bold_key_loses_no_rendered_word():
     """`**Venue\\**` shows its asterisks as text; the fix that mends it shows the same word in bold."""
     before = "# L\n\n- **Venue\\**: ICLR 2023\n"
     assert rendering_problems(before, before.replace("\\**", "**")) == []
+
+
+def test_a_template_key_with_an_unpaired_backtick_is_not_copied_into_cards():
+    """Copying `**Where `to look**` into a card would open a code span running into the lines below."""
+    text = (
+        "# Bugs\n\n## Template\n**Symptom**: what you saw\n**Where `to look**: files\n\n"
+        "## Crash on save\n**Symptom**: it crashes\n**Where to look**: `a.php` and `b.php`\n"
+    )
+    assert (9, 3, "CL207", False) in check(text)
+    assert (9, 3, "CL207", True) in check(text.replace("`to look", "to look", 1).replace("**Where to look**: `", "**Wher to look**: `"))

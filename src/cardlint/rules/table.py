@@ -437,7 +437,8 @@ class RowKeySpelling(Rule):
     the shape: "Card has no 'Evidence' label".
 
     ## Fix safety
-    The fix replaces the key with the template's; the value is untouched. It is safe.
+    The fix replaces the key with the template's; the value is untouched. It is safe. A template key
+    with an unpaired backtick would open a code span running into the lines below: it gets no fix.
     """
 
     code = "CL207"
@@ -456,7 +457,9 @@ class RowKeySpelling(Rule):
                 f"{ctx.template.noun.title()} key '{row.key}' is {what}; the template has '{match.canonical}'",
                 self.make_fix(
                     f"Replace with '{match.canonical}'", ctx.replace(row.key_span, match.canonical), rewrites=True
-                ),
+                )
+                if match.canonical.count("`") % 2 == 0
+                else None,
             )
 
 
