@@ -16,6 +16,7 @@ _BLOCK = re.compile(r'^<(\w+)\b[^>]*? data-sourcepos="(\d+):\d+-(\d+):\d+"', re.
 _SOURCEPOS = re.compile(r' data-sourcepos="[^"]*"')
 _TAG = re.compile(r"<[^>]*>")
 _WORD = re.compile(r"[^\W_]+")
+_NUMBER = re.compile(r"^[ \t]*\d{1,9}[.)](?=\s)", re.MULTILINE)
 _TABLE = re.compile(r"<table\b.*?</table>", re.DOTALL)
 _ROW = re.compile(r"<tr\b.*?</tr>", re.DOTALL)
 _CELL = re.compile(r"<t[hd]\b")
@@ -64,7 +65,7 @@ def _touched(before: str, after: str) -> tuple[set[int], Counter[str]]:
         if tag == "equal":
             continue
         touched.update(range(i1 + 1, i2 + 1))
-        if i1 == i2 or j1 == j2:  # an insertion, or a deletion (which joins the lines around it)
+        if i2 - i1 != j2 - j1:  # lines inserted or deleted (a deletion joins the lines around it)
             touched.update((i1, i2 + 1))
         # The words of lines only inserted around are still owed.
         removed += Counter(_WORD.findall(" ".join(old[i1:i2])))
@@ -75,7 +76,9 @@ def _words(rendered: str) -> Counter[str]:
     # Words are runs of letters and digits: markup shown as text (the asterisks of "**Key\**", a
     # backtick whose code span never closed, a delimiter row as a paragraph) is no word, and a fix
     # that mends it shows the same words.
-    return Counter(_WORD.findall(html.unescape(_TAG.sub(" ", rendered))))
+    # So is a list item's number shown as text ("2. **Problem**" under a paragraph line): a fix that
+    # makes the fields the list the template means shows the same words.
+    return Counter(_WORD.findall(_NUMBER.sub(" ", html.unescape(_TAG.sub(" ", rendered)))))
 
 
 def _columns(rendered: str) -> Counter[int]:

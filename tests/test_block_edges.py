@@ -115,3 +115,29 @@ def test_a_template_key_with_an_unpaired_backtick_is_not_copied_into_cards():
     )
     assert (9, 3, "CL207", False) in check(text)
     assert (9, 3, "CL207", True) in check(text.replace("`to look", "to look", 1).replace("**Where to look**: `", "**Wher to look**: `"))
+
+
+def test_a_label_holding_an_html_comment_opener_gets_no_fix():
+    """`5. <!--**Dataset**` opens an HTML block on GitHub; neither mending the label (CL305) nor
+    making it bold (CL304) may move or drop the `<!--`, which decides what the lines below are."""
+    text = clean_list().replace("5. **Dataset**", "5. <!--**Dataset**", 1)
+    found = [d for d in check(text) if d[0] == 21]
+    assert found and not any(fixable for *_, fixable in found)
+    assert rendering_problems(text, fixed(text)) == []
+
+
+def test_the_oracle_sees_lines_inserted_next_to_a_replaced_line():
+    """A heading re-levelled and a header line inserted under it (CL103 and CL202 in one run): the
+    paragraph that becomes the table is touched by the edits, not changed behind their backs."""
+    before = "# Tier\n### Card\n|--|--|\n|Title|T|\n"
+    after = "# Tier\n## Card\n| | |\n|--|--|\n|Title|T|\n"
+    assert rendering_problems(before, after) == []
+
+
+def test_a_field_already_shown_as_text_is_renumbered_in_place():
+    """`3. **Problem**` right under an image line is already text on GitHub; renumbering it keeps
+    it so, and the oracle does not count the list numbers shown as text as words."""
+    text = clean_list().replace("1. **Task**\n\tText-to-3D synthesis\n2. **Problem**", "3. **Problem**", 1)
+    after = fixed(text)
+    assert "![DreamFusion samples](img/ok.png)\n2. **Problem**\n" in after
+    assert rendering_problems(text, after) == []

@@ -62,6 +62,13 @@ class Rule:
         return Fix(title, tuple(edits), self.fix, rewrites)
 
 
+def plain_rename(written: str, new: str) -> bool:
+    """Whether replacing the text ``written`` with ``new`` changes only words: neither holds raw
+    HTML (``<!--`` would open a comment or an HTML block) nor an unpaired backtick (a code span
+    running into the lines below). A rename that would is reported without a fix."""
+    return "<" not in written + new and written.count("`") % 2 == 0 and new.count("`") % 2 == 0
+
+
 # A template is stale in a way when at least this share of the cards (and three of them) differ from it so.
 STALE_SHARE = 0.9
 
@@ -287,6 +294,10 @@ class Context:
         return result
 
     # Edits -----------------------------------------------------------------------------
+
+    def text(self, span: Span) -> str:
+        """The source text of a span on one line."""
+        return self.source.lines[span.line - 1][span.column - 1 : span.end_column - 1]
 
     def replace(self, span: Span, content: str) -> Edit:
         return Edit(

@@ -8,7 +8,7 @@ from itertools import pairwise
 from cardlint.diagnostic import Diagnostic, Fix, FixSafety
 from cardlint.model import Card, Span
 from cardlint.planner import out_of_template_order
-from cardlint.rules.base import Context, Rule
+from cardlint.rules.base import Context, Rule, plain_rename
 from cardlint.template import CASE, FUZZY
 
 
@@ -114,8 +114,8 @@ class FieldNumber(Rule):
 
     ## Fix safety
     The fix rewrites the number; it is safe. A list that does not start at 1 cannot interrupt a
-    paragraph (CommonMark): GitHub would show `2. **Problem**` right under an image line as more of
-    that paragraph, so there the fix also puts a blank line before the field.
+    paragraph (CommonMark): GitHub would show `1. **Problem**` renumbered `2.` right under an image
+    line as more of that paragraph, so there the fix also puts a blank line before the field.
     """
 
     code = "CL302"
@@ -133,7 +133,7 @@ class FieldNumber(Rule):
                 text = ctx.source.lines[field.line - 1]
                 span = field.number_span
                 number = f"{expected}{text[span.end_column - 2]}"
-                if expected != 1 and _continues_paragraph(card, field.line, ctx):
+                if field.number == 1 and expected != 1 and _continues_paragraph(card, field.line, ctx):
                     before = text[: span.column - 1]
                     edit = ctx.replace(Span(field.line, 1, field.line, span.end_column), ctx.source.newline + before + number)
                     fix = self.make_fix(f"Renumber it {expected}, after a blank line", edit, rewrites=True)
@@ -238,7 +238,7 @@ class FieldLabelNotBold(Rule):
 
     ## Fix safety
     The fix wraps the label in `**`, in place of the stray markers of a broken bold (`**Task*`); it is
-    safe.
+    safe. A label holding raw HTML or an unpaired backtick is reported without a fix (as CL207).
     """
 
     code = "CL304"
@@ -254,7 +254,8 @@ class FieldLabelNotBold(Rule):
             core = field.label.strip("*_ ")
             written = ctx.replace(field.label_span, f"**{core}**")
             # Underscores are word characters to the loss check: `__Task_` becoming `**Task**` is a rewrite.
-            fix = self.make_fix("Make the label bold", written, rewrites="_" in field.label) if core else None
+            plain = bool(core) and plain_rename(ctx.text(field.label_span), core)
+            fix = self.make_fix("Make the label bold", written, rewrites="_" in field.label) if plain else None
             yield self.report(ctx, field.label_span, f"Field label '{field.label}' is not bold", fix)
 
 
@@ -276,7 +277,8 @@ class FieldLabelSpelling(Rule):
     ```
 
     ## Fix safety
-    The fix replaces the label with the template's; it is safe.
+    The fix replaces the label with the template's; it is safe. Where the label or the template's
+    holds raw HTML or an unpaired backtick, it is reported without a fix (as CL207).
     """
 
     code = "CL305"
@@ -297,7 +299,9 @@ class FieldLabelSpelling(Rule):
                 f"Field label '{field.label}' is {what}; the template has '{match.canonical}'",
                 self.make_fix(
                     f"Replace with '{match.canonical}'", ctx.replace(field.label_span, written), rewrites=True
-                ),
+                )
+                if plain_rename(ctx.text(field.label_span), written)
+                else None,
             )
 
 

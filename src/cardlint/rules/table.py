@@ -8,7 +8,7 @@ from cardlint.diagnostic import Diagnostic, Edit, Fix, FixSafety
 from cardlint.model import Card, Span, TableLine
 from cardlint.parser import is_delimiter
 from cardlint.planner import out_of_template_order
-from cardlint.rules.base import Context, Rule
+from cardlint.rules.base import Context, Rule, plain_rename
 from cardlint.template import CASE, FUZZY, JOINED
 
 
@@ -437,8 +437,9 @@ class RowKeySpelling(Rule):
     the shape: "Card has no 'Evidence' label".
 
     ## Fix safety
-    The fix replaces the key with the template's; the value is untouched. It is safe. A template key
-    with an unpaired backtick would open a code span running into the lines below: it gets no fix.
+    The fix replaces the key with the template's; the value is untouched. It is safe. Where the key
+    or the template's holds raw HTML or an unpaired backtick (which would open a comment or a code
+    span running into the lines below), it is reported without a fix.
     """
 
     code = "CL207"
@@ -458,7 +459,7 @@ class RowKeySpelling(Rule):
                 self.make_fix(
                     f"Replace with '{match.canonical}'", ctx.replace(row.key_span, match.canonical), rewrites=True
                 )
-                if match.canonical.count("`") % 2 == 0
+                if plain_rename(ctx.text(row.key_span), match.canonical)
                 else None,
             )
 
