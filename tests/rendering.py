@@ -16,7 +16,7 @@ _BLOCK = re.compile(r'^<(\w+)\b[^>]*? data-sourcepos="(\d+):\d+-(\d+):\d+"', re.
 _SOURCEPOS = re.compile(r' data-sourcepos="[^"]*"')
 _TAG = re.compile(r"<[^>]*>")
 _WORD = re.compile(r"[^\W_]+")
-_NUMBER = re.compile(r"^[ \t]*\d{1,9}[.)](?=\s)", re.MULTILINE)
+_NUMBER = re.compile(r"(?<![^\s|])\d{1,9}[.)](?![^\s|])")
 _TABLE = re.compile(r"<table\b.*?</table>", re.DOTALL)
 _ROW = re.compile(r"<tr\b.*?</tr>", re.DOTALL)
 _CELL = re.compile(r"<t[hd]\b")

@@ -309,8 +309,8 @@ class LinkChecker:
         moved = False  # the URL as written answered with a permanent redirect
         current = url
         for hop in range(MAX_REDIRECTS + 1):
-            parts = urlsplit(current)
             try:
+                parts = urlsplit(current)
                 port = parts.port
             except ValueError as exc:
                 return Verdict("dead", f"not a valid URL: {exc}")

@@ -17,7 +17,10 @@ def local_path(url: str) -> str | None:
     """The repository-relative path an image URL names, or None for a remote or data URL."""
     if not url or url.startswith("//"):
         return None
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # "https://[host": no URL, and no path either (the link checks report it)
+        return None
     if parts.scheme or parts.netloc:
         return None
     return unquote(parts.path)
