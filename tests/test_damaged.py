@@ -13,6 +13,7 @@ import difflib
 import random
 import re
 from collections import Counter
+from collections.abc import Sequence
 
 import pytest
 
@@ -33,21 +34,31 @@ _WORD = re.compile(r"\w+")
 _LINE = re.compile(r"([^\r\n]*)(\r\n|\n|\r|$)")
 
 
-def damaged(seed: int) -> str:
-    chance = random.Random(seed)
-    lines = list(LINES)
+def damage(lines: list[str], chance: random.Random, kinds: list[str], snippets: Sequence[str] = ()) -> list[str]:
+    """One to six edits of the kinds given, as a contributor makes them by hand, to ``lines``."""
     for _ in range(chance.randint(1, 6)):
         index = chance.randrange(len(lines))
-        kind = chance.choice(["delete", "duplicate", "swap", "pipe", "tab"])
+        kind = chance.choice(kinds)
         if kind == "delete" and len(lines) > 1:
             del lines[index]
         elif kind == "duplicate":
             lines.insert(index, lines[index])
         elif kind == "swap" and index + 1 < len(lines):
             lines[index], lines[index + 1] = lines[index + 1], lines[index]
-        elif kind in ("pipe", "tab"):
+        elif kind in ("pipe", "tab", "insert"):
             at = chance.randint(0, len(lines[index]))
-            lines[index] = lines[index][:at] + ("|" if kind == "pipe" else "\t") + lines[index][at:]
+            piece = {"pipe": "|", "tab": "\t"}.get(kind) or chance.choice(snippets)
+            lines[index] = lines[index][:at] + piece + lines[index][at:]
+        elif kind == "move":
+            lines.insert(chance.randrange(len(lines)), lines.pop(index))
+        elif kind == "indent":
+            lines[index] = chance.choice(["  ", "    ", "\t"]) + lines[index]
+    return lines
+
+
+def damaged(seed: int) -> str:
+    chance = random.Random(seed)
+    lines = damage(list(LINES), chance, ["delete", "duplicate", "swap", "pipe", "tab"])
     mixed = chance.random() < 0.7
     endings = [chance.choice(["\n", "\r\n"]) if mixed else "\n" for _ in lines]
     return "".join(line + ending for line, ending in zip(lines, endings))
@@ -119,22 +130,8 @@ def damaged_fixture(seed: int) -> tuple[str, str]:
     chance = random.Random(seed)
     path = FIXTURE_FILES[seed % len(FIXTURE_FILES)]
     lines = strip_markers(path.read_text(encoding="utf-8"))[0].split("\n")
-    for _ in range(chance.randint(1, 6)):
-        index = chance.randrange(len(lines))
-        kind = chance.choice(["delete", "duplicate", "swap", "insert", "insert", "move", "indent"])
-        if kind == "delete" and len(lines) > 1:
-            del lines[index]
-        elif kind == "duplicate":
-            lines.insert(index, lines[index])
-        elif kind == "swap" and index + 1 < len(lines):
-            lines[index], lines[index + 1] = lines[index + 1], lines[index]
-        elif kind == "insert":
-            at = chance.randint(0, len(lines[index]))
-            lines[index] = lines[index][:at] + chance.choice(SNIPPETS) + lines[index][at:]
-        elif kind == "move":
-            lines.insert(chance.randrange(len(lines)), lines.pop(index))
-        elif kind == "indent":
-            lines[index] = chance.choice(["  ", "    ", "\t"]) + lines[index]
+    kinds = ["delete", "duplicate", "swap", "insert", "insert", "move", "indent"]
+    lines = damage(lines, chance, kinds, SNIPPETS)
     ending = chance.choice(["\n", "\r\n", "\r"])
     text = ending.join(lines)
     return str(path), text if chance.random() < 0.2 else text + ending
