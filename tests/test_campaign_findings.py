@@ -149,3 +149,12 @@ def test_an_image_url_that_does_not_split_is_no_crash():
     """`https://[host/…` is no URL to urllib (an unclosed IPv6 bracket): the image rules pass it by."""
     text = clean_list().replace("img/ok.png", "https://[images.test/page.png", 1)
     assert not [d for d in check(text) if d[2].startswith("CL50")]
+
+
+def test_entry_links_indented_as_code_are_not_joined_to_their_entry():
+    """Under a paragraph entry, `    [[PDF](…)]` after a blank line is a code block on GitHub."""
+    text = (FIXTURES / "rules" / "CL956.md").read_text(encoding="utf-8").replace(" {CL956:1}", "")
+    assert (8, 1, "CL956", True) in check(text)
+    indented = text.replace("\n[[PDF]", "\n    [[PDF]", 1)
+    assert (8, 1, "CL956", False) in check(indented)
+    assert rendering_problems(indented, fixed(indented)) == []

@@ -655,7 +655,7 @@ class Parser:
                     number += 1
                     continue
                 break
-            if number > start and (_interrupts(number, scan) or _LIST_OR_QUOTE.match(text) or _indented_code(text)):
+            if number > start and (_interrupts(number, scan) or _LIST_OR_QUOTE.match(text) or indented_code(text)):
                 break  # a line with pipes that begins another block: GitHub's table ends above it
             if delimiter is None and not rows and _DELIMITER.match(text):
                 delimiter = table_line
@@ -809,7 +809,7 @@ def _starts_block(text: str, number: int, scan: BlockScan) -> bool:
 _LIST_OR_QUOTE = re.compile(r" {0,3}(?:[-+*]|\d{1,9}[.)])(?:[ \t]|$)| {0,3}>")
 
 
-def _indented_code(text: str) -> bool:
+def indented_code(text: str) -> bool:
     """Whether a line is indented as code (four columns, a tab counting to the next multiple of 4)."""
     indent = text[: len(text) - len(text.lstrip(" \t"))]
     return len(indent.expandtabs(4)) >= 4

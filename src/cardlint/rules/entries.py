@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from cardlint.diagnostic import Diagnostic, Edit, FixSafety, Severity
 from cardlint.entries import ENTRY_LINK
 from cardlint.model import Card, Span
+from cardlint.parser import indented_code
 from cardlint.rules.base import STALE_SHARE, Context, Rule
 from cardlint.template import link_label
 
@@ -196,7 +197,8 @@ class EntrySplit(Rule):
     The same without the blank line.
 
     ## Fix safety
-    The fix removes the blank line; it is safe.
+    The fix removes the blank line; it is safe. Links indented as code under a paragraph entry are
+    a code block on GitHub; joining them would make them the entry's text, so there is no fix.
     """
 
     code = "CL956"
@@ -211,11 +213,15 @@ class EntrySplit(Rule):
             line = block.span.line
             source = ctx.source
             edit = Edit(source.line_start(line), source.next_line_offset(line), "")
+            # Indented as code under a paragraph entry, the links are a code block on GitHub: joined
+            # to the entry they would be its text, which is more than removing a blank line.
+            below = source.lines[line] if line < len(source.lines) else ""
+            as_code = ctx.template.entry_kind == "paragraph" and indented_code(below)
             yield self.report(
                 ctx,
                 Span(line, 1, line, 1),
                 "A blank line splits this entry: its links below are a paragraph of their own",
-                self.make_fix("Remove the blank line", edit),
+                None if as_code else self.make_fix("Remove the blank line", edit),
             )
 
 
