@@ -158,3 +158,12 @@ def test_entry_links_indented_as_code_are_not_joined_to_their_entry():
     indented = text.replace("\n[[PDF]", "\n    [[PDF]", 1)
     assert (8, 1, "CL956", False) in check(indented)
     assert rendering_problems(indented, fixed(indented)) == []
+
+
+def test_entry_links_under_an_html_line_are_not_joined_to_it():
+    """A `<p>` line opens an HTML block that runs to the blank line: removing it would make the
+    links raw HTML of that block."""
+    text = (FIXTURES / "rules" / "CL956.md").read_text(encoding="utf-8").replace(" {CL956:1}", "")
+    html = text.replace("Arxiv 2024.\n", "Arxiv 2024.\n<p>\n", 1)
+    assert (9, 1, "CL956", False) in check(html)
+    assert rendering_problems(html, fixed(html)) == []

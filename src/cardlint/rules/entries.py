@@ -197,8 +197,9 @@ class EntrySplit(Rule):
     The same without the blank line.
 
     ## Fix safety
-    The fix removes the blank line; it is safe. Links indented as code under a paragraph entry are
-    a code block on GitHub; joining them would make them the entry's text, so there is no fix.
+    The fix removes the blank line; it is safe. Links indented as code under a paragraph entry (a
+    code block on GitHub), or below an HTML block line such as `<p>`, would change kind when joined:
+    there is no fix.
     """
 
     code = "CL956"
@@ -214,14 +215,16 @@ class EntrySplit(Rule):
             source = ctx.source
             edit = Edit(source.line_start(line), source.next_line_offset(line), "")
             # Indented as code under a paragraph entry, the links are a code block on GitHub: joined
-            # to the entry they would be its text, which is more than removing a blank line.
+            # to the entry they would be its text; under an HTML block (a `<p>` line) they would be
+            # more of that block. Either is more than removing a blank line.
             below = source.lines[line] if line < len(source.lines) else ""
             as_code = ctx.template.entry_kind == "paragraph" and indented_code(below)
+            in_html = line - 1 in ctx.document.html_lines
             yield self.report(
                 ctx,
                 Span(line, 1, line, 1),
                 "A blank line splits this entry: its links below are a paragraph of their own",
-                None if as_code else self.make_fix("Remove the blank line", edit),
+                None if as_code or in_html else self.make_fix("Remove the blank line", edit),
             )
 
 
