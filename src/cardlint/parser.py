@@ -797,9 +797,7 @@ class Parser:
 def _starts_block(text: str, number: int, scan: BlockScan) -> bool:
     stripped = text.lstrip()
     return (
-        number in scan.headings
-        or number in scan.code
-        or number in scan.html
+        _interrupts(number, scan)
         or stripped.startswith(("|", "<", "![", "- ", "* ", "+ ", ">"))
         or bool(_FIELD.match(text))
     )

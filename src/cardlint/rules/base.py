@@ -61,12 +61,14 @@ class Rule:
         assert self.fix is not None, f"{self.code} declares no fix"
         return Fix(title, tuple(edits), self.fix, rewrites)
 
-
-def plain_rename(written: str, new: str) -> bool:
-    """Whether replacing the text ``written`` with ``new`` changes only words: neither holds raw
-    HTML (``<!--`` would open a comment or an HTML block) nor an unpaired backtick (a code span
-    running into the lines below). A rename that would is reported without a fix."""
-    return "<" not in written + new and written.count("`") % 2 == 0 and new.count("`") % 2 == 0
+    def rename_fix(self, ctx: Context, span: Span, new: str, title: str, rewrites: bool = True) -> Fix | None:
+        """A fix that writes ``new`` over the one-line ``span``, or None where the old text or the
+        new holds raw HTML (``<!--`` opens a comment or an HTML block) or an unpaired backtick (a
+        code span running into the lines below): such a rename changes more than words."""
+        old = ctx.text(span)
+        if "<" in old + new or old.count("`") % 2 or new.count("`") % 2:
+            return None
+        return self.make_fix(title, ctx.replace(span, new), rewrites=rewrites)
 
 
 # A template is stale in a way when at least this share of the cards (and three of them) differ from it so.

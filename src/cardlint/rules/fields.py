@@ -8,7 +8,7 @@ from itertools import pairwise
 from cardlint.diagnostic import Diagnostic, Fix, FixSafety
 from cardlint.model import Card, Span
 from cardlint.planner import out_of_template_order
-from cardlint.rules.base import Context, Rule, plain_rename
+from cardlint.rules.base import Context, Rule
 from cardlint.template import CASE, FUZZY
 
 
@@ -252,10 +252,9 @@ class FieldLabelNotBold(Rule):
                 continue
             # Stray markers of a broken bold (`**Task*`) are dropped, not wrapped again: one pass mends it.
             core = field.label.strip("*_ ")
-            written = ctx.replace(field.label_span, f"**{core}**")
             # Underscores are word characters to the loss check: `__Task_` becoming `**Task**` is a rewrite.
-            plain = bool(core) and plain_rename(ctx.text(field.label_span), core)
-            fix = self.make_fix("Make the label bold", written, rewrites="_" in field.label) if plain else None
+            rewrites = "_" in field.label
+            fix = self.rename_fix(ctx, field.label_span, f"**{core}**", "Make the label bold", rewrites) if core else None
             yield self.report(ctx, field.label_span, f"Field label '{field.label}' is not bold", fix)
 
 
@@ -297,11 +296,7 @@ class FieldLabelSpelling(Rule):
                 ctx,
                 field.label_span,
                 f"Field label '{field.label}' is {what}; the template has '{match.canonical}'",
-                self.make_fix(
-                    f"Replace with '{match.canonical}'", ctx.replace(field.label_span, written), rewrites=True
-                )
-                if plain_rename(ctx.text(field.label_span), written)
-                else None,
+                self.rename_fix(ctx, field.label_span, written, f"Replace with '{match.canonical}'"),
             )
 
 

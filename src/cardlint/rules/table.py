@@ -8,7 +8,7 @@ from cardlint.diagnostic import Diagnostic, Edit, Fix, FixSafety
 from cardlint.model import Card, Span, TableLine
 from cardlint.parser import is_delimiter
 from cardlint.planner import out_of_template_order
-from cardlint.rules.base import Context, Rule, plain_rename
+from cardlint.rules.base import Context, Rule
 from cardlint.template import CASE, FUZZY, JOINED
 
 
@@ -85,13 +85,13 @@ class MissingDelimiterRow(Rule):
         # lines go in only where the table has as many cells per line as the template's, no row has
         # more cells than the header (GitHub would drop them), and no delimiter row further down
         # starts another table (the lines above it are then no header of it), and the table ends where
-        # GitHub's would: at a blank line or a heading (a table takes the text line below it as a row,
-        # and a lone `*` there would become a list).
+        # GitHub's would: at a blank line or the card's end (a table takes the text line below it as a
+        # row, and a lone `*` there would become a list).
         first = table.header or table.delimiter or (table.rows[0].table_line if table.rows else None)
         width = len(table.header.cells) if table.header else template.columns
-        rows_fit = all(len(row.table_line.cells) <= width for row in table.rows) and _ends_cleanly(card, ctx)
-        stray = any(is_delimiter(ctx.source.lines[row.line - 1]) for row in table.rows)
-        fits = first is not None and len(first.cells) == template.columns and rows_fit and not stray
+        rows_fit = all(len(row.table_line.cells) <= width for row in table.rows)
+        whole = rows_fit and not _stray_delimiter(card, ctx) and _ends_cleanly(card, ctx)
+        fits = first is not None and len(first.cells) == template.columns and whole
         if table.header is None and table.delimiter is None:
             line = table.span.line
             fix = self.make_fix(
@@ -110,7 +110,7 @@ class MissingDelimiterRow(Rule):
             cells = len(table.header.cells)
             delimiter = template.delimiter_line if fits else "|" + "|".join(["--"] * cells) + "|"
             # A header of the card's own width (| Field | Value | Notes |) gets a delimiter of that width.
-            own_width = cells >= 2 and rows_fit and not stray
+            own_width = cells >= 2 and whole
             yield self.report(
                 ctx,
                 Span.of_line(ctx.source, line + 1) if line + 1 <= table.span.end_line else table.header.span,
@@ -130,6 +130,12 @@ class MissingDelimiterRow(Rule):
                 if fits
                 else None,
             )
+
+
+def _stray_delimiter(card: Card, ctx: Context) -> bool:
+    """Whether a delimiter row stands among the table's rows: GitHub's header is the line above it."""
+    assert card.table is not None
+    return any(is_delimiter(ctx.source.lines[row.line - 1]) for row in card.table.rows)
 
 
 def _ends_cleanly(card: Card, ctx: Context) -> bool:
@@ -389,8 +395,8 @@ class RowOrder(Rule):
     def _fix(self, card: Card, ctx: Context) -> Fix | None:
         rows = ctx.rows(card)
         keys = ctx.template.row_keys
-        if any(is_delimiter(ctx.source.lines[row.line - 1]) for row, _ in rows):
-            return None  # a delimiter row among the rows: GitHub's header is the line above it, not ours
+        if card.table is None or _stray_delimiter(card, ctx):
+            return None
         order: list[tuple[float, int, int]] = []
         last_index = -1.0
         for position, (row, match) in enumerate(rows):
@@ -456,11 +462,7 @@ class RowKeySpelling(Rule):
                 ctx,
                 row.key_span,
                 f"{ctx.template.noun.title()} key '{row.key}' is {what}; the template has '{match.canonical}'",
-                self.make_fix(
-                    f"Replace with '{match.canonical}'", ctx.replace(row.key_span, match.canonical), rewrites=True
-                )
-                if plain_rename(ctx.text(row.key_span), match.canonical)
-                else None,
+                self.rename_fix(ctx, row.key_span, match.canonical, f"Replace with '{match.canonical}'"),
             )
 
 
