@@ -167,3 +167,45 @@ def test_entry_links_under_an_html_line_are_not_joined_to_it():
     html = text.replace("Arxiv 2024.\n", "Arxiv 2024.\n<p>\n", 1)
     assert (9, 1, "CL956", False) in check(html)
     assert rendering_problems(html, fixed(html)) == []
+
+
+# A second campaign: a contributor adds a card with `cardlint new`, then damages only that card.
+
+
+def test_a_key_with_an_escaped_pipe_is_not_renamed_over_its_value():
+    """`Github\\|x` is one cell on GitHub (`Github|x`); renamed to the template's key, the `x` would go."""
+    text = clean_list().replace("|Github|Not found|", "|Github\\|x|Not found|", 1)
+    assert (10, 2, "CL207", False) in check(text)
+    assert "|Github\\|x|Not found|" in fixed(text)
+    # A misspelling is still renamed: the fix writes a word in place of the one it drops.
+    assert (10, 2, "CL207", True) in check(clean_list().replace("|Github|", "|Githbu|", 1))
+
+
+def test_a_label_that_bolding_would_join_to_its_text_gets_no_fix():
+    """`**Task**1.` is bold `Task` then `1.`: wrapped whole (`**Task1.**`), two words would become one.
+    The other fixes still run (the bold fix used to make --fix refuse the whole file)."""
+    text = clean_list().replace("1. **Task**", "1. **Task**1.", 1).replace("|Github|Not found|", "|Github|Not found", 1)
+    assert (13, 4, "CL304", False) in check(text)
+    after = fixed(text)
+    assert "|Github|Not found|\n" in after and "1. **Task**1." in after
+
+
+def test_a_label_with_a_tab_inside_its_markers_is_bolded_in_one_pass():
+    """`*\t*Performance**`: the fix used to write `**\tPerformance**`, which is still not bold (a `**`
+    followed by a tab opens nothing), so the fixes never settled and --fix wrote nothing."""
+    text = clean_list().replace("4. **Performance**", "4. *\t*Performance**", 1)
+    assert (19, 4, "CL304", True) in check(text)
+    after = fixed(text)
+    assert "4. **Performance**\n" in after
+    assert rendering_problems(text, after) == []
+
+
+def test_a_pipe_line_indented_as_code_does_not_start_the_table():
+    """Right under the heading, `    |--|--|` is a code block on GitHub: the table is the lines below it,
+    whose missing delimiter row is then what is reported (and mended)."""
+    text = clean_list().replace("| | |\n|--|--|\n", "    |--|--|\n| | |\n", 1)
+    found = check(text)
+    assert (5, 1, "CL202", True) in found
+    assert not [d for d in found if d[2] == "CL204"]  # `--` is no unknown row
+    after = fixed(text)
+    assert after.startswith("# Notable Top 5%\n## DreamFusion\n    |--|--|\n| | |\n|--|--|\n|Title|")

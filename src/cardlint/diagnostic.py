@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
+import re
+from collections import Counter
 from dataclasses import dataclass
 from enum import Enum
 from typing import Any
+
+_WORD = re.compile(r"\w+")
+
+
+def words(text: str) -> Counter[str]:
+    """The words of ``text``, counted: what a fix that does not rewrite must keep (see ``Fix.rewrites``)."""
+    return Counter(_WORD.findall(text))
 
 
 class Severity(str, Enum):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import bisect
 import os
-import re
 import signal
 import stat
 import tempfile
@@ -15,7 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 
 from cardlint.config import Config
-from cardlint.diagnostic import Diagnostic, Edit, Fix, FixSafety
+from cardlint.diagnostic import Diagnostic, Edit, Fix, FixSafety, words
 from cardlint.errors import UsageError
 from cardlint.linter import LintResult, OnlineCheck, lint_source
 from cardlint.model import Document
@@ -24,7 +23,6 @@ from cardlint.scores import ScoreTable
 from cardlint.source import Source
 
 MAX_PASSES = 10
-_WORD = re.compile(r"\w+")
 
 
 class FixRefused(Exception):
@@ -114,10 +112,6 @@ def choose_fixes(diagnostics: Sequence[Diagnostic], unsafe: bool) -> tuple[list[
     return chosen, counts
 
 
-def _words(text: str) -> Counter[str]:
-    return Counter(_WORD.findall(text))
-
-
 def _verify(before: str, after: str, fixes: Sequence[Fix], old_doc: Document, new_doc: Document) -> Counter[str]:
     """Refuse a pass that drops a word no fix meant to change, or that breaks a card.
 
@@ -126,11 +120,11 @@ def _verify(before: str, after: str, fixes: Sequence[Fix], old_doc: Document, ne
     allowed: Counter[str] = Counter()
     for fix in fixes:
         for edit in fix.edits:
-            dropped = _words(before[edit.start : edit.end]) - _words(edit.content)
+            dropped = words(before[edit.start : edit.end]) - words(edit.content)
             if dropped and not fix.rewrites:
                 raise FixRefused(f"the fix '{fix.title}' would lose the word '{next(iter(dropped))}'")
             allowed += dropped
-    lost = _words(before) - _words(after) - allowed
+    lost = words(before) - words(after) - allowed
     if lost:
         raise FixRefused(f"the fixes would lose the word '{next(iter(lost))}'")
     # Cards may move (ordering fixes) and titles repeat, so compare per title as multisets.

@@ -531,6 +531,10 @@ class Parser:
                 and not card.fields
                 and text.lstrip(" ").startswith("|")
             ):
+                if indented_code(text):  # GitHub shows this line as code, not as a row: the table starts below
+                    card.other.append(Block(Span(number, 1, number, len(text) + 1), "code"))
+                    number += 1
+                    continue
                 number = self._table(source, card, number, end, scan)
                 continue
             shape = keyed if keyed in ("bullet", "label") else None

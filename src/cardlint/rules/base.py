@@ -11,7 +11,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from cardlint.config import Config
-from cardlint.diagnostic import Diagnostic, Edit, Fix, FixSafety, Severity
+from cardlint.diagnostic import Diagnostic, Edit, Fix, FixSafety, Severity, words
 from cardlint.model import Card, Document, Field, Span, TableRow
 from cardlint.paths import repository_root
 from cardlint.source import Source
@@ -62,11 +62,16 @@ class Rule:
         return Fix(title, tuple(edits), self.fix, rewrites)
 
     def rename_fix(self, ctx: Context, span: Span, new: str, title: str, rewrites: bool = True) -> Fix | None:
-        """A fix that writes ``new`` over the one-line ``span``, or None where the old text or the
-        new holds raw HTML (``<!--`` opens a comment or an HTML block) or an unpaired backtick (a
-        code span running into the lines below): such a rename changes more than words."""
+        """A fix that writes ``new`` over the one-line ``span``, or None where it would change nothing,
+        where the old text or the new holds raw HTML (``<!--`` opens a comment or an HTML block) or an
+        unpaired backtick (a code span running into the lines below), or where it drops a word and
+        writes none in its place (or, not ``rewrites``, drops any): such a rename changes more than
+        the spelling (``**Priority**\\|5`` renamed ``**Priority**`` would lose the value)."""
         old = ctx.text(span)
-        if "<" in old + new or old.count("`") % 2 or new.count("`") % 2:
+        if new == old or "<" in old + new or old.count("`") % 2 or new.count("`") % 2:
+            return None
+        dropped = words(old) - words(new)
+        if dropped and not (rewrites and words(new) - words(old)):
             return None
         return self.make_fix(title, ctx.replace(span, new), rewrites=rewrites)
 

@@ -238,7 +238,8 @@ class FieldLabelNotBold(Rule):
 
     ## Fix safety
     The fix wraps the label in `**`, in place of the stray markers of a broken bold (`**Task*`); it is
-    safe. A label holding raw HTML or an unpaired backtick is reported without a fix (as CL207).
+    safe. A label holding raw HTML or an unpaired backtick is reported without a fix (as CL207), and
+    so is one whose bolding would join two words (`**Task**1.` is bold `Task`, then `1.`).
     """
 
     code = "CL304"
@@ -251,7 +252,7 @@ class FieldLabelNotBold(Rule):
             if field.bold or not field.label or match.canonical is None:
                 continue
             # Stray markers of a broken bold (`**Task*`) are dropped, not wrapped again: one pass mends it.
-            core = field.label.strip("*_ ")
+            core = field.label.strip("*_ \t")
             # Underscores are word characters to the loss check: `__Task_` becoming `**Task**` is a rewrite.
             rewrites = "_" in field.label
             fix = self.rename_fix(ctx, field.label_span, f"**{core}**", "Make the label bold", rewrites) if core else None
@@ -277,7 +278,8 @@ class FieldLabelSpelling(Rule):
 
     ## Fix safety
     The fix replaces the label with the template's; it is safe. Where the label or the template's
-    holds raw HTML or an unpaired backtick, it is reported without a fix (as CL207).
+    holds raw HTML or an unpaired backtick, or the new label would drop a word without writing one in
+    its place, it is reported without a fix (as CL207).
     """
 
     code = "CL305"
