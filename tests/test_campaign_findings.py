@@ -209,3 +209,28 @@ def test_a_pipe_line_indented_as_code_does_not_start_the_table():
     assert not [d for d in found if d[2] == "CL204"]  # `--` is no unknown row
     after = fixed(text)
     assert after.startswith("# Notable Top 5%\n## DreamFusion\n    |--|--|\n| | |\n|--|--|\n|Title|")
+
+
+def test_an_image_path_holding_a_nul_is_reported_missing(tmp_path):
+    """`img/0%002.png` unquotes to a name with a NUL, which the os functions refuse (ValueError):
+    CL501 failed and the run exited 2. No file has such a name, so it is not found."""
+    text = clean_list().replace("](img/ok.png)", "](img/0%002.png)", 1)
+    readme = tmp_path / "README.md"
+    result = lint_source(Source.from_text(text, str(readme)), Config(), OFFLINE)
+    assert [(d.line, d.code, d.message) for d in result.diagnostics if d.code == "CL501"] == [
+        (12, "CL501", "Image file not found: img/0%002.png")
+    ]
+
+
+def test_a_line_of_no_break_spaces_is_not_blank():
+    """CommonMark's blank line holds spaces and tabs only: a no-break space is text, so the HTML block
+    of `</details>` runs on over the heading below it, which GitHub shows as text. Read as a blank line,
+    the heading was a card, and CL702 moved it with a card order fix."""
+    from rendering import render
+
+    with_blank = clean_list().replace("](img/ok.png)", "](img/missing.png)", 1)
+    assert (12, 24, "CL501", False) in check(with_blank)
+    text = with_blank.replace("</details>\n\n## Template", "</details>\n\u00a0\n## Template", 1)
+    assert "<h2>Template</h2>" not in render(text)
+    # So the README has no template card (the card above is no review list), as GitHub shows it.
+    assert check(text) == []

@@ -191,6 +191,18 @@ def test_broken_config(cli, review, tmp_path):
     assert run.err.count("\n") == 1
 
 
+@pytest.mark.parametrize("key", ["scores", "template"])
+def test_a_config_path_with_a_nul_or_a_newline_is_one_line(cli, review, tmp_path, key):
+    """TOML can spell a NUL (which the os functions refuse with ValueError, once a traceback) or a
+    newline in a file name: the error names the file on one line, its control characters escaped."""
+    path = review(clean_text())
+    for name, shown in (("x\\u0000y", "x\\x00y"), ("a\\nb", "a\\nb")):
+        (tmp_path / ".cardlint.toml").write_text(f'{key} = "{name}"\n')
+        run = cli(path)
+        assert run.code == 2 and run.err.startswith("Error: ") and run.err.count("\n") == 1, run.err
+        assert run.err.endswith(f"({tmp_path / shown})\n")
+
+
 def test_unknown_option_is_one_line(cli):
     run = cli("--no-such-option", SEED)
     assert run.code == 2

@@ -28,6 +28,12 @@ if TYPE_CHECKING:
 
 EXIT_OK, EXIT_FOUND, EXIT_ERROR = 0, 1, 2
 FORMATS = ("text", "json", "github", "sarif")
+# Control characters (a newline or a NUL in a name from a config file) escaped, so an error is one line.
+_ESCAPED = {code: repr(chr(code))[1:-1] for code in (*range(32), 127) if code != ord("\t")}
+
+
+def _error(message: str) -> None:
+    click.echo(f"Error: {message.translate(_ESCAPED)}", err=True)
 
 
 def _split(values: Sequence[str]) -> list[str]:
@@ -351,7 +357,7 @@ def run(
             else:
                 sources[path] = Source.read(path, config.max_file_size)
         except UsageError as exc:
-            click.echo(f"Error: {exc}", err=True)
+            _error(str(exc))
             unread += 1
     links_on = check_links or any(config.check_links for config, _, _ in configs.values())
     _warn_about_options_without_effect(rules, links_on, remap, select, extend_select)
@@ -359,7 +365,7 @@ def run(
         return EXIT_ERROR if unread else EXIT_OK
     if unread and (fix or diff):
         count = f"{unread} file{'s' if unread != 1 else ''}"
-        click.echo(f"Error: nothing written: {count} could not be read; the others are only checked", err=True)
+        _error(f"nothing written: {count} could not be read; the others are only checked")
         fix = diff = False
     for path, source in sources.items():
         config, scores, chosen = settings_for(path)
@@ -383,7 +389,7 @@ def run(
                 )
             except FixRefused as exc:
                 # Nothing is written; the file's problems are still reported and the run fails.
-                click.echo(f"Error: refusing to fix: {exc}; nothing written ({path})", err=True)
+                _error(f"refusing to fix: {exc}; nothing written ({path})")
                 refused = True
                 reports.extend(_reported(lint_source(source, config, chosen, scores, online, rules), own))
                 continue
@@ -656,10 +662,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except click.exceptions.Exit as exc:
         return exc.exit_code
     except click.ClickException as exc:
-        click.echo(f"Error: {exc.format_message()}", err=True)
+        _error(exc.format_message())
         return EXIT_ERROR
     except UsageError as exc:
-        click.echo(f"Error: {exc}", err=True)
+        _error(str(exc))
         return EXIT_ERROR
     except click.Abort:
         click.echo("Error: aborted", err=True)

@@ -202,8 +202,11 @@ def _configured(config: Config) -> _Spot:
         with open(path, "rb") as handle:
             data = handle.read()
         text = data.decode("utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        why = exc.strerror if isinstance(exc, OSError) and exc.strerror else "not valid UTF-8"
+    except (OSError, UnicodeDecodeError, ValueError) as exc:  # ValueError: a NUL in the path
+        if isinstance(exc, UnicodeDecodeError):
+            why = "not valid UTF-8"
+        else:
+            why = (exc.strerror if isinstance(exc, OSError) else None) or "no such file"
         raise UsageError(f"config key 'template': cannot read {config.template}: {why} ({path})") from None
     source = Source.from_text(text, config.template)
     scan = BlockScan(source.lines)

@@ -110,7 +110,8 @@ def _plain(tokens: Iterable[Token]) -> str:
 
 
 def _is_blank(text: str) -> bool:
-    return not text.strip()
+    """CommonMark's blank line: spaces and tabs only (a no-break space is text, and keeps a block open)."""
+    return not text.strip(" \t")
 
 
 class BlockScan:
@@ -136,7 +137,7 @@ class BlockScan:
                 if closing and not stripped.lstrip(fence[0]).strip():
                     fence = None
                 continue
-            blank = not text or text.isspace()
+            blank = not text.strip(" \t")
             if html_end is not None:
                 if html_end == "" and blank:
                     html_end = None

@@ -117,6 +117,8 @@ def read_bytes(path: str, max_bytes: int | None = None) -> bytes:
         if exc.errno == errno.ELOOP:
             raise UsageError(f"symlink loop ({path})") from None
         raise UsageError(f"cannot read file: {exc.strerror or exc} ({path})") from None
+    except ValueError:  # a NUL in the name (a config file can hold one; a shell cannot pass one)
+        raise UsageError(f"file not found: its name holds a NUL character ({path})") from None
     status = os.fstat(descriptor)
     if not stat.S_ISREG(status.st_mode):
         os.close(descriptor)

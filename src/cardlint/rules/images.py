@@ -61,6 +61,8 @@ def _inspect(ctx: Context, url: str) -> LocalImage | None:
     root = ctx.repo_root
     base = root if path.startswith("/") else ctx.folder
     absolute = os.path.normpath(os.path.join(base, path.lstrip("/")))
+    if "\0" in path:  # `%00`: no file has that name (and the os functions refuse to look it up)
+        return LocalImage(absolute, True, False, None)
     # Through symlinks too: a linked folder that points outside the repository is outside it.
     if not (_within(absolute, root) and _within(os.path.realpath(absolute), os.path.realpath(root))):
         return LocalImage(absolute, False, False, None)
