@@ -147,3 +147,17 @@ def test_a_score_annotation_does_not_make_other_cards_warn(cli, seed):
     """CL703 reports cards without a score only when a scores file promises one for every card."""
     assert cli("new", seed, *MAGIC3D, "--tier", "Notable Top 5%", "--score", "7.75").code == 0
     assert "CL703" not in cli(seed).out
+
+
+def test_a_title_with_a_line_break_a_pipe_or_a_closing_backslash_makes_one_row(cli, seed):
+    """A pasted or fetched title wraps; its line break would end the row (the command once failed with
+    a traceback). A pipe would end the cell and a closing backslash would escape the row's last pipe."""
+    title = "Magic3D:\n  High-Resolution | Text-to-3D\\"
+    run = cli("new", seed, "--title", title, "--name", "Magic3D\r\n", "--tier", "Notable Top 25%")
+    assert run.code == 0, run.err
+    text = seed.read_text(encoding="utf-8")
+    assert "\n## Magic3D\n| | |\n|--|--|\n|Title|Magic3D: High-Resolution \\| Text-to-3D\\ |\n" in text
+    lint = cli("--output-format", "json", seed)
+    found = {(d["code"], d["line"]) for d in json.loads(lint.out)}
+    assert {code for code, _ in found} == {"CL209", "CL306"}  # only what is left to fill in
+    assert cli("new", seed, "--title", "Bad\x07title", "--tier", "Poster").err == "Error: the new card's title holds a control character\n"

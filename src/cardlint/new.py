@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
@@ -37,6 +38,35 @@ class NewCard:
     bibtex: str | None = None
 
 
+_LINE_BREAKS = re.compile(r"[ \t\r\n\f\v]+")
+_UNESCAPED_PIPE = re.compile(r"(?<!\\)\|")
+
+
+def _one_line(new: NewCard) -> NewCard:
+    """Each text but the BibTeX on one line (a pasted or fetched title wraps; a line break would end
+    the row, the heading or the abstract's block); a control character is refused."""
+
+    def line(value: str | None, what: str) -> str | None:
+        if value is None:
+            return None
+        value = _LINE_BREAKS.sub(" ", value).strip()
+        if any(ord(char) < 32 or ord(char) == 127 for char in value):
+            raise UsageError(f"the new card's {what} holds a control character")
+        return value
+
+    return replace(
+        new,
+        title=line(new.title, "title") or "",
+        tier=line(new.tier, "tier") or "",
+        name=line(new.name, "name"),
+        paper_link=line(new.paper_link, "paper link"),
+        openreview=line(new.openreview, "OpenReview link"),
+        github=line(new.github, "Github link"),
+        authors=line(new.authors, "authors"),
+        abstract=line(new.abstract, "abstract"),
+    )
+
+
 def _card_lines(loaded: Loaded, config: Config, new: NewCard, openreview: str | None) -> list[str]:
     source, card = loaded.card_source, loaded.card
     assert source is not None and card is not None
@@ -59,7 +89,12 @@ def _card_lines(loaded: Loaded, config: Config, new: NewCard, openreview: str | 
         row = rows.get(number)
         text = source.lines[number - 1]
         if row is not None and values.get(row.key):
-            lines.append(f"|{row.key}|{values[row.key]}|")
+            # A pipe in a value would end its cell: escaped, GitHub shows it as a pipe. A closing
+            # backslash would escape the cell's last pipe: a space keeps them apart.
+            value = _UNESCAPED_PIPE.sub(r"\\|", values[row.key] or "")
+            if value.endswith("\\"):
+                value += " "
+            lines.append(f"|{row.key}|{value}|")
         elif new.abstract and "<p" in text and card.details and card.details.span.line <= number:
             indent = text[: len(text) - len(text.lstrip())]
             lines += [f"{indent}<p>", f"{indent}{new.abstract}", f"{indent}</p>"]
@@ -112,6 +147,7 @@ def add_card(
 ) -> Added:
     """The README with the new card inserted and checked by ``rules`` (default: the built-in ones):
     what a safe fix mends is written mended, anything else that is wrong is refused."""
+    new = _one_line(new)
     loaded = load(source, config)
     document, template_, config = loaded.document, loaded.template, loaded.config
     if template_ is None:
