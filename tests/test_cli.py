@@ -365,6 +365,38 @@ def test_diff_headers_name_the_path_as_given(cli, tmp_path):
     assert lines[:2] == [f"--- {path}", f"+++ {path}"]
 
 
+@pytest.mark.parametrize("newline", ["\n", "\r\n", "\r"])
+@pytest.mark.parametrize("final", ["", "newline"])
+def test_the_diff_applies_to_what_fix_writes(cli, tmp_path, monkeypatch, newline, final):
+    """`cardlint --diff README.md | git apply -p0` gives what --fix writes. The BOM and a last line
+    without a line break are in the diff (without them a hunk on the first line did not apply, and
+    one on the last line added a newline), and lines end at LF only, as patch reads them."""
+    lines = [
+        "## DreamFusion",
+        "| | |",
+        "|--|--|",
+        "|Title|DreamFusion: Text-to-3D using 2D Diffusion",
+        "|Paper Link|https://arxiv.org/abs/2209.14988|",
+        "|Github|Not found",
+    ]
+    text = "\ufeff" + newline.join(lines) + (newline if final else "")
+    for folder in ("fixed", "patched"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / ".cardlint.toml").write_text('template = "builtin:iclr2023"\n')
+        (tmp_path / folder / "README.md").write_bytes(text.encode("utf-8"))
+    monkeypatch.chdir(tmp_path / "fixed")
+    diff = cli("--diff", "README.md").out
+    assert diff.startswith("--- README.md\n+++ README.md\n")
+    assert cli("--fix", "README.md").code == 1
+    fixed = (tmp_path / "fixed" / "README.md").read_bytes()
+    assert fixed != text.encode("utf-8") and fixed.startswith(b"\xef\xbb\xbf#")
+    applied = subprocess.run(
+        ["git", "apply", "-p0", "--whitespace=nowarn", "-"], cwd=tmp_path / "patched", input=diff.encode(), capture_output=True
+    )
+    assert applied.returncode == 0, applied.stderr
+    assert (tmp_path / "patched" / "README.md").read_bytes() == fixed
+
+
 def test_options_without_effect_are_said(cli, tmp_path):
     run = cli("--remap", "^a b", "--select", "CL801", SEED)
     assert run.err.splitlines() == [

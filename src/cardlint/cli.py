@@ -19,7 +19,7 @@ from cardlint.errors import UsageError
 from cardlint.linter import LintResult, OnlineCheck, lint_source
 from cardlint.model import Document
 from cardlint.report import render_github, render_json, render_statistics, render_text
-from cardlint.source import Source
+from cardlint.source import BOM, Source
 
 if TYPE_CHECKING:
     from cardlint.online import Link, Verdict
@@ -397,7 +397,8 @@ def run(
             if outcome.changed:
                 changed_any = True
                 if diff:
-                    click.echo(_unified_diff(path, source.text, outcome.text), nl=False)
+                    bom = BOM if source.bom else ""  # the file's first line holds it, for patch to match
+                    click.echo(_unified_diff(path, bom + source.text, bom + outcome.text), nl=False)
                 else:
                     if path == from_stdin:
                         sys.stdout.buffer.write(outcome.encoded())  # the fixed text is the output
@@ -633,10 +634,17 @@ def _print_cards(path: str, result: LintResult, output_format: str) -> None:
 
 
 def _unified_diff(path: str, before: str, after: str) -> str:
+    """The change as ``patch`` applies it: lines end at LF only (a CR stays part of its line), and a
+    last line without one is marked, as diff marks it."""
     import difflib
 
-    lines = difflib.unified_diff(before.splitlines(keepends=True), after.splitlines(keepends=True), path, path)
-    return "".join(line if line.endswith(("\n", "\r")) else line + "\n" for line in lines)
+    def patch_lines(text: str) -> list[str]:
+        found = [line + "\n" for line in text.split("\n")]
+        found[-1] = found[-1][:-1]  # what follows the last LF: a last line without one, or nothing
+        return found if found[-1] else found[:-1]
+
+    diff = difflib.unified_diff(patch_lines(before), patch_lines(after), path, path)
+    return "".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in diff)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
