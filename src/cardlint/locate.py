@@ -205,8 +205,10 @@ def _configured(config: Config) -> _Spot:
     except (OSError, UnicodeDecodeError, ValueError) as exc:  # ValueError: a NUL in the path
         if isinstance(exc, UnicodeDecodeError):
             why = "not valid UTF-8"
+        elif isinstance(exc, OSError):
+            why = exc.strerror or str(exc)
         else:
-            why = (exc.strerror if isinstance(exc, OSError) else None) or "no such file"
+            why = "its name holds a NUL character"
         raise UsageError(f"config key 'template': cannot read {config.template}: {why} ({path})") from None
     source = Source.from_text(text, config.template)
     scan = BlockScan(source.lines)
