@@ -66,6 +66,7 @@ class Sources:
         self.server = server
         self.requests: list[str] = []
         self.limited = 0  # answer the next arXiv requests with 429
+        self.retry_after = "1"  # what those 429s say
         server.expect_request("/arxiv").respond_with_handler(self.arxiv)
         server.expect_request("/or1/notes").respond_with_handler(self.v1)
         server.expect_request("/or2/notes").respond_with_handler(self.v2)
@@ -74,7 +75,7 @@ class Sources:
         self.requests.append("arxiv")
         if self.limited:
             self.limited -= 1
-            return Response("slow down", status=429, headers={"Retry-After": "1"})
+            return Response("slow down", status=429, headers={"Retry-After": self.retry_after})
         return Response(atom(request.args["id_list"].split(",")), content_type="application/atom+xml")
 
     def v1(self, request: Request) -> Response:
@@ -198,6 +199,18 @@ def test_rate_limits_are_waited_out_and_v2_papers_and_papers_without_reviews_are
     waiting = found_v2["NOREVIEWS1"]
     assert waiting is not None and not isinstance(waiting, Exception)
     assert (waiting.ratings, waiting.average, waiting.decision) == ([], None, None)  # no reviews yet: no score
+
+
+@pytest.mark.parametrize("header", ["nan", "soon", "-5"])
+def test_a_retry_after_that_is_no_number_of_seconds_is_waited_out(cli, review, sources, header):
+    """`Retry-After: nan` made time.sleep raise ValueError: a traceback out of sync. Words wait one
+    second, a negative delay none."""
+    sources.limited, sources.retry_after = 1, header
+    started = time.monotonic()
+    run = cli("sync", review)
+    assert run.code == 0, run.err
+    assert sources.requests.count("arxiv") == 2
+    assert time.monotonic() - started < 30
 
 
 def test_the_default_sources_must_be_public_addresses(monkeypatch):

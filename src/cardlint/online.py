@@ -190,7 +190,9 @@ def _fresh_entry(entry: object, now: float, max_age: float) -> bool:
     )
 
 
-def _retry_after(value: str | None, cap: float) -> float | None:
+def retry_after(value: str | None, cap: float) -> float | None:
+    """A ``Retry-After`` header (seconds or an HTTP date) as seconds from now, within 0 and ``cap``;
+    None when it says neither (a NaN included: a sleep refuses one)."""
     if not value:
         return None
     try:
@@ -200,6 +202,8 @@ def _retry_after(value: str | None, cap: float) -> float | None:
             seconds = parsedate_to_datetime(value).timestamp() - time.time()
         except (TypeError, ValueError):
             return None
+    if seconds != seconds:  # NaN
+        return None
     return max(0.0, min(seconds, cap))
 
 
@@ -377,7 +381,7 @@ class LinkChecker:
                     method = "GET"  # many servers refuse HEAD: ask again the expensive way
                     continue
                 if status in (429, 503) and attempt < self.settings.retries:
-                    wait = _retry_after(headers.get("retry-after"), self.settings.max_retry_wait)
+                    wait = retry_after(headers.get("retry-after"), self.settings.max_retry_wait)
                     attempt += 1
                     await asyncio.sleep(wait if wait is not None else min(2.0**attempt * 0.25, self.settings.max_retry_wait))
                     continue

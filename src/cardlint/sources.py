@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict
 from cardlint.config import SourcesConfig
 
 ARXIV_BATCH = 100  # ids per arXiv request, as its API terms ask
+RETRY_CAP = 60.0  # seconds: the longest wait a Retry-After is honoured with
 
 
 class FetchError(Exception):
@@ -102,7 +103,10 @@ class Sources:
             except httpx.HTTPError as exc:
                 raise FetchError(f"{type(exc).__name__}: {exc}") from None
             if response.status_code in (429, 503) and attempt < self.config.retries:
-                self.sleep(_retry_after(response))
+                from cardlint.online import retry_after
+
+                wait = retry_after(response.headers.get("Retry-After"), RETRY_CAP)
+                self.sleep(1.0 if wait is None else wait)
                 continue
             return response
         raise FetchError(f"HTTP {response.status_code}")  # pragma: no cover - the loop returns first
@@ -170,13 +174,6 @@ class Sources:
             if paper is not None:
                 return paper
         return None
-
-
-def _retry_after(response: httpx.Response) -> float:
-    try:
-        return min(max(float(response.headers.get("Retry-After", "1")), 0.0), 60.0)
-    except ValueError:
-        return 1.0
 
 
 def _arxiv_entry(entry: Any) -> Arxiv | None:
