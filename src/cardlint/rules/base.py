@@ -70,8 +70,8 @@ class Rule:
         old = ctx.text(span)
         if new == old or "<" in old + new or old.count("`") % 2 or new.count("`") % 2:
             return None
-        dropped = words(old) - words(new)
-        if dropped and not (rewrites and words(new) - words(old)):
+        before, after = words(old), words(new)
+        if before - after and not (rewrites and after - before):
             return None
         return self.make_fix(title, ctx.replace(span, new), rewrites=rewrites)
 
