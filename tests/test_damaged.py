@@ -1,6 +1,8 @@
 """600 damaged copies of the bundled example, and 2,000 of the rule and shape fixtures: --fix
 --unsafe-fixes loses no word, leaves every line it does not mean to change as it was (its ending
 included) and settles in one run; the safe fixes change nothing GitHub renders beyond their lines.
+And 240 cards a contributor adds with `cardlint new` and then damages: with --changed-since, what is
+reported points into that card and what is fixed leaves the rest of the list as it was.
 
 The damage is what contributors do by hand: lines deleted, duplicated and swapped, a stray pipe or tab,
 and line endings that differ from line to line. The variants are drawn from a fixed seed, so a failure
@@ -23,7 +25,7 @@ from cardlint.linter import lint_source
 from cardlint.locate import load
 from cardlint.rules import BUILTIN_RULES
 from cardlint.source import Source
-from conftest import FIXTURES, SEED, builtin_config, strip_markers
+from conftest import DATA, FIXTURES, SEED, builtin_config, strip_markers
 from rendering import rendering_problems
 
 RULES = [rule for rule in BUILTIN_RULES if not rule.code.startswith("CL8")]
@@ -160,3 +162,66 @@ def test_damaged_fixtures_check_and_fix_without_loss(batch):
             if not unsafe:
                 assert endings_changed(text, outcome.text) == [], seed
                 assert rendering_problems(text, outcome.text) == [], seed
+
+
+# A contributor's card: added with `cardlint new`, then damaged by hand (only its own lines). With
+# --changed-since, what is reported and fixed is that card's, and the fix settles and loses no word.
+NEW_CARD_VARIANTS = 240
+WORDS = ("diffusion", "score", "model", "latent", "text", "image", "video", "denoising", "guidance", "sampler", "prior")
+
+
+def contributed(seed: int) -> tuple[Source, Source, int, int]:
+    """The list before, the list with the damaged new card, and the card's first and last lines."""
+    from cardlint.new import NewCard, add_card
+
+    chance = random.Random(seed)
+    # The seed as it is (its other cards have defects the contributor did not make), or cleaned.
+    readme = SEED if seed % 2 else DATA / "seed-clean" / "README.md"
+    before = Source.from_text(readme.read_text(encoding="utf-8"), str(SEED))
+    title = " ".join(chance.choice(WORDS) for _ in range(chance.randint(2, 6))).capitalize()
+    tier = chance.choice(["Notable Top 5%", "Notable Top 25%"])
+    new = NewCard(title, tier, paper_link=f"https://arxiv.org/abs/2301.{chance.randint(10000, 99999)}", score=chance.uniform(3, 9))
+    added = add_card(before, Config(), new, rules=RULES)
+    lines = added.text.split("\n")
+    start = end = added.line - 1
+    while end + 1 < len(lines) and not lines[end + 1].startswith(("# ", "## ")):
+        end += 1
+    card = damage(lines[start : end + 1], chance, ["delete", "duplicate", "swap", "pipe", "tab", "insert", "indent"], SNIPPETS)
+    text = "\n".join([*lines[:start], *card, *lines[end + 1 :]])
+    return before, Source.from_text(text, str(SEED)), start + 1, start + len(card)
+
+
+@pytest.mark.parametrize("batch", range(BATCHES))
+def test_a_contributors_damaged_card_is_what_is_reported_and_fixed(batch):
+    from cardlint.changes import Baseline
+
+    for seed in range(batch, NEW_CARD_VARIANTS, BATCHES):
+        before, after, first, last = contributed(seed)
+        old = lint_source(before, Config(), RULES)
+        baseline = Baseline(old.document, old.diagnostics)
+
+        def own(result, baseline=baseline):
+            return baseline.new_problems(result.document, result.diagnostics)
+
+        result = lint_source(after, Config(), RULES)
+        found = own(result)
+        # Still one card, the contributor's: its heading kept, none made inside it, and it does not run
+        # on into the next card (an HTML block left open would swallow that card's heading).
+        card = next((card for card in result.document.cards if card.line == first), None)
+        if card is None or card.end_line > last + 1 or any(first < h.line <= last for h in result.document.headings):
+            last = -1
+        if last > 0:  # order and tier rules may point elsewhere; every other rule points into the card
+            outside = [d for d in found if not first - 1 <= d.line <= last + 1 and not d.code.startswith(("CL1", "CL7"))]
+            assert outside == [], (seed, outside)
+        try:
+            outcome = fix_source(after, Config(), RULES, only=own)
+        except FixRefused:
+            continue
+        lost = Counter(_WORD.findall(after.text)) - Counter(_WORD.findall(outcome.text)) - outcome.rewritten
+        assert not lost, (seed, lost)
+        if last > 0 and not any(d.code.startswith("CL7") for d in found):  # no card moved: the rest is as it was
+            kept = after.lines[: first - 1], after.lines[last:]
+            fixed = outcome.text.split("\n")
+            assert fixed[: first - 1] == kept[0] and fixed[len(fixed) - len(kept[1]) - 1 : -1] == kept[1], seed
+        again = fix_source(Source.from_text(outcome.text, str(SEED)), Config(), RULES, only=own)
+        assert again.text == outcome.text, seed
