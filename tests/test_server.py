@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import sys
+from itertools import accumulate
 
 import pytest
 import pytest_lsp
 from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient
 
-from conftest import SEED_DIR
+from conftest import SEED_DIR, clean_list
 
 pytestmark = pytest.mark.asyncio
 
@@ -39,11 +41,20 @@ async def open_document(client: LanguageClient, path, text: str | None = None) -
 
 
 def apply(text: str, edit: types.TextEdit) -> str:
-    lines = text.split("\n")
+    """``edit`` applied as an editor applies it: lines end at CRLF, CR or LF, and a character is a
+    UTF-16 code unit (an astral character counts two); a position past a line's end is its end."""
+    parts = re.split(r"(\r\n|\r|\n)", text)
+    starts = list(accumulate((len(parts[i]) + len(parts[i + 1]) for i in range(0, len(parts) - 1, 2)), initial=0))
 
     def offset(position: types.Position) -> int:
-        head = "\n".join(lines[: position.line])
-        return len(head) + (1 if position.line else 0) + position.character
+        if position.line >= len(starts):
+            return len(text)
+        units, line = 0, parts[2 * position.line]
+        for index, char in enumerate(line):
+            if units >= position.character:
+                return starts[position.line] + index
+            units += 2 if ord(char) > 0xFFFF else 1
+        return starts[position.line] + len(line)
 
     start, end = offset(edit.range.start), offset(edit.range.end)
     return text[:start] + edit.new_text + text[end:]
@@ -109,6 +120,35 @@ async def test_fix_all_equals_the_command_lines_fix(client: LanguageClient, exam
     (edit,) = fix_all.edit.changes[uri]
     assert cli("--fix", example).code == 1  # what remains needs a person
     assert apply(text, edit) == example.read_text(encoding="utf-8")
+
+
+async def test_a_fix_across_mixed_line_breaks_and_astral_characters_applies_as_the_command_line(
+    client: LanguageClient, tmp_path, cli
+):
+    """Two rows swapped, the upper ending in LF and the lower in CRLF, under an emoji: the fix's edit
+    once ended between the CR and the LF, a position LSP cannot say, and the editor kept the wrong break."""
+    paper = "|Paper Link|https://arxiv.org/abs/2209.14988|\n"
+    openreview = "|OpenReview|https://openreview.net/forum?id=FjNys5c7VyY|\n"
+    text = clean_list().replace("## DreamFusion", "## DreamFusion 😀", 1)
+    text = text.replace(paper + openreview, openreview + paper.replace("\n", "\r\n"), 1)
+    readme = tmp_path / "README.md"
+    readme.write_bytes(text.encode("utf-8"))
+    uri = await open_document(client, readme, text)
+    actions = await client.text_document_code_action_async(
+        types.CodeActionParams(
+            types.TextDocumentIdentifier(uri),
+            types.Range(types.Position(0, 0), types.Position(0, 0)),
+            types.CodeActionContext(diagnostics=[], only=["source.fixAll.cardlint"]),
+        )
+    )
+    assert actions is not None
+    (fix_all,) = [a for a in actions if isinstance(a, types.CodeAction)]
+    assert fix_all.edit is not None and fix_all.edit.changes is not None
+    (edit,) = fix_all.edit.changes[uri]
+    cli("--fix", readme)
+    fixed = readme.read_bytes().decode("utf-8")
+    assert paper.replace("\n", "\r\n") + openreview in fixed  # the rows moved, each with its own break
+    assert apply(text, edit) == fixed
 
 
 async def test_unsafe_fixes_say_so_and_hover_shows_the_rule_page(client: LanguageClient, example):

@@ -143,6 +143,11 @@ def whole_text_edit(before: Source, after: str) -> types.TextEdit:
     tail = 0
     while tail < min(len(old), len(after)) - head and old[-1 - tail] == after[-1 - tail]:
         tail += 1
+    # LSP has no position between the CR and the LF of a line break: the edit takes the pair whole.
+    if old[head - 1 : head + 1] == "\r\n":
+        head -= 1
+    if tail and old[len(old) - tail - 1 : len(old) - tail + 1] == "\r\n":
+        tail -= 1
     start = before.position(head)
     end = before.position(len(old) - tail)
     return types.TextEdit(types.Range(lsp_position(before, *start), lsp_position(before, *end)), after[head : len(after) - tail])
