@@ -203,6 +203,19 @@ def test_a_config_path_with_a_nul_or_a_newline_is_one_line(cli, review, tmp_path
         assert run.err.endswith(f"({tmp_path / shown})\n")
 
 
+def test_a_template_file_that_is_a_fifo_is_refused_not_waited_on(review, tmp_path):
+    """The template a config names is read as a README is: a FIFO is refused (it was opened and read,
+    which waits for a writer that never comes)."""
+    path = review(clean_text())
+    os.mkfifo(tmp_path / "card.md")
+    (tmp_path / ".cardlint.toml").write_text('template = "card.md"\n')
+    run = subprocess.run([sys.executable, "-m", "cardlint", str(path)], capture_output=True, text=True, timeout=30)
+    assert (run.returncode, run.stderr) == (
+        2,
+        f"Error: config key 'template': cannot read card.md: not a regular file (a FIFO, device or socket) ({tmp_path / 'card.md'})\n",
+    )
+
+
 def test_unknown_option_is_one_line(cli):
     run = cli("--no-such-option", SEED)
     assert run.code == 2

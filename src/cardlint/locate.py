@@ -198,18 +198,10 @@ def _configured(config: Config) -> _Spot:
     if config.template == BUILTIN:
         return _builtin()
     path = os.path.join(config.root or ".", config.template)
-    try:
-        with open(path, "rb") as handle:
-            data = handle.read()
-        text = data.decode("utf-8-sig")
-    except (OSError, UnicodeDecodeError, ValueError) as exc:  # ValueError: a NUL in the path
-        if isinstance(exc, UnicodeDecodeError):
-            why = "not valid UTF-8"
-        elif isinstance(exc, OSError):
-            why = exc.strerror or str(exc)
-        else:
-            why = "its name holds a NUL character"
-        raise UsageError(f"config key 'template': cannot read {config.template}: {why} ({path})") from None
+    try:  # read as the README is: a FIFO, a binary or an oversized file is refused, not read
+        text = Source.read(path, config.max_file_size).text
+    except UsageError as exc:
+        raise UsageError(f"config key 'template': cannot read {config.template}: {exc}") from None
     source = Source.from_text(text, config.template)
     scan = BlockScan(source.lines)
     spot = _find_in(source, scan, None, config.template)
