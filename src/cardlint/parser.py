@@ -137,7 +137,7 @@ class BlockScan:
                 if closing and not stripped.lstrip(fence[0]).strip():
                     fence = None
                 continue
-            blank = not text.strip(" \t")
+            blank = _is_blank(text)
             if html_end is not None:
                 if html_end == "" and blank:
                     html_end = None
