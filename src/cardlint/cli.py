@@ -676,9 +676,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         _error(str(exc))
         return EXIT_ERROR
     except click.Abort:
-        click.echo("Error: aborted", err=True)
+        _error("aborted")
         return EXIT_ERROR
     except KeyboardInterrupt:
-        click.echo("Error: interrupted", err=True)
+        _error("interrupted")
         return EXIT_ERROR
     return EXIT_OK

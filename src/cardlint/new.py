@@ -13,6 +13,7 @@ from cardlint.errors import UsageError
 from cardlint.linter import LintResult
 from cardlint.locate import Loaded, load
 from cardlint.model import Document, Tier
+from cardlint.parser import CELL_PIPE
 from cardlint.rules import Rule
 from cardlint.rules.base import Context
 from cardlint.scores import ScoreTable
@@ -39,7 +40,6 @@ class NewCard:
 
 
 _LINE_BREAKS = re.compile(r"[ \t\r\n\f\v]+")
-_UNESCAPED_PIPE = re.compile(r"(?<!\\)\|")
 
 
 def _one_line(new: NewCard) -> NewCard:
@@ -91,7 +91,7 @@ def _card_lines(loaded: Loaded, config: Config, new: NewCard, openreview: str | 
         if row is not None and values.get(row.key):
             # A pipe in a value would end its cell: escaped, GitHub shows it as a pipe. A closing
             # backslash would escape the cell's last pipe: a space keeps them apart.
-            value = _UNESCAPED_PIPE.sub(r"\\|", values[row.key] or "")
+            value = CELL_PIPE.sub(r"\\|", values[row.key] or "")
             if value.endswith("\\"):
                 value += " "
             lines.append(f"|{row.key}|{value}|")

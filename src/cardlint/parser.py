@@ -212,7 +212,7 @@ def _html_start(text: str, in_paragraph: bool) -> tuple[str, re.Pattern[str] | N
     return None
 
 
-_PIPE = re.compile(r"(?<!\\)\|")
+CELL_PIPE = re.compile(r"(?<!\\)\|")  # a pipe that ends a table cell (an escaped `\|` does not)
 
 
 def split_cells(text: str, line: int = 0) -> TableLine | None:
@@ -221,7 +221,7 @@ def split_cells(text: str, line: int = 0) -> TableLine | None:
     if "|" not in text or text.strip() == "|":
         return None
     if "\\" in text:
-        pipes = [m.start() for m in _PIPE.finditer(text)]
+        pipes = [m.start() for m in CELL_PIPE.finditer(text)]
         if not pipes:
             return None
     else:
