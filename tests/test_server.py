@@ -40,6 +40,23 @@ async def open_document(client: LanguageClient, path, text: str | None = None) -
     return uri
 
 
+async def fix_all_edit(client: LanguageClient, uri: str) -> types.TextEdit:
+    """The one edit of the document's "Fix all safe problems" action."""
+    actions = await client.text_document_code_action_async(
+        types.CodeActionParams(
+            types.TextDocumentIdentifier(uri),
+            types.Range(types.Position(0, 0), types.Position(0, 0)),
+            types.CodeActionContext(diagnostics=[], only=["source.fixAll.cardlint"]),
+        )
+    )
+    assert actions is not None
+    (fix_all,) = [a for a in actions if isinstance(a, types.CodeAction)]
+    assert fix_all.title == "Fix all safe problems in this file"
+    assert fix_all.edit is not None and fix_all.edit.changes is not None
+    (edit,) = fix_all.edit.changes[uri]
+    return edit
+
+
 def apply(text: str, edit: types.TextEdit) -> str:
     """``edit`` applied as an editor applies it: lines end at CRLF, CR or LF, and a character is a
     UTF-16 code unit (an astral character counts two); a position past a line's end is its end."""
@@ -106,18 +123,7 @@ async def test_an_edit_that_removes_a_pipe_is_reported_and_the_quick_fix_restore
 async def test_fix_all_equals_the_command_lines_fix(client: LanguageClient, example, cli):
     text = example.read_text(encoding="utf-8")
     uri = await open_document(client, example)
-    actions = await client.text_document_code_action_async(
-        types.CodeActionParams(
-            types.TextDocumentIdentifier(uri),
-            types.Range(types.Position(0, 0), types.Position(0, 0)),
-            types.CodeActionContext(diagnostics=[], only=["source.fixAll.cardlint"]),
-        )
-    )
-    assert actions is not None
-    (fix_all,) = [a for a in actions if isinstance(a, types.CodeAction)]
-    assert fix_all.title == "Fix all safe problems in this file"
-    assert fix_all.edit is not None and fix_all.edit.changes is not None
-    (edit,) = fix_all.edit.changes[uri]
+    edit = await fix_all_edit(client, uri)
     assert cli("--fix", example).code == 1  # what remains needs a person
     assert apply(text, edit) == example.read_text(encoding="utf-8")
 
@@ -134,17 +140,7 @@ async def test_a_fix_across_mixed_line_breaks_and_astral_characters_applies_as_t
     readme = tmp_path / "README.md"
     readme.write_bytes(text.encode("utf-8"))
     uri = await open_document(client, readme, text)
-    actions = await client.text_document_code_action_async(
-        types.CodeActionParams(
-            types.TextDocumentIdentifier(uri),
-            types.Range(types.Position(0, 0), types.Position(0, 0)),
-            types.CodeActionContext(diagnostics=[], only=["source.fixAll.cardlint"]),
-        )
-    )
-    assert actions is not None
-    (fix_all,) = [a for a in actions if isinstance(a, types.CodeAction)]
-    assert fix_all.edit is not None and fix_all.edit.changes is not None
-    (edit,) = fix_all.edit.changes[uri]
+    edit = await fix_all_edit(client, uri)
     cli("--fix", readme)
     fixed = readme.read_bytes().decode("utf-8")
     assert paper.replace("\n", "\r\n") + openreview in fixed  # the rows moved, each with its own break
