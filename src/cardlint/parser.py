@@ -248,30 +248,26 @@ def is_delimiter(text: str) -> bool:
     return _DELIMITER.match(text) is not None
 
 
-def _strip_span(cell: TableCell) -> tuple[str, int, int]:
-    raw = cell.text
+def _stripped(text: str, start: int, end: int) -> tuple[str, int, int]:
+    """``text[start:end]`` stripped, with the 0-based columns where what is left begins and ends."""
+    raw = text[start:end]
     stripped = raw.strip()
     if not stripped:
-        return "", cell.start, cell.start
-    start = cell.start + (len(raw) - len(raw.lstrip()))
+        return "", start, start
+    start += len(raw) - len(raw.lstrip())
     return stripped, start, start + len(stripped)
 
 
-def _table_line(source: Source, number: int) -> TableLine | None:
-    return split_cells(source.lines[number - 1], number)
-
-
-def _row(table_line: TableLine) -> TableRow:
+def _row(table_line: TableLine, text: str) -> TableRow:
+    """A table line as a row: its first cell is the key, the rest of the line up to the last pipe
+    its value (a value's unescaped ``|`` is text that GitHub splits into another cell)."""
     number = table_line.line
-    key, key_start, key_end = _strip_span(table_line.cells[0])
+    first, last = table_line.cells[0], table_line.cells[-1]
+    key, key_start, key_end = _stripped(text, first.start, first.end)
     if len(table_line.cells) > 1:
-        first, last = table_line.cells[1], table_line.cells[-1]
-        merged = TableCell(
-            "|".join(cell.text for cell in table_line.cells[1:]), first.start, last.end
-        )
-        value, value_start, value_end = _strip_span(merged)
+        value, value_start, value_end = _stripped(text, table_line.cells[1].start, last.end)
     else:
-        value, value_start, value_end = "", table_line.cells[0].end, table_line.cells[0].end
+        value, value_start, value_end = "", first.end, first.end
     return TableRow(
         table_line,
         key,
@@ -650,7 +646,7 @@ class Parser:
         comments: list[int] = []
         while number <= end and not _is_blank(lines[number - 1]):
             text = lines[number - 1]
-            table_line = _table_line(source, number)
+            table_line = split_cells(text, number)
             if table_line is None:
                 # GitHub ends the table at an HTML comment line; when table rows follow it, they are
                 # kept here as rows (so that each is not reported missing) and the line is noted.
@@ -667,7 +663,7 @@ class Parser:
             elif header is None and delimiter is None and not rows and self._is_header(text, table_line, lines, number, end):
                 header = table_line
             else:
-                rows.append(_row(table_line))
+                rows.append(_row(table_line, text))
             number += 1
         last = number - 1
         card.table = Table(Span(start, 1, last, len(lines[last - 1]) + 1), header, delimiter, rows, comments)
