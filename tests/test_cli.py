@@ -11,7 +11,7 @@ import sys
 import pytest
 
 from cardlint.rules import BUILTIN_RULES
-from conftest import DATA, FIXTURES, ROOT, RULE_FIXTURES, SEED, SEED_DIR
+from conftest import DATA, FIXTURES, ROOT, RULE_FIXTURES, SEED, SEED_DIR, git
 
 
 @pytest.fixture
@@ -108,6 +108,32 @@ def test_a_folder_is_walked_for_markdown_as_git_sees_it(cli, tmp_path):
     run = cli("--output-format", "json", tmp_path)
     assert {d["path"] for d in json.loads(run.out)} == {str(tmp_path / "list" / "README.md")}
     assert run.code == 1
+
+
+@pytest.mark.parametrize(
+    "ignores",
+    [
+        {".gitignore": "*.md\n", "docs/.gitignore": "!README.md\n"},  # a folder keeps what the root ignores
+        {".gitignore": "*.md\n!docs/README.md\n"},
+        {".gitignore": "docs/other.md\n", "docs/.gitignore": "!other.md\n"},
+        {".gitignore": "docs/*\n!docs/keep/\n", "notes/.gitignore": "a.md\n"},
+        {".gitignore": "/README.md\nnotes/\n", "docs/.gitignore": "other.md\n"},
+    ],
+)
+def test_a_folder_walk_skips_what_git_ignores(tmp_path, ignores):
+    """The Markdown files of a folder are those git does not ignore, by git's own verdict: a deeper
+    .gitignore decides over the ones above it."""
+    for name in ("README.md", "docs/README.md", "docs/other.md", "docs/keep/x.md", "notes/a.md", "notes/b.md"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("# Notes\n")
+    for name, text in ignores.items():
+        (tmp_path / name).write_text(text)
+    git("init", "-q", cwd=tmp_path)
+    listed = git("ls-files", "--others", "--exclude-standard", cwd=tmp_path).split()
+    from cardlint.paths import expand
+
+    walked = sorted(os.path.relpath(path, tmp_path).replace(os.sep, "/") for path in expand([str(tmp_path)]))
+    assert walked == sorted(name for name in listed if name.endswith(".md"))
 
 
 def test_a_folder_reports_only_the_review_list(cli, tmp_path):

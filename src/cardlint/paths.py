@@ -31,32 +31,48 @@ def expand(paths: Sequence[str], exclude: Iterable[str] = (), root: str | None =
 def _walk(folder: str, exclude: list[str], root: str) -> list[str]:
     from pathspec import GitIgnoreSpec
 
-    rules: list[tuple[str, GitIgnoreSpec]] = []
-    if exclude:
-        rules.append((os.path.abspath(root), GitIgnoreSpec.from_lines(exclude)))
+    excluded = (os.path.abspath(root), GitIgnoreSpec.from_lines(exclude)) if exclude else None
+    ignores: list[tuple[str, GitIgnoreSpec]] = []  # (folder, its .gitignore), outer folders first
     found: list[str] = []
     for current, folders, names in os.walk(folder):
         ignore_file = os.path.join(current, ".gitignore")
         if os.path.isfile(ignore_file):
             with open(ignore_file, encoding="utf-8", errors="replace") as handle:
-                rules.append((os.path.abspath(current), GitIgnoreSpec.from_lines(handle.read().splitlines())))
-        folders[:] = sorted(name for name in folders if name != ".git" and not _ignored(rules, os.path.join(current, name), True))
+                ignores.append((os.path.abspath(current), GitIgnoreSpec.from_lines(handle.read().splitlines())))
+        folders[:] = sorted(
+            name for name in folders if name != ".git" and not _ignored(excluded, ignores, os.path.join(current, name), True)
+        )
         found.extend(
             os.path.join(current, name)
             for name in sorted(names)
-            if name.lower().endswith(MARKDOWN) and not _ignored(rules, os.path.join(current, name), False)
+            if name.lower().endswith(MARKDOWN) and not _ignored(excluded, ignores, os.path.join(current, name), False)
         )
     return found
 
 
-def _ignored(rules: list[tuple[str, GitIgnoreSpec]], path: str, is_folder: bool) -> bool:
+def _ignored(
+    excluded: tuple[str, GitIgnoreSpec] | None, ignores: list[tuple[str, GitIgnoreSpec]], path: str, is_folder: bool
+) -> bool:
+    """Whether the walk skips ``path``: the config excludes it, or git ignores it. As in git, the
+    deepest .gitignore with a pattern for the path decides, so a ``!README.md`` in a folder keeps
+    what a ``*.md`` above it ignores."""
     absolute = os.path.abspath(path)
-    for base, spec in rules:
-        if absolute.startswith(base + os.sep):
-            relative = os.path.relpath(absolute, base).replace(os.sep, "/") + ("/" if is_folder else "")
-            if spec.match_file(relative):
-                return True
+    if excluded is not None and _verdict(*excluded, absolute, is_folder):
+        return True
+    for base, spec in reversed(ignores):  # a folder's .gitignore comes after those of the folders above it
+        verdict = _verdict(base, spec, absolute, is_folder)
+        if verdict is not None:
+            return verdict
     return False
+
+
+def _verdict(base: str, spec: GitIgnoreSpec, absolute: str, is_folder: bool) -> bool | None:
+    """Whether ``spec``, read in folder ``base``, ignores a path below it; None when no pattern of it
+    names the path."""
+    if not absolute.startswith(base + os.sep):
+        return None
+    relative = os.path.relpath(absolute, base).replace(os.sep, "/") + ("/" if is_folder else "")
+    return spec.check_file(relative).include
 
 
 def repository_root(start: str) -> str:
