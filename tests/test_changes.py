@@ -7,7 +7,7 @@ import shutil
 
 import pytest
 
-from conftest import RULE_FIXTURES, SEED_DIR, commit
+from conftest import RULE_FIXTURES, SEED_DIR, commit, git
 
 
 @pytest.fixture
@@ -97,3 +97,19 @@ def test_outside_git_or_with_an_unknown_revision_is_an_error(cli, repo, tmp_path
     run = cli("--changed-since", "HEAD", outside / "README.md")
     assert run.code == 2
     assert run.err == f"Error: not in a git repository, so --changed-since has nothing to compare with ({outside / 'README.md'})\n"
+
+
+def test_a_base_missing_from_a_shallow_clone_says_how_to_fetch_it(cli, repo, tmp_path):
+    """actions/checkout fetches one commit unless told otherwise: the pull request's base is then
+    unknown, and the error says what to change."""
+    base = git("rev-parse", "HEAD", cwd=repo).strip()
+    (repo / "README.md").write_text((repo / "README.md").read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    commit(repo, "a change")
+    clone = tmp_path / "clone"
+    git("clone", "-q", "--depth", "1", repo.as_uri(), str(clone), cwd=tmp_path)
+    run = cli("--changed-since", base, clone / "README.md")
+    assert (run.code, run.err) == (
+        2,
+        f"Error: unknown git revision '{base}' (--changed-since); this clone is shallow: fetch the history"
+        " (actions/checkout: fetch-depth: 0)\n",
+    )

@@ -37,7 +37,9 @@ def text_at(path: str, ref: str) -> str | None:
     if top.returncode != 0:
         raise UsageError(f"not in a git repository, so --changed-since has nothing to compare with ({path})")
     if _git(["rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}"], folder).returncode != 0:
-        raise UsageError(f"unknown git revision '{ref}' (--changed-since)")
+        shallow = _git(["rev-parse", "--is-shallow-repository"], folder).stdout.strip() == b"true"
+        hint = "; this clone is shallow: fetch the history (actions/checkout: fetch-depth: 0)" if shallow else ""
+        raise UsageError(f"unknown git revision '{ref}' (--changed-since){hint}")
     root = os.path.realpath(top.stdout.decode().strip())
     relative = os.path.relpath(os.path.realpath(path), root).replace(os.sep, "/")
     shown = _git(["show", f"{ref}:{relative}"], folder)
