@@ -23,7 +23,17 @@ def expand(text: str, values: dict[str, str]) -> str:
     return text
 
 
-def test_the_action_annotates_only_what_the_pull_request_changed(tmp_path):
+EDITED_CARD = [
+    "::error file=README.md,line=215,col=42,endLine=215,endColumn=42,title=cardlint CL208 (row-pipes)::"
+    "Table row has no trailing pipe (fix: Add a trailing pipe)",
+    "::error file=README.md,line=216,col=75,endLine=216,endColumn=75,title=cardlint CL208 (row-pipes)::"
+    "Table row has no trailing pipe (fix: Add a trailing pipe)",
+]
+
+
+def pull_request(tmp_path: Path) -> tuple[str, dict[str, str], Path, str]:
+    """The action's check step, its environment, a list repository whose last commit edits one card,
+    and the base commit (cardlint installed from this checkout as the install step does)."""
     action = yaml.safe_load((ROOT / "action.yml").read_text(encoding="utf-8"))
     install, check = action["runs"]["steps"]
 
@@ -57,17 +67,30 @@ def test_the_action_annotates_only_what_the_pull_request_changed(tmp_path):
         "GITHUB_ACTIONS": "true",
     }
     env.pop("GITHUB_STEP_SUMMARY", None)
-    run = subprocess.run(["bash", "-e", "-c", check["run"]], cwd=work, env=env, capture_output=True, text=True, check=False)
+    return check["run"], env, work, base
+
+
+def test_the_action_annotates_only_what_the_pull_request_changed(tmp_path):
+    script, env, work, _ = pull_request(tmp_path)
+    run = subprocess.run(["bash", "-e", "-c", script], cwd=work, env=env, capture_output=True, text=True, check=False)
     assert run.returncode == 1, run.stderr
     # The edited card's problems only (its new one and its own older one), none of the other cards'.
-    assert run.stdout.splitlines() == [
-        "::error file=README.md,line=215,col=42,endLine=215,endColumn=42,title=cardlint CL208 (row-pipes)::"
-        "Table row has no trailing pipe (fix: Add a trailing pipe)",
-        "::error file=README.md,line=216,col=75,endLine=216,endColumn=75,title=cardlint CL208 (row-pipes)::"
-        "Table row has no trailing pipe (fix: Add a trailing pipe)",
-    ]
+    assert run.stdout.splitlines() == EDITED_CARD
     everything = subprocess.run(
-        ["bash", "-e", "-c", check["run"]], cwd=work, env={**env, "INPUT_CHANGED_ONLY": "false"},
+        ["bash", "-e", "-c", script], cwd=work, env={**env, "INPUT_CHANGED_ONLY": "false"},
         capture_output=True, text=True, check=False,
     )
     assert everything.stdout.count("::error") == 6  # the whole list's CL2 errors, the old ones too
+
+
+def test_the_action_fetches_the_base_that_a_shallow_checkout_lacks(tmp_path):
+    """actions/checkout fetches one commit unless told otherwise; the action fetches the base itself."""
+    script, env, work, base = pull_request(tmp_path)
+    clone = tmp_path / "checkout"
+    subprocess.run(["git", "clone", "-q", "--depth", "1", work.as_uri(), str(clone)], check=True, capture_output=True)
+    assert subprocess.run(["git", "cat-file", "-e", f"{base}^{{commit}}"], cwd=clone, capture_output=True).returncode != 0
+    run = subprocess.run(
+        ["bash", "-e", "-c", script], cwd=clone, env={**env, "GITHUB_WORKSPACE": str(clone)},
+        capture_output=True, text=True, check=False,
+    )
+    assert (run.returncode, run.stdout.splitlines()) == (1, EDITED_CARD), run.stderr
