@@ -118,6 +118,7 @@ def test_a_folder_is_walked_for_markdown_as_git_sees_it(cli, tmp_path):
         {".gitignore": "docs/other.md\n", "docs/.gitignore": "!other.md\n"},
         {".gitignore": "docs/*\n!docs/keep/\n", "notes/.gitignore": "a.md\n"},
         {".gitignore": "/README.md\nnotes/\n", "docs/.gitignore": "other.md\n"},
+        {".gitignore": "docs/\n", "docs/.gitignore": "!README.md\n"},  # nothing in an ignored folder comes back
     ],
 )
 def test_a_folder_walk_skips_what_git_ignores(tmp_path, ignores):
@@ -133,6 +134,10 @@ def test_a_folder_walk_skips_what_git_ignores(tmp_path, ignores):
     from cardlint.paths import expand
 
     walked = sorted(os.path.relpath(path, tmp_path).replace(os.sep, "/") for path in expand([str(tmp_path)]))
+    assert walked == sorted(name for name in listed if name.endswith(".md"))
+    # A folder below the top of the work tree is walked with the .gitignore files above it, too.
+    listed = git("ls-files", "--others", "--exclude-standard", "docs", cwd=tmp_path).split()
+    walked = sorted(os.path.relpath(path, tmp_path).replace(os.sep, "/") for path in expand([str(tmp_path / "docs")]))
     assert walked == sorted(name for name in listed if name.endswith(".md"))
 
 

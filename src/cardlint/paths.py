@@ -1,8 +1,9 @@
 """Which files a run checks: the files named, and the Markdown files in the folders named.
 
-A folder is walked the way git sees it: every ``.gitignore`` on the way applies to the paths below
-it (pathspec reads them as git does), ``.git`` itself is skipped, and so are the config's
-``exclude`` patterns (gitignore-style, relative to the config's folder).
+A folder is walked the way git sees it: every ``.gitignore`` from the top of its git work tree down
+applies to the paths below it, the deepest deciding (pathspec reads each as git does), ``.git``
+itself is skipped, and so are the config's ``exclude`` patterns (gitignore-style, relative to the
+config's folder).
 """
 
 from __future__ import annotations
@@ -32,13 +33,18 @@ def _walk(folder: str, exclude: list[str], root: str) -> list[str]:
     from pathspec import GitIgnoreSpec
 
     excluded = (os.path.abspath(root), GitIgnoreSpec.from_lines(exclude)) if exclude else None
-    ignores: list[tuple[str, GitIgnoreSpec]] = []  # (folder, its .gitignore), outer folders first
+    # (folder, its .gitignore), outer folders first: those above ``folder`` in its git work tree, too.
+    ignores: list[tuple[str, GitIgnoreSpec]] = []
+    below, top = [os.path.abspath(folder)], repository_root(folder)
+    while below[-1] != top and below[-1] != os.path.dirname(below[-1]):
+        below.append(os.path.dirname(below[-1]))
+    for upper, lower in zip(below[:0:-1], below[-2::-1]):  # from the top of the work tree down to ``folder``
+        ignores.extend(_gitignore(upper))
+        if _ignored(None, ignores, lower, True):
+            return []  # git ignores the folder (or one above it) and all that is in it
     found: list[str] = []
     for current, folders, names in os.walk(folder):
-        ignore_file = os.path.join(current, ".gitignore")
-        if os.path.isfile(ignore_file):
-            with open(ignore_file, encoding="utf-8", errors="replace") as handle:
-                ignores.append((os.path.abspath(current), GitIgnoreSpec.from_lines(handle.read().splitlines())))
+        ignores.extend(_gitignore(os.path.abspath(current)))
         folders[:] = sorted(
             name for name in folders if name != ".git" and not _ignored(excluded, ignores, os.path.join(current, name), True)
         )
@@ -48,6 +54,17 @@ def _walk(folder: str, exclude: list[str], root: str) -> list[str]:
             if name.lower().endswith(MARKDOWN) and not _ignored(excluded, ignores, os.path.join(current, name), False)
         )
     return found
+
+
+def _gitignore(folder: str) -> list[tuple[str, GitIgnoreSpec]]:
+    """The folder's .gitignore, if it has one, read as git reads it."""
+    from pathspec import GitIgnoreSpec
+
+    path = os.path.join(folder, ".gitignore")
+    if not os.path.isfile(path):
+        return []
+    with open(path, encoding="utf-8", errors="replace") as handle:
+        return [(folder, GitIgnoreSpec.from_lines(handle.read().splitlines()))]
 
 
 def _ignored(
