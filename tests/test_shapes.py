@@ -4,6 +4,7 @@ and files that declare no template at all. Each fixture marks its expected diagn
 from __future__ import annotations
 
 import difflib
+import json
 import os
 import shutil
 
@@ -182,3 +183,14 @@ def test_a_template_file_without_a_template_heading_is_the_card_as_a_whole(tmp_p
     (tmp_path / ".cardlint.toml").write_text('template = "MISSING.md"\n')
     with pytest.raises(UsageError, match=r"config key 'template': cannot read MISSING.md"):
         load(Source.read(str(path)), config_for(str(path)))
+
+
+def test_a_row_written_by_part_of_its_key_gets_no_empty_row_beside_it(cli, tmp_path):
+    """`- Issue:` where the template has `- Upstream Issue (URL):`: CL204 suggests the key, and CL203's
+    unsafe fix does not add an empty 'Upstream Issue (URL)' bullet next to the card's own."""
+    readme = tmp_path / "README.md"
+    readme.write_text(strip_markers((SHAPES / "fenced.md").read_text(encoding="utf-8"))[0], encoding="utf-8")
+    found = {d["code"]: d for d in json.loads(cli("--output-format", "json", readme).out) if d["line"] == 36}
+    assert found["CL204"]["message"] == "Unknown bullet 'Issue'; did you mean 'Upstream Issue (URL)'?"
+    assert found["CL203"]["message"] == "Card has no 'Upstream Issue (URL)' bullet" and found["CL203"]["fix"] is None
+    assert "+- Upstream Issue (URL):" not in cli("--diff", "--unsafe-fixes", readme).out

@@ -188,6 +188,8 @@ class MissingRow(Rule):
     The fix inserts the template's empty row (bullet, label, section heading) at its place. It is
     unsafe: the value still has to be filled in by a person, and an empty required row is then
     reported by CL209. When nearly every card lacks the same row, CL107 reports it once instead.
+    A card that writes the row by a part of its key (`- Issue:` for `- Upstream Issue (URL):`, see
+    CL204) gets no fix: an empty row beside it would say the same thing twice.
     """
 
     code = "CL203"
@@ -201,20 +203,26 @@ class MissingRow(Rule):
             return
         rows = ctx.rows(card)
         present = {match.canonical for _, match in rows if match.canonical}
+        # A key the card writes short ("Issue" for "Upstream Issue (URL)"): an empty row beside it
+        # would be a second one, so CL204's hint is the way to mend it, and there is no fix here.
+        written_short = {short_name_of(row.key, present, ctx) for row, match in rows if match.kind is None}
         keys = ctx.template.row_keys
         stale = ctx.drift.missing
         for key in keys:
             if key in present or key in stale:  # nearly every card lacks it: CL107 says so once
                 continue
             line, edit = insert_row(card, key, ctx)
-            span = Span(line, 1, line, 1)
             noun = ctx.template.noun
-            yield self.report(
-                ctx,
-                Span(span.line, 1, span.line, 1),
-                f"{ctx.template.holder} has no '{key}' {noun}",
-                self.make_fix(f"Insert an empty '{key}' {noun}", edit),
-            )
+            fix = None if key in written_short else self.make_fix(f"Insert an empty '{key}' {noun}", edit)
+            yield self.report(ctx, Span(line, 1, line, 1), f"{ctx.template.holder} has no '{key}' {noun}", fix)
+
+
+def short_name_of(key: str, present: set[str], ctx: Context) -> str | None:
+    """The one template key that a card lacking it writes as ``key``, a part of it (``- Issue:``
+    where the template has ``- Upstream Issue (URL):``); None when there is no such key, or several."""
+    folded = key.casefold()
+    meant = [k for k in ctx.template.row_keys if k not in present and folded and folded in k.casefold()]
+    return meant[0] if len(meant) == 1 else None
 
 
 def insert_row(card: Card, key: str, ctx: Context) -> tuple[int, Edit]:
@@ -277,12 +285,10 @@ class UnknownRow(Rule):
             if match.kind is None and row.key in ctx.drift.extra:
                 continue  # nearly every card has it: CL107 says so once
             if match.kind is None:
-                # "Issue" where the card lacks "Upstream Issue (URL)": the short name of a missing key.
-                present = {m.canonical for _, m in ctx.rows(card)}
-                folded = row.key.casefold()
-                meant = [k for k in ctx.template.row_keys if k not in present and folded and folded in k.casefold()]
-                if len(meant) == 1:
-                    hint = f"did you mean '{meant[0]}'?"
+                present = {m.canonical for _, m in ctx.rows(card) if m.canonical}
+                meant = short_name_of(row.key, present, ctx)
+                if meant is not None:
+                    hint = f"did you mean '{meant}'?"
                 else:
                     hint = f"the template's {ctx.template.noun}s are: {', '.join(ctx.template.row_keys)}"
                 yield self.report(
