@@ -5,6 +5,10 @@ cmark-gfm as well."""
 
 from __future__ import annotations
 
+import json
+
+import pytest
+
 from cardlint.config import Config
 from cardlint.fix import fix_source
 from cardlint.linter import lint_source
@@ -234,3 +238,38 @@ def test_a_line_of_no_break_spaces_is_not_blank():
     assert "<h2>Template</h2>" not in render(text)
     # So the README has no template card (the card above is no review list), as GitHub shows it.
     assert check(text) == []
+
+
+@pytest.mark.parametrize(
+    ("opener", "message"),
+    [
+        ("<!-- TODO: the venue of Paper B", "This HTML block is never closed: GitHub hides the 6 lines below it, 2 headings among them"),
+        ("```python", "This code fence is never closed: GitHub shows the 6 lines below it as code, 2 headings among them"),
+    ],
+)
+def test_a_block_never_closed_is_reported_and_the_cards_below_it_still_checked(cli, tmp_path, opener, message):
+    """A contributor's unclosed `<!--` hides the rest of the list on GitHub, the template too: cardlint
+    said "All checks passed!". It reads the block as ending where it opens, checks the cards below
+    it, and reports the block (CL109)."""
+    readme = tmp_path / "README.md"
+    readme.write_text(
+        "# Reading list\n\n### Paper A\n- **Venue**: ICLR 2023\n" + opener + "\n\n"
+        "### Paper B\n- **Venu**: CVPR 2023\n\n### Template\n- **Venue**: Conference Year\n",
+        encoding="utf-8",
+    )
+    found = [(d["line"], d["column"], d["code"], d["message"]) for d in json.loads(cli("--output-format", "json", readme).out)]
+    assert found == [
+        (5, 1, "CL109", message),
+        (8, 5, "CL207", "Bullet key 'Venu' is misspelled; the template has 'Venue'"),
+    ]
+
+
+def test_a_comment_left_open_at_the_end_with_no_heading_below_is_no_problem(cli, tmp_path):
+    """A trailing `<!--` that hides no heading (notes at the end of the file) changes no reading."""
+    readme = tmp_path / "README.md"
+    readme.write_text(
+        "# Reading list\n\n### Paper A\n- **Venue**: ICLR 2023\n\n### Template\n- **Venue**: Conference Year\n\n<!-- notes\nmore\n",
+        encoding="utf-8",
+    )
+    run = cli(readme)
+    assert (run.code, run.out) == (0, "All checks passed!\n")

@@ -67,6 +67,10 @@ def names_template(text: str, configured: str | None) -> bool:
 def load(source: Source, config: Config) -> Loaded:
     """Read ``source`` with its template; without one, a document with no cards."""
     scan = BlockScan(source.lines)
+    if scan.unclosed is not None:  # a block never closed hides the headings below it: read it as closed there
+        closed = BlockScan(source.lines, ended=scan.unclosed)
+        if any(line > scan.unclosed for line in closed.headings):
+            scan = closed
     mark = find_mark(source, scan)
     if mark is not None:  # an awesome-style list's marked snippet: its entries are the cards
         template = entry_template(source, mark)

@@ -121,10 +121,15 @@ class BlockScan:
     or an HTML block (the seven kinds), so that a heading or a row inside one is not read as such.
     """
 
-    def __init__(self, lines: list[str]) -> None:
+    def __init__(self, lines: list[str], ended: int | None = None) -> None:
+        """``ended``: the line of a block that is never closed (see ``unclosed``), read as ending there."""
+        self.ended = ended
         self.headings: dict[int, Heading] = {}
         self.code: set[int] = set()
         self.html: set[int] = set()
+        # A code fence or an HTML block (a comment, say) that is never closed: GitHub hides the rest
+        # of the file in it. The line it opens on, or None.
+        self.unclosed: int | None = None
         fence: tuple[str, int] | None = None  # the open fence's character and length
         # How the open HTML block ends: a marker, a tag pattern, or "" (at a blank line); None: none open.
         html_end: str | re.Pattern[str] | None = None
@@ -163,8 +168,9 @@ class BlockScan:
                 continue
             match = _FENCE_OPEN.match(text)
             if match and not (match.group(2)[0] == "`" and "`" in match.group(3)):
-                fence = (match.group(2)[0], len(match.group(2)))
+                fence = (match.group(2)[0], len(match.group(2))) if number != ended else None
                 self.code.add(number)
+                self.unclosed = number
                 in_paragraph = False
                 continue
             heading = _heading(text, number)
@@ -184,9 +190,14 @@ class BlockScan:
                     html_end = end_marker
                 elif end_marker == "":
                     html_end = ""
+                if html_end and number == ended:
+                    html_end = None
+                self.unclosed = number
                 in_paragraph = False
                 continue
             in_paragraph = True  # a line starting with a block marker is never indented code
+        if fence is None and not html_end:  # nothing left open at the end (a blank line ends the others)
+            self.unclosed = None
 
 
 def _heading(text: str, line: int) -> Heading | None:
@@ -483,7 +494,7 @@ class Parser:
                 if current_tier is not None:
                     current_tier.cards.append(card)
                 cards.append(card)
-        return Document(source, title, tiers, cards, headings, scan.code, scan.html, level, notes)
+        return Document(source, title, tiers, cards, headings, scan.code, scan.html, level, notes, scan.ended)
 
     def _looks_like_card(self, source: Source, heading: Heading, scan: BlockScan) -> bool:
         """With a table template, a heading directly followed by a table is a card whatever its level."""

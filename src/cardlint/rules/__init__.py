@@ -26,6 +26,7 @@ BUILTIN_RULES: tuple[type[Rule], ...] = (
     document.UnusedDirective,  # CL106
     document.StaleTemplate,  # CL107
     document.CardAfterTemplate,  # CL108
+    document.UnclosedBlock,  # CL109
     table.MissingTable,  # CL201
     table.MissingDelimiterRow,  # CL202
     table.MissingRow,  # CL203

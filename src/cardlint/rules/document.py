@@ -325,6 +325,49 @@ class CardAfterTemplate(Rule):
             yield self.report(ctx, card.heading.span, message, fix)
 
 
+class UnclosedBlock(Rule):
+    """## What it does
+    Checks that a code fence or an HTML block that opens (a `<!--` comment, `<pre>`, `<script>`)
+    is closed. One that is never closed runs to the end of the file on GitHub: every card below it,
+    and the template, is then hidden in it or shown as code.
+
+    ## Why is this bad?
+    One unclosed `<!--` in a contributor's card hides every card after it on GitHub, while the
+    Markdown source still looks whole. cardlint reads the file as if the block ended on the line it
+    opens on, so that the cards below it are checked too, and reports the block.
+
+    ## Example
+    ```markdown
+    ## DiffEdit
+    <!-- TODO: add the images
+    ...
+    ## Template
+    ```
+
+    ## Use instead
+    Close it where it was meant to end: `<!-- TODO: add the images -->`.
+
+    ## Fix safety
+    No fix: only the author knows where the block was meant to end.
+    """
+
+    code = "CL109"
+    name = "unclosed-block"
+    summary = "A code fence or HTML block is never closed and hides the rest of the file"
+
+    def check_document(self, ctx: Context) -> Iterable[Diagnostic]:
+        line = ctx.document.unclosed
+        if line is None:
+            return
+        below = len(ctx.source.lines) - line
+        headings = sum(1 for heading in ctx.document.headings if heading.line > line)
+        if line in ctx.document.code_lines:
+            shown = f"This code fence is never closed: GitHub shows the {below} lines below it as code"
+        else:
+            shown = f"This HTML block is never closed: GitHub hides the {below} lines below it"
+        yield self.report(ctx, Span.of_line(ctx.source, line), f"{shown}, {headings} headings among them")
+
+
 class DuplicateCard(Rule):
     """## What it does
     Checks that no two cards describe the same paper: the same OpenReview id, arXiv id or title.
