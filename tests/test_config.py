@@ -243,6 +243,18 @@ def test_a_directive_that_names_an_unknown_rule_or_silences_nothing_is_reported(
     assert codes(cli(path)) == []  # it silences the row's missing pipe: nothing to say
 
 
+def test_a_directive_that_silences_only_some_of_the_rules_it_names_says_which_not(cli, folder):
+    """Like ruff's unused-noqa naming the unused codes: a rule left in a directive after its problem
+    was fixed silences the next one without anybody deciding so."""
+    path = broken(folder, **{"## DreamFusion": "<!-- cardlint-disable CL208, CL504 -->\n## DreamFusion"})
+    run = cli(path)
+    assert codes(run) == ["CL106"]
+    assert f"{path}:2:1: CL106 'cardlint-disable CL208 CL504' silences nothing for 'CL504' (warning)" in run.out
+    assert codes(cli("--select", "CL2,CL106", path)) == []  # CL504 does not run: whether it would is unknown
+    path = broken(folder, **{"## DreamFusion": "<!-- cardlint-disable CL2 CL208 -->\n## DreamFusion"})
+    assert codes(cli(path)) == []  # both name the rule it silences
+
+
 def test_a_trailing_disable_line_works_on_a_table_row(cli, folder):
     """GitHub hides an HTML comment in a table cell: the row stays a row and the comment silences it."""
     path = broken(folder)

@@ -118,12 +118,12 @@ def decide(
     is, or silencing nothing, is reported too: only here is it known what each directive silenced.
     """
     found = directives(document)
-    used: set[Directive] = set()
+    used: dict[Directive, set[str]] = {}  # each directive that silenced something: its selectors that did
     kept = []
     for diagnostic in diagnostics:
         by = suppressor(diagnostic, found) if found else None
         if by is not None:
-            used.add(by)
+            used.setdefault(by, set()).update(s for s in by.selectors if selects(s, diagnostic.code, diagnostic.name))
             continue
         kept.append(diagnostic)
     directive_rule = next((rule for rule in enabled if rule.code == DIRECTIVE_CODE), None)
@@ -139,6 +139,10 @@ def decide(
 DIRECTIVE_CODE = "CL106"
 
 
+def _runs(selector: str, enabled: Sequence[type[Rule]]) -> bool:
+    return any(selects(selector, rule.code, rule.name) for rule in enabled)
+
+
 def _graded(diagnostic: Diagnostic, overrides: Mapping[str, str]) -> Diagnostic:
     for selector, severity in overrides.items():
         if selects(selector, diagnostic.code, diagnostic.name):
@@ -148,7 +152,7 @@ def _graded(diagnostic: Diagnostic, overrides: Mapping[str, str]) -> Diagnostic:
 
 def _directive_problems(
     found: list[Directive],
-    used: set[Directive],
+    used: dict[Directive, set[str]],
     enabled: Sequence[type[Rule]],
     known: Sequence[type[Rule]],
     rule: type[Rule],
@@ -166,12 +170,18 @@ def _directive_problems(
             guess = suggest(unknown[0], names) or suggest(unknown[0].upper(), names)
             hint = f"; did you mean '{guess}'?" if guess else ""
             message = f"Unknown rule '{unknown[0]}' in '{directive.written}'{hint}"
-        elif directive in used:
-            continue
-        elif directive.selectors and not all(any(selects(s, r.code, r.name) for r in enabled) for s in directive.selectors):
-            continue  # it names a rule this run does not run: whether it silences anything is unknown
         else:
-            message = f"'{directive.written}' silences nothing"
+            # Of the rules it names, those this run runs that it silenced nothing of (a rule this run
+            # does not run: whether it would silence anything is unknown).
+            idle = [s for s in directive.selectors if s not in used.get(directive, ()) and _runs(s, enabled)]
+            if directive in used and not idle:
+                continue
+            if directive not in used and len(idle) < len(directive.selectors):
+                continue
+            if directive in used:
+                message = f"'{directive.written}' silences nothing for '{idle[0]}'"
+            else:
+                message = f"'{directive.written}' silences nothing"
         problems.append(
             Diagnostic(
                 document.source.path, directive.line, directive.column, directive.line, directive.end_column,

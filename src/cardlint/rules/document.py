@@ -175,7 +175,8 @@ class EmptyCard(Rule):
 class UnusedDirective(Rule):
     """## What it does
     Reports a `<!-- cardlint-disable … -->` comment that names a rule cardlint does not know (with the
-    nearest one it does), or that silences nothing.
+    nearest one it does), or that silences nothing, or nothing for one of the rules it names
+    (`cardlint-disable CL208 CL504` where only a CL208 problem follows).
 
     ## Why is this bad?
     A misspelt code silences nothing while it looks as if it did; a directive left behind after its
