@@ -72,15 +72,19 @@ def lines_with_endings(text: str) -> list[tuple[str, str]]:
 
 def endings_changed(before: str, after: str) -> list[str]:
     """Lines the fixes left as they were (same text, in the same order around them) whose ending
-    changed. (A last line without an ending may gain one when a fix adds lines after it. Blank lines
-    are left out: a diff cannot tell a kept blank line from one a fix inserted next to it.)"""
+    changed. (A last line without an ending may gain one when a fix adds lines after it, and in a
+    file without a final line break, the line a fix leaves last has none. Blank lines are left out:
+    a diff cannot tell a kept blank line from one a fix inserted next to it.)"""
     old, new = lines_with_endings(before), lines_with_endings(after)
     matcher = difflib.SequenceMatcher(None, [text for text, _ in old], [text for text, _ in new], autojunk=False)
     changed = []
     for tag, first, last, other_first, other_last in matcher.get_opcodes():
         if tag != "equal":
             continue
-        for (text, ending), (_, now) in zip(old[first:last], new[other_first:other_last]):
+        for index, ((text, ending), (_, now)) in enumerate(zip(old[first:last], new[other_first:other_last])):
+            now_last = other_first + index == len(new) - 1
+            if now_last and not now and old and not old[-1][1]:
+                continue
             if ending and now != ending and text.strip():
                 changed.append(text)
     return changed

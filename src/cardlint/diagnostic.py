@@ -47,6 +47,9 @@ class Fix:
     # True when the fix exists to change the words it replaces (a misspelled key, a wrong URL);
     # any other fix must keep every word of the text it replaces.
     rewrites: bool = False
+    # True when the fix makes a heading of a line GitHub shows as text (`##DreamFusion`): a card
+    # then appears, with parts that were the card above's. Such fixes get a pass of their own.
+    makes_heading: bool = False
 
 
 @dataclass(frozen=True, slots=True)

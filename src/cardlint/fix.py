@@ -95,10 +95,12 @@ def choose_fixes(diagnostics: Sequence[Diagnostic], unsafe: bool) -> tuple[list[
     chosen: list[Fix] = []
     chosen_edits: set[tuple[Edit, ...]] = set()
     counts: Counter[str] = Counter()
-    for diagnostic in diagnostics:
+    wanted = [d for d in diagnostics if d.fix is not None and (d.fix.safety is FixSafety.SAFE or unsafe)]
+    if any(d.fix is not None and d.fix.makes_heading for d in wanted):  # a pass of their own: the cards change
+        wanted = [d for d in wanted if d.fix is not None and d.fix.makes_heading]
+    for diagnostic in wanted:
         fix = diagnostic.fix
-        if fix is None or (fix.safety is FixSafety.UNSAFE and not unsafe):
-            continue
+        assert fix is not None
         if fix.edits in chosen_edits:  # one fix shared by several diagnostics
             counts[diagnostic.code] += 1
             continue
@@ -135,6 +137,10 @@ def _verify(before: str, after: str, fixes: Sequence[Fix], old_doc: Document, ne
         return {title: sorted(items, reverse=True) for title, items in found.items()}
 
     old_shapes, new_shapes = shapes(old_doc), shapes(new_doc)
+    if any(fix.makes_heading for fix in fixes):  # cards appear, with parts the cards above had
+        if any(len(new_shapes.get(title, ())) < len(olds) for title, olds in old_shapes.items()):
+            raise FixRefused("the fixes would remove a card")
+        return allowed
     if {t: len(v) for t, v in old_shapes.items()} != {t: len(v) for t, v in new_shapes.items()}:
         raise FixRefused("the fixes would change which cards the document has")
     for title, olds in old_shapes.items():

@@ -56,10 +56,11 @@ class Rule:
             self.code, self.name, self.severity, message, fix,
         )  # fmt: skip
 
-    def make_fix(self, title: str, *edits: Edit, rewrites: bool = False) -> Fix:
-        """A fix with this rule's declared safety; ``rewrites``: it means to replace words."""
+    def make_fix(self, title: str, *edits: Edit, rewrites: bool = False, makes_heading: bool = False) -> Fix:
+        """A fix with this rule's declared safety; ``rewrites``: it means to replace words;
+        ``makes_heading``: it makes a heading of a text line (see ``Fix.makes_heading``)."""
         assert self.fix is not None, f"{self.code} declares no fix"
-        return Fix(title, tuple(edits), self.fix, rewrites)
+        return Fix(title, tuple(edits), self.fix, rewrites, makes_heading)
 
     def rename_fix(self, ctx: Context, span: Span, new: str, title: str, rewrites: bool = True) -> Fix | None:
         """A fix that writes ``new`` over the one-line ``span``, or None where it would change nothing,

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
+from cardlint.config import DEFAULT_TIERS
 from cardlint.diagnostic import Diagnostic, Fix, FixSafety, Severity
 from cardlint.model import Card, Span
 from cardlint.rules.base import Context, Rule
@@ -367,6 +369,63 @@ class UnclosedBlock(Rule):
         else:
             shown = f"This HTML block is never closed: GitHub hides the {below} lines below it"
         yield self.report(ctx, Span.of_line(ctx.source, line), f"{shown}, {headings} headings among them")
+
+
+# `##DreamFusion`: a heading's markers run into its text.
+_NO_SPACE = re.compile(r"^( {0,3})(#{1,6})(?=[^\s#])")
+
+
+class HeadingSpace(Rule):
+    """## What it does
+    Checks that a card or tier heading has a space after its `#` markers. `##DreamFusion` is no
+    heading on GitHub (CommonMark wants the space): it shows as text, and the card runs into the one
+    above it, its table and fields with it.
+
+    Checked: lines at the cards' level and at the tiers' level; with a single `#`, only a line whose
+    text is one of the `tiers` (a `#hashtag` line means to be text).
+
+    ## Why is this bad?
+    The paper drops out of the list's outline, and out of every check of its card: cardlint, like
+    GitHub, reads its parts as the previous card's.
+
+    ## Example
+    ```markdown
+    ##DreamFusion
+    ```
+
+    ## Use instead
+    ```markdown
+    ## DreamFusion
+    ```
+
+    ## Fix safety
+    The fix inserts the space, and the line becomes the heading it was meant to be. It is safe.
+    """
+
+    code = "CL110"
+    name = "heading-space"
+    summary = "A heading's # markers run into its text"
+    fix = FixSafety.SAFE
+
+    def check_document(self, ctx: Context) -> Iterable[Diagnostic]:
+        document, lines = ctx.document, ctx.source.lines
+        tiers = {tier.casefold() for tier in ctx.config.tiers or DEFAULT_TIERS}
+        for number, text in enumerate(lines, start=1):
+            match = _NO_SPACE.match(text)
+            if match is None or number in document.code_lines or number in document.html_lines:
+                continue
+            markers, words = match.group(2), text[match.end() :].strip()
+            kind = {document.card_level: "card", document.card_level - 1: "tier"}.get(len(markers))
+            if kind is None or (len(markers) == 1 and words.casefold() not in tiers):
+                continue  # a '#hashtag' is text that means to be text
+            start = len(match.group(1))
+            gap = Span(number, match.end() + 1, number, match.end() + 1)
+            yield self.report(
+                ctx,
+                Span(number, start + 1, number, match.end() + 1),
+                f"No space after '{markers}': GitHub shows '{markers}{words}' as text, not as a {kind} heading",
+                self.make_fix(f"Insert a space after '{markers}'", ctx.replace(gap, " "), makes_heading=True),
+            )
 
 
 class DuplicateCard(Rule):
