@@ -275,12 +275,14 @@ def test_a_comment_left_open_at_the_end_with_no_heading_below_is_no_problem(cli,
     assert (run.code, run.out) == (0, "All checks passed!\n")
 
 
-def test_a_card_heading_without_its_space_is_reported_and_made_a_heading(cli, tmp_path):
-    """`##Sampling…` is text on GitHub: the card ran into the one above it, and cardlint, reading
-    it as GitHub does, was silent about it (and about that card's own problems)."""
+@pytest.mark.parametrize("broken", ["##Sampling", "    ## Sampling", "\t## Sampling"])
+def test_a_card_heading_github_shows_as_text_or_code_is_reported_and_mended(cli, tmp_path, broken):
+    """`##Sampling…` is text on GitHub, and an indented `## Sampling…` code: the card ran into the
+    one above it, and cardlint, reading it as GitHub does, was silent about it (and about that card's
+    own problems)."""
     seed = (FIXTURES.parent.parent / "examples" / "review" / "README.md").read_text(encoding="utf-8")
     readme = tmp_path / "README.md"
-    readme.write_text(seed.replace("\n## Sampling is as easy", "\n##Sampling is as easy", 1), encoding="utf-8")
+    readme.write_text(seed.replace("\n## Sampling is as easy", f"\n{broken} is as easy", 1), encoding="utf-8")
     found = [(d["line"], d["column"], d["code"]) for d in json.loads(cli("--output-format", "json", readme).out)]
     assert (61, 1, "CL110") in found and (61, 1, "CL301") not in found
     assert cli("--fix", "--select", "CL110", readme).code == 0
@@ -295,6 +297,9 @@ def test_a_hashtag_line_is_no_heading_to_mend(cli, tmp_path):
     seed = (FIXTURES.parent.parent / "examples" / "review" / "README.md").read_text(encoding="utf-8")
     readme = tmp_path / "README.md"
     readme.write_text(seed.replace("\n## Sampling is as easy", "\n#diffusion\n\n###Aside\n\n## Sampling is as easy", 1), encoding="utf-8")
+    assert "CL110" not in {d["code"] for d in json.loads(cli("--output-format", "json", readme).out)}
+    # A heading in a field's body is the field's (a list item's), indented or not.
+    readme.write_text(seed.replace("1. **Task**\n", "1. **Task**\n\n\t## Aside\n", 1), encoding="utf-8")
     assert "CL110" not in {d["code"] for d in json.loads(cli("--output-format", "json", readme).out)}
     readme.write_text(seed.replace("\n# Notable Top 25%", "\n#Notable Top 25%", 1), encoding="utf-8")
     assert [d["line"] for d in json.loads(cli("--output-format", "json", readme).out) if d["code"] == "CL110"] == [

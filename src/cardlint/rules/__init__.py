@@ -27,7 +27,7 @@ BUILTIN_RULES: tuple[type[Rule], ...] = (
     document.StaleTemplate,  # CL107
     document.CardAfterTemplate,  # CL108
     document.UnclosedBlock,  # CL109
-    document.HeadingSpace,  # CL110
+    document.BrokenHeading,  # CL110
     table.MissingTable,  # CL201
     table.MissingDelimiterRow,  # CL202
     table.MissingRow,  # CL203

@@ -371,18 +371,22 @@ class UnclosedBlock(Rule):
         yield self.report(ctx, Span.of_line(ctx.source, line), f"{shown}, {headings} headings among them")
 
 
-# `##DreamFusion`: a heading's markers run into its text.
+# A heading GitHub shows as something else: `##DreamFusion` (text: no space after the markers), and
+# `    ## DreamFusion` after a blank line (code: indented by four columns or a tab).
 _NO_SPACE = re.compile(r"^( {0,3})(#{1,6})(?=[^\s#])")
+_INDENTED = re.compile(r"^([ \t]+)(#{1,6})[ \t]+(\S.*)$")
+_LIST_ITEM = re.compile(r"^(?:[-+*]|\d{1,9}[.)])(?:[ \t]|$)")
 
 
-class HeadingSpace(Rule):
+class BrokenHeading(Rule):
     """## What it does
-    Checks that a card or tier heading has a space after its `#` markers. `##DreamFusion` is no
-    heading on GitHub (CommonMark wants the space): it shows as text, and the card runs into the one
-    above it, its table and fields with it.
+    Checks that a card or tier heading is one on GitHub: with a space after its `#` markers
+    (`##DreamFusion` shows as text), and not indented as code (four spaces or a tab after a blank
+    line show it as code). Either way the card runs into the one above it, its table and fields with it.
 
     Checked: lines at the cards' level and at the tiers' level; with a single `#`, only a line whose
-    text is one of the `tiers` (a `#hashtag` line means to be text).
+    text is one of the `tiers` (a `#hashtag` line means to be text). An indented heading in a list
+    item (under `1. **Task**`, say) is the item's, and is not concerned.
 
     ## Why is this bad?
     The paper drops out of the list's outline, and out of every check of its card: cardlint, like
@@ -399,33 +403,45 @@ class HeadingSpace(Rule):
     ```
 
     ## Fix safety
-    The fix inserts the space, and the line becomes the heading it was meant to be. It is safe.
+    The fix inserts the space, or removes the indentation, and the line becomes the heading it was
+    meant to be. It is safe.
     """
 
     code = "CL110"
-    name = "heading-space"
-    summary = "A heading's # markers run into its text"
+    name = "broken-heading"
+    summary = "A card or tier heading that GitHub shows as text or code"
     fix = FixSafety.SAFE
 
     def check_document(self, ctx: Context) -> Iterable[Diagnostic]:
         document, lines = ctx.document, ctx.source.lines
         tiers = {tier.casefold() for tier in ctx.config.tiers or DEFAULT_TIERS}
+        follows_blank, above = True, ""  # whether this line follows a blank one; the last non-blank line
         for number, text in enumerate(lines, start=1):
-            match = _NO_SPACE.match(text)
-            if match is None or number in document.code_lines or number in document.html_lines:
+            if not text.strip(" \t"):
+                follows_blank = True
                 continue
-            markers, words = match.group(2), text[match.end() :].strip()
+            after_blank, previous = follows_blank, above
+            follows_blank, above = False, text
+            if number in document.code_lines or number in document.html_lines:
+                continue
+            if (match := _NO_SPACE.match(text)) is not None:
+                markers, words = match.group(2), text[match.end() :].strip()
+                span = Span(number, len(match.group(1)) + 1, number, match.end() + 1)
+                edit, title = ctx.replace(Span(number, match.end() + 1, number, match.end() + 1), " "), "Insert a space"
+                shown = f"text (no space after '{markers}')"
+            elif (match := _INDENTED.match(text)) is not None and len(match.group(1).expandtabs(4)) >= 4 and after_blank:
+                if previous[:1] in (" ", "\t") or _LIST_ITEM.match(previous):
+                    continue  # in a list item (a field's body): the item's own heading
+                markers, words = match.group(2), match.group(3).strip()
+                span = Span(number, 1, number, len(match.group(1)) + 1)
+                edit, title, shown = ctx.replace(span, ""), "Remove the indentation", "code (it is indented)"
+            else:
+                continue
             kind = {document.card_level: "card", document.card_level - 1: "tier"}.get(len(markers))
             if kind is None or (len(markers) == 1 and words.casefold() not in tiers):
                 continue  # a '#hashtag' is text that means to be text
-            start = len(match.group(1))
-            gap = Span(number, match.end() + 1, number, match.end() + 1)
-            yield self.report(
-                ctx,
-                Span(number, start + 1, number, match.end() + 1),
-                f"No space after '{markers}': GitHub shows '{markers}{words}' as text, not as a {kind} heading",
-                self.make_fix(f"Insert a space after '{markers}'", ctx.replace(gap, " "), makes_heading=True),
-            )
+            fix = self.make_fix(title, edit, makes_heading=True)
+            yield self.report(ctx, span, f"GitHub shows '{text.strip()}' as {shown}, not as a {kind} heading", fix)
 
 
 class DuplicateCard(Rule):
