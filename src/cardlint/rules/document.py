@@ -415,13 +415,9 @@ class BrokenHeading(Rule):
     def check_document(self, ctx: Context) -> Iterable[Diagnostic]:
         document, lines = ctx.document, ctx.source.lines
         tiers = {tier.casefold() for tier in ctx.config.tiers or DEFAULT_TIERS}
-        follows_blank, above = True, ""  # whether this line follows a blank one; the last non-blank line
         for number, text in enumerate(lines, start=1):
-            if not text.strip(" \t"):
-                follows_blank = True
+            if "#" not in text or not text.lstrip(" \t").startswith("#"):
                 continue
-            after_blank, previous = follows_blank, above
-            follows_blank, above = False, text
             if number in document.code_lines or number in document.html_lines:
                 continue
             if (match := _NO_SPACE.match(text)) is not None:
@@ -429,7 +425,10 @@ class BrokenHeading(Rule):
                 span = Span(number, len(match.group(1)) + 1, number, match.end() + 1)
                 edit, title = ctx.replace(Span(number, match.end() + 1, number, match.end() + 1), " "), "Insert a space"
                 shown = f"text (no space after '{markers}')"
-            elif (match := _INDENTED.match(text)) is not None and len(match.group(1).expandtabs(4)) >= 4 and after_blank:
+            elif (match := _INDENTED.match(text)) is not None and len(match.group(1).expandtabs(4)) >= 4:
+                if number > 1 and lines[number - 2].strip(" \t"):
+                    continue  # a paragraph's continuation line, not code
+                previous = next((lines[n - 1] for n in range(number - 1, 0, -1) if lines[n - 1].strip(" \t")), "")
                 if previous[:1] in (" ", "\t") or _LIST_ITEM.match(previous):
                     continue  # in a list item (a field's body): the item's own heading
                 markers, words = match.group(2), match.group(3).strip()
