@@ -305,3 +305,27 @@ def test_a_hashtag_line_is_no_heading_to_mend(cli, tmp_path):
     assert [d["line"] for d in json.loads(cli("--output-format", "json", readme).out) if d["code"] == "CL110"] == [
         seed.split("\n").index("# Notable Top 25% ") + 1
     ]
+
+
+def test_rows_cut_off_from_their_table_by_a_blank_line_are_said_so_and_joined(cli, tmp_path):
+    """A blank line in a table ends it on GitHub: cardlint said "Table has no 'Authors' row" (and
+    'Github') about rows standing right below it. It now says where they are, and joins them back."""
+    seed = (FIXTURES.parent.parent / "examples" / "review" / "README.md").read_text(encoding="utf-8")
+    readme = tmp_path / "README.md"
+    readme.write_text(seed.replace("\n|Authors |Ben Poole", "\n\n|Authors |Ben Poole", 1), encoding="utf-8")
+    found = [(d["line"], d["code"], d["message"]) for d in json.loads(cli("--output-format", "json", readme).out)]
+    assert (16, "CL212", "Rows 'Authors', 'Github' are cut off from the table by the blank line above: GitHub shows them as text") in found
+    assert "CL203" not in {code for line, code, _ in found if line < 30}
+    assert cli("--fix", "--select", "CL212", readme).code == 0
+    assert readme.read_text(encoding="utf-8") == seed
+
+
+def test_rows_cut_off_with_text_right_below_them_are_reported_without_a_fix(cli, tmp_path):
+    """Joined to the table, the rows would take the text line below them into it as one more row."""
+    seed = (FIXTURES.parent.parent / "examples" / "review" / "README.md").read_text(encoding="utf-8")
+    readme = tmp_path / "README.md"
+    broken = seed.replace("\n|Github|Not found official.", "\n\n|Github|Not found official.", 1)
+    broken = broken.replace("stable-dreamfusion\n\n![](img/0001.png)", "stable-dreamfusion\nSee the samples.\n\n![](img/0001.png)", 1)
+    readme.write_text(broken, encoding="utf-8")
+    found = {d["code"]: d for d in json.loads(cli("--output-format", "json", readme).out) if d["line"] == 17}
+    assert found["CL212"]["message"].startswith("Row 'Github' is cut off") and found["CL212"]["fix"] is None

@@ -39,6 +39,7 @@ BUILTIN_RULES: tuple[type[Rule], ...] = (
     table.EmptyValue,  # CL209
     table.TableCutByComment,  # CL210
     table.ValueNotAllowed,  # CL211
+    table.RowCutOff,  # CL212
     fields.MissingField,  # CL301
     fields.FieldNumber,  # CL302
     fields.FieldOrder,  # CL303

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 from cardlint.diagnostic import Diagnostic, Edit, Fix, FixSafety
 from cardlint.model import Card, Span, TableLine
-from cardlint.parser import is_delimiter
+from cardlint.parser import is_delimiter, split_cells
 from cardlint.planner import out_of_template_order
 from cardlint.rules.base import Context, Rule
 from cardlint.template import CASE, FUZZY, JOINED
@@ -206,6 +206,7 @@ class MissingRow(Rule):
         # A key the card writes short ("Issue" for "Upstream Issue (URL)"): an empty row beside it
         # would be a second one, so CL204's hint is the way to mend it, and there is no fix here.
         written_short = {short_name_of(row.key, present, ctx) for row, match in rows if match.kind is None}
+        present |= {key for _, key in cut_off_rows(card, ctx)[1]}  # there, below a blank line: CL212 says so
         keys = ctx.template.row_keys
         stale = ctx.drift.missing
         for key in keys:
@@ -562,6 +563,79 @@ class TableCutByComment(Rule):
                 Span.of_line(ctx.source, line),
                 "GitHub ends the table at this comment line; the rows below it are not part of the table",
             )
+
+
+def cut_off_rows(card: Card, ctx: Context) -> tuple[int, list[tuple[int, str]]]:
+    """Rows of the template's keys that stand below the card's table after blank lines, which end the
+    table on GitHub: the first of those blank lines, and each row's line and key (the rows the table
+    lacks, up to the first line that is not one)."""
+    table = card.table
+    if table is None or table.shape != "table" or (table.header is None and table.delimiter is None):
+        return 0, []
+    lines, code, html = ctx.source.lines, ctx.document.code_lines, ctx.document.html_lines
+    blank = number = table.span.end_line + 1
+    while number <= card.end_line and not lines[number - 1].strip(" \t"):
+        number += 1
+    present = {match.canonical for _, match in ctx.rows(card)}
+    found: list[tuple[int, str]] = []
+    while blank < number <= card.end_line and number not in code and number not in html:
+        cells = split_cells(lines[number - 1], number)
+        key = ctx.template.match_key(cells.cells[0].text.strip()).canonical if cells and len(cells.cells) > 1 else None
+        if key is None or key in present:
+            break
+        found.append((number, key))
+        present.add(key)
+        number += 1
+    return blank, found
+
+
+class RowCutOff(Rule):
+    """## What it does
+    Checks that no row of the template stands below the table after a blank line. GitHub ends a
+    table at a blank line: the rows below it show as a paragraph of pipes, and the card loses them.
+
+    ## Why is this bad?
+    The card looks complete in the source, but its rendered table lacks the rows, and readers do
+    not find them where every other card has them.
+
+    ## Example
+    ```markdown
+    |Institute|Google Research|
+
+    |Authors|Ben Poole, Ajay Jain|
+    ```
+
+    ## Use instead
+    ```markdown
+    |Institute|Google Research|
+    |Authors|Ben Poole, Ajay Jain|
+    ```
+
+    ## Fix safety
+    The fix removes the blank lines between the table and the rows, and the rows join the table; it is
+    safe. It is offered only when a blank line or the card's end follows the rows (a table takes a
+    text line right below it as one more row).
+    """
+
+    code = "CL212"
+    name = "row-cut-off"
+    summary = "A row stands below its table after a blank line"
+    fix = FixSafety.SAFE
+
+    def check_card(self, card: Card, ctx: Context) -> Iterable[Diagnostic]:
+        blank, rows = cut_off_rows(card, ctx)
+        if not rows:
+            return
+        first, last = rows[0][0], rows[-1][0]
+        keys = ", ".join(f"'{key}'" for _, key in rows)
+        fix = None
+        if last == card.end_line or not ctx.source.lines[last].strip(" \t"):
+            start, end = ctx.source.line_start(blank), ctx.source.line_start(first)
+            fix = self.make_fix("Remove the blank lines between the table and its rows", Edit(start, end, ""))
+        which = f"Row {keys} is" if len(rows) == 1 else f"Rows {keys} are"
+        shown = "it" if len(rows) == 1 else "them"
+        message = f"{which} cut off from the table by the blank line above: GitHub shows {shown} as text"
+        yield self.report(ctx, Span.of_line(ctx.source, first), message, fix)
 
 
 class EmptyValue(Rule):
