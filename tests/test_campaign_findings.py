@@ -329,3 +329,19 @@ def test_rows_cut_off_with_text_right_below_them_are_reported_without_a_fix(cli,
     readme.write_text(broken, encoding="utf-8")
     found = {d["code"]: d for d in json.loads(cli("--output-format", "json", readme).out) if d["line"] == 17}
     assert found["CL212"]["message"].startswith("Row 'Github' is cut off") and found["CL212"]["fix"] is None
+
+
+@pytest.mark.parametrize(("broken", "message"), [
+    ("1.**Task**", "Field 'Task' lacks a space after its number: GitHub shows it as text, not as a field"),
+    ("1 **Task**", "Field 'Task' lacks a '.' after its number: GitHub shows it as text, not as a field"),
+])
+def test_a_field_whose_number_is_no_list_marker_is_said_so_not_missing(cli, tmp_path, broken, message):
+    """`1.**Task**` is text on GitHub: cardlint said "Card 'DreamFusion' lacks field: 1. Task" about a
+    field standing right there. It now says what is wrong with it, and mends it."""
+    seed = (FIXTURES.parent.parent / "examples" / "review" / "README.md").read_text(encoding="utf-8")
+    readme = tmp_path / "README.md"
+    readme.write_text(seed.replace("1. **Task**", broken, 1), encoding="utf-8")
+    found = [(d["line"], d["code"], d["message"]) for d in json.loads(cli("--output-format", "json", readme).out) if d["line"] < 30]
+    assert [f for f in found if f[1].startswith("CL3")] == [(20, "CL308", message)]
+    assert cli("--fix", "--select", "CL308", readme).code == 0
+    assert readme.read_text(encoding="utf-8") == seed

@@ -47,6 +47,7 @@ BUILTIN_RULES: tuple[type[Rule], ...] = (
     fields.FieldLabelSpelling,  # CL305
     fields.EmptyFieldBody,  # CL306
     fields.UnknownField,  # CL307
+    fields.FieldMarker,  # CL308
     links.LinkNotUrl,  # CL401
     links.LinkScheme,  # CL402
     links.PaperLink,  # CL403

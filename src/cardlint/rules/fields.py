@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from itertools import pairwise
 
 from cardlint.diagnostic import Diagnostic, Fix, FixSafety
 from cardlint.model import Card, Span
+from cardlint.parser import parse_field_label
 from cardlint.planner import out_of_template_order
 from cardlint.rules.base import Context, Rule
 from cardlint.template import CASE, FUZZY
@@ -51,6 +53,7 @@ class MissingField(Rule):
         fields = ctx.fields(card)
         labels = ctx.template.field_labels
         present = {match.canonical for _, match in fields if match.canonical}
+        present |= {label for _, _, _, label in broken_markers(card, ctx)}  # there, with a broken number: CL308
         missing = [(index, label) for index, label in enumerate(labels) if label not in present]
         if not missing:
             return
@@ -365,3 +368,88 @@ class UnknownField(Rule):
                     f"Unknown field '{field.label}'; the template's fields are: "
                     f"{', '.join(ctx.template.field_labels)}",
                 )
+
+
+# `1.**Task**` (no space after the number's '.') and `2 **Problem**` (no '.'): no list item on GitHub.
+_BROKEN_MARKER = re.compile(r"^ {0,3}\d{1,9}(?:[.)](?=[^\s\d])|(?=[ \t]+\S))")
+
+
+def broken_markers(card: Card, ctx: Context) -> list[tuple[int, int, str, str]]:
+    """The card's lines that are fields of the template but for their number: each line, the column
+    where the number lacks its space or its '.', what to insert there, and the field's label (those
+    the card lacks, one line each). Kept for the run: CL301 and CL308 both ask."""
+    memo = ctx.memo("broken-markers")
+    if id(card) not in memo:
+        memo[id(card)] = _broken_markers(card, ctx)
+    found: list[tuple[int, int, str, str]] = memo[id(card)]
+    return found
+
+
+def _broken_markers(card: Card, ctx: Context) -> list[tuple[int, int, str, str]]:
+    present = {match.canonical for _, match in ctx.fields(card)}
+    if present.issuperset(ctx.template.field_labels):
+        return []
+    code, html = ctx.document.code_lines, ctx.document.html_lines
+    found = []
+    for number in range(card.line + 1, card.end_line + 1):
+        text = ctx.source.lines[number - 1]
+        match = _BROKEN_MARKER.match(text) if text.lstrip(" ")[:1].isdigit() else None
+        if match is None or number in code or number in html:
+            continue
+        label = ctx.template.match_label(parse_field_label(text[match.end() :])[0]).canonical
+        if label is None or label in present:
+            continue
+        present.add(label)
+        found.append((number, match.end() + 1, " " if text[match.end() - 1] in ".)" else ".", label))
+    return found
+
+
+class FieldMarker(Rule):
+    """## What it does
+    Checks that a field's number is a list marker on GitHub: a `.` (or `)`) and a space after it.
+    `1.**Task**` and `2 **Problem**` show as text, and the card lacks the field (CL301 does not report
+    it missing, this rule says why).
+
+    ## Why is this bad?
+    The field's label and its text run into the paragraph above or below it, and the list of fields
+    restarts at the next one.
+
+    ## Example
+    ```markdown
+    1.**Task**
+    	Text-to-3D synthesis
+    ```
+
+    ## Use instead
+    ```markdown
+    1. **Task**
+    	Text-to-3D synthesis
+    ```
+
+    ## Fix safety
+    The fix inserts the missing space or `.`; it is safe. The fields below then become a list again,
+    and so would an indented line after a blank one below them (code until then): there, the field is
+    reported without a fix.
+    """
+
+    code = "CL308"
+    name = "field-marker"
+    summary = "A field's number is no list marker on GitHub"
+    fix = FixSafety.SAFE
+
+    def check_card(self, card: Card, ctx: Context) -> Iterable[Diagnostic]:
+        lines = ctx.source.lines
+        for line, column, missing, label in broken_markers(card, ctx):
+            what = "a space after its number" if missing == " " else "a '.' after its number"
+            at = Span(line, column, line, column)
+            fix: Fix | None = self.make_fix("Insert the space" if missing == " " else "Insert the '.'", ctx.replace(at, missing))
+            # An indented line after a blank one below it is code now, and would be the list's then.
+            if any(_is_code_below_blank(lines, number) for number in range(line + 1, card.end_line + 1)):
+                fix = None
+            yield self.report(ctx, at, f"Field '{label}' lacks {what}: GitHub shows it as text, not as a field", fix)
+
+
+def _is_code_below_blank(lines: list[str], number: int) -> bool:
+    text = lines[number - 1]
+    indent = text[: len(text) - len(text.lstrip(" \t"))]
+    return bool(text.strip()) and len(indent.expandtabs(4)) >= 4 and not lines[number - 2].strip()
