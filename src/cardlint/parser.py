@@ -109,7 +109,7 @@ def _plain(tokens: Iterable[Token]) -> str:
     return "".join(out)
 
 
-def _is_blank(text: str) -> bool:
+def is_blank(text: str) -> bool:
     """CommonMark's blank line: spaces and tabs only (a no-break space is text, and keeps a block open)."""
     return not text.strip(" \t")
 
@@ -142,7 +142,7 @@ class BlockScan:
                 if closing and not stripped.lstrip(fence[0]).strip():
                     fence = None
                 continue
-            blank = _is_blank(text)
+            blank = is_blank(text)
             if html_end is not None:
                 if html_end == "" and blank:
                     html_end = None
@@ -502,7 +502,7 @@ class Parser:
             return False
         for number in range(heading.line + 1, min(heading.line + 4, len(source.lines) + 1)):
             text = source.lines[number - 1]
-            if _is_blank(text):
+            if is_blank(text):
                 continue
             return number not in scan.code and text.lstrip().startswith("|")
         return False
@@ -515,7 +515,7 @@ class Parser:
         end = card.end_line
         while number <= end:
             text = lines[number - 1]
-            if _is_blank(text):
+            if is_blank(text):
                 number += 1
                 continue
             if number in scan.code:
@@ -570,7 +570,7 @@ class Parser:
                 number += 1
                 continue
             kind = "paragraph"
-            while number + 1 <= end and not _is_blank(lines[number]) and not (fields and _FIELD.match(lines[number])):
+            while number + 1 <= end and not is_blank(lines[number]) and not (fields and _FIELD.match(lines[number])):
                 if _opens_details(lines[number]) or _interrupts(number + 1, scan):
                     break
                 if shape and keyed_item(lines[number], shape) is not None:
@@ -617,7 +617,7 @@ class Parser:
         first = last = number
         following = number + 1
         # A label alone on its line holds the paragraph below it; a bullet holds its continuation lines.
-        while following <= end and not _is_blank(lines[following - 1]) and following not in scan.headings:
+        while following <= end and not is_blank(lines[following - 1]) and following not in scan.headings:
             line = lines[following - 1]
             if keyed_item(line, shape) is not None or _opens_details(line) or following in scan.code:
                 break
@@ -655,7 +655,7 @@ class Parser:
         delimiter: TableLine | None = None
         rows: list[TableRow] = []
         comments: list[int] = []
-        while number <= end and not _is_blank(lines[number - 1]):
+        while number <= end and not is_blank(lines[number - 1]):
             text = lines[number - 1]
             table_line = split_cells(text, number)
             if table_line is None:
@@ -708,7 +708,7 @@ class Parser:
         number += 1
         while number <= end:
             line = lines[number - 1]
-            if _is_blank(line):
+            if is_blank(line):
                 previous_blank = True
                 body_lines.append(line)
                 number += 1
@@ -834,7 +834,7 @@ def _interrupts(number: int, scan: BlockScan) -> bool:
 def _last_content_line(lines: list[str], start: int, end: int) -> int:
     last = start
     for number in range(start, end + 1):
-        if not _is_blank(lines[number - 1]):
+        if not is_blank(lines[number - 1]):
             last = number
     return last
 

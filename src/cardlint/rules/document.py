@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from cardlint.config import DEFAULT_TIERS
 from cardlint.diagnostic import Diagnostic, Fix, FixSafety, Severity
 from cardlint.model import Card, Span
+from cardlint.parser import indented_code, is_blank
 from cardlint.rules.base import Context, Rule
 from cardlint.rules.table import insert_row
 from cardlint.template import suggest
@@ -425,10 +426,10 @@ class BrokenHeading(Rule):
                 span = Span(number, len(match.group(1)) + 1, number, match.end() + 1)
                 edit, title = ctx.replace(Span(number, match.end() + 1, number, match.end() + 1), " "), "Insert a space"
                 shown = f"text (no space after '{markers}')"
-            elif (match := _INDENTED.match(text)) is not None and len(match.group(1).expandtabs(4)) >= 4:
-                if number > 1 and lines[number - 2].strip(" \t"):
+            elif (match := _INDENTED.match(text)) is not None and indented_code(text):
+                if number > 1 and not is_blank(lines[number - 2]):
                     continue  # a paragraph's continuation line, not code
-                previous = next((lines[n - 1] for n in range(number - 1, 0, -1) if lines[n - 1].strip(" \t")), "")
+                previous = next((lines[n - 1] for n in range(number - 1, 0, -1) if not is_blank(lines[n - 1])), "")
                 if previous[:1] in (" ", "\t") or _LIST_ITEM.match(previous):
                     continue  # in a list item (a field's body): the item's own heading
                 markers, words = match.group(2), match.group(3).strip()

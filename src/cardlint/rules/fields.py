@@ -8,7 +8,7 @@ from itertools import pairwise
 
 from cardlint.diagnostic import Diagnostic, Fix, FixSafety
 from cardlint.model import Card, Span
-from cardlint.parser import parse_field_label
+from cardlint.parser import indented_code, is_blank, parse_field_label
 from cardlint.planner import out_of_template_order
 from cardlint.rules.base import Context, Rule
 from cardlint.template import CASE, FUZZY
@@ -451,5 +451,4 @@ class FieldMarker(Rule):
 
 def _is_code_below_blank(lines: list[str], number: int) -> bool:
     text = lines[number - 1]
-    indent = text[: len(text) - len(text.lstrip(" \t"))]
-    return bool(text.strip()) and len(indent.expandtabs(4)) >= 4 and not lines[number - 2].strip()
+    return not is_blank(text) and indented_code(text) and is_blank(lines[number - 2])

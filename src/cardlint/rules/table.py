@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 from cardlint.diagnostic import Diagnostic, Edit, Fix, FixSafety
 from cardlint.model import Card, Span, TableLine
-from cardlint.parser import is_delimiter, split_cells
+from cardlint.parser import is_blank, is_delimiter, split_cells
 from cardlint.planner import out_of_template_order
 from cardlint.rules.base import Context, Rule
 from cardlint.template import CASE, FUZZY, JOINED
@@ -574,7 +574,7 @@ def cut_off_rows(card: Card, ctx: Context) -> tuple[int, list[tuple[int, str]]]:
         return 0, []
     lines, code, html = ctx.source.lines, ctx.document.code_lines, ctx.document.html_lines
     blank = number = table.span.end_line + 1
-    while number <= card.end_line and not lines[number - 1].strip(" \t"):
+    while number <= card.end_line and is_blank(lines[number - 1]):
         number += 1
     present = {match.canonical for _, match in ctx.rows(card)}
     found: list[tuple[int, str]] = []
@@ -629,7 +629,7 @@ class RowCutOff(Rule):
         first, last = rows[0][0], rows[-1][0]
         keys = ", ".join(f"'{key}'" for _, key in rows)
         fix = None
-        if last == card.end_line or not ctx.source.lines[last].strip(" \t"):
+        if last == card.end_line or is_blank(ctx.source.lines[last]):
             start, end = ctx.source.line_start(blank), ctx.source.line_start(first)
             fix = self.make_fix("Remove the blank lines between the table and its rows", Edit(start, end, ""))
         which = f"Row {keys} is" if len(rows) == 1 else f"Rows {keys} are"
