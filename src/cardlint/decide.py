@@ -174,12 +174,12 @@ def _directive_problems(
             # Of the rules it names, those this run runs that it silenced nothing of (a rule this run
             # does not run: whether it would silence anything is unknown).
             idle = [s for s in directive.selectors if s not in used.get(directive, ()) and _runs(s, enabled)]
-            if directive in used and not idle:
-                continue
-            if directive not in used and len(idle) < len(directive.selectors):
-                continue
             if directive in used:
+                if not idle:
+                    continue
                 message = f"'{directive.written}' silences nothing for '{idle[0]}'"
+            elif len(idle) < len(directive.selectors):
+                continue  # it names a rule this run does not run
             else:
                 message = f"'{directive.written}' silences nothing"
         problems.append(
