@@ -127,10 +127,8 @@ class BlockScan:
         self.headings: dict[int, Heading] = {}
         self.code: set[int] = set()
         self.html: set[int] = set()
-        # A code fence or an HTML block (a comment, say) that is never closed: GitHub hides the rest
-        # of the file in it. The line it opens on, or None.
-        self.unclosed: int | None = None
         fence: tuple[str, int] | None = None  # the open fence's character and length
+        block_line = 0  # the line the last fence or HTML block opened on
         # How the open HTML block ends: a marker, a tag pattern, or "" (at a blank line); None: none open.
         html_end: str | re.Pattern[str] | None = None
         in_paragraph = False
@@ -170,7 +168,7 @@ class BlockScan:
             if match and not (match.group(2)[0] == "`" and "`" in match.group(3)):
                 fence = (match.group(2)[0], len(match.group(2))) if number != ended else None
                 self.code.add(number)
-                self.unclosed = number
+                block_line = number
                 in_paragraph = False
                 continue
             heading = _heading(text, number)
@@ -192,12 +190,13 @@ class BlockScan:
                     html_end = ""
                 if html_end and number == ended:
                     html_end = None
-                self.unclosed = number
+                block_line = number
                 in_paragraph = False
                 continue
             in_paragraph = True  # a line starting with a block marker is never indented code
-        if fence is None and not html_end:  # nothing left open at the end (a blank line ends the others)
-            self.unclosed = None
+        # A code fence or an HTML block (a comment, say) still open at the end: GitHub hides the rest
+        # of the file in it (a blank line ends the other kinds). The line it opens on, or None.
+        self.unclosed = block_line if fence is not None or html_end else None
 
 
 def _heading(text: str, line: int) -> Heading | None:
