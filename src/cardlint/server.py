@@ -9,8 +9,10 @@ offered only where ``--fix`` would make it: it is applied with the same passes a
 from __future__ import annotations
 
 import asyncio
+import gc
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 from lsprotocol import types
@@ -129,6 +131,7 @@ def lsp_diagnostic(source: Source, d: Diagnostic) -> types.Diagnostic:
     )
 
 
+@cache  # the pages do not change while the server runs; a stat per diagnostic was half the publish
 def _rule_page(code: str) -> types.CodeDescription | None:
     page = RULES_DIR / f"{code}.md"
     return types.CodeDescription(href=page.as_uri()) if page.is_file() else None
@@ -243,4 +246,8 @@ def _overlaps(a: types.Range, b: types.Range) -> bool:
 
 
 def main() -> None:
+    # The console script turns the cyclic garbage collector off for a one-shot run. A server runs
+    # for hours, and every lint leaves its cards behind in cycles (a card and its tier refer to each
+    # other): without the collector, each change of a 1,000-card list would keep ~14 MB for good.
+    gc.enable()
     server.start_io()
