@@ -15,6 +15,7 @@ from cmarkgfm.cmark import Options
 _BLOCK = re.compile(r'^<(\w+)\b[^>]*? data-sourcepos="(\d+):\d+-(\d+):\d+"', re.MULTILINE)
 _SOURCEPOS = re.compile(r' data-sourcepos="[^"]*"')
 _TAG = re.compile(r"<[^>]*>")
+_IMAGE = re.compile(r'<img src="([^"]*)" alt="([^"]*)"')  # as cmark-gfm writes a Markdown image
 _WORD = re.compile(r"[^\W_]+")
 _NUMBER = re.compile(r"(?<![^\s|])\d{1,9}[.)](?![^\s|])")
 _TABLE = re.compile(r"<table\b.*?</table>", re.DOTALL)
@@ -78,6 +79,9 @@ def _words(rendered: str) -> Counter[str]:
     # that mends it shows the same words.
     # So is a list item's number shown as text ("2. **Problem**" under a paragraph line): a fix that
     # makes the fields the list the template means shows the same words.
+    # An image shows its alt text and its file, as the Markdown of an image shown as raw text does: a
+    # fix that makes an image of it (an HTML block ended before it) shows the same words.
+    rendered = _IMAGE.sub(lambda image: f" {image.group(1) or ''} {image.group(2) or ''} ", rendered)
     return Counter(_WORD.findall(_NUMBER.sub(" ", html.unescape(_TAG.sub(" ", rendered)))))
 
 

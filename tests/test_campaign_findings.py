@@ -6,6 +6,7 @@ cmark-gfm as well."""
 from __future__ import annotations
 
 import json
+import shutil
 
 import pytest
 
@@ -16,7 +17,7 @@ from cardlint.locate import load
 from cardlint.rules import BUILTIN_RULES
 from cardlint.source import Source
 from conftest import FIXTURES, clean_list
-from rendering import blocks, rendering_problems
+from rendering import blocks, render, rendering_problems
 
 OFFLINE = [rule for rule in BUILTIN_RULES if not rule.code.startswith("CL8")]
 
@@ -345,3 +346,37 @@ def test_a_field_whose_number_is_no_list_marker_is_said_so_not_missing(cli, tmp_
     assert [f for f in found if f[1].startswith("CL3")] == [(20, "CL308", message)]
     assert cli("--fix", "--select", "CL308", readme).code == 0
     assert readme.read_text(encoding="utf-8") == seed
+
+
+@pytest.mark.parametrize("image", [
+    '<img src="img/0001.png" width="400">',
+    "<img src=img/0001.png>",
+    '<p align="center"><img src="img/0001.png"></p>',
+])
+def test_fields_that_an_html_line_above_runs_into_are_said_so_not_missing(cli, tmp_path, image):
+    """An `<img …>` alone on its line opens an HTML block that runs on to the next blank line: GitHub
+    showed the seed's six fields as one run of raw text, and cardlint said "Card 'DreamFusion' has
+    none of the template's fields" about fields standing right there."""
+    seed = (FIXTURES.parent.parent / "examples" / "review" / "README.md").read_text(encoding="utf-8")
+    broken = seed.replace("![](img/0001.png)", image, 1)
+    card = slice(broken.index("## DreamFusion"), broken.index("<details>"))
+    assert "<ol " not in render(broken[card])  # the oracle: no list of fields on GitHub
+    shutil.copytree(FIXTURES.parent.parent / "examples" / "review" / "img", tmp_path / "img")
+    readme = tmp_path / "README.md"
+    readme.write_text(broken, encoding="utf-8")
+    found = [(d["line"], d["column"], d["code"], d["message"]) for d in json.loads(cli("--output-format", "json", readme).out)]
+    assert [f for f in found if f[2].startswith("CL3") and f[0] < 40] == [(20, 1, "CL309", (
+        "Fields 'Task', 'Problem', 'Method', 'Performance', 'Dataset', 'Model's information' are raw text on "
+        "GitHub: the HTML block that line 18 opens runs on to the next blank line"
+    ))]
+    assert cli("--fix", "--select", "CL309", readme).code == 0
+    after = readme.read_text(encoding="utf-8")
+    assert after == broken.replace(image + "\n", image + "\n\n", 1)
+    rendered = render(after[after.index("## DreamFusion") : after.index("<details>")])
+    assert "<ol " in rendered and '<img src="img/0002.png"' in rendered  # shown as raw text before the fix
+
+
+def test_fields_in_an_html_comment_are_left_alone():
+    """A comment hides what it holds on GitHub, on purpose: its fields are not raw text."""
+    text = clean_list().replace("1. **Task**", "<!--\n<div>\n1. **Task**", 1).replace("2. **Problem**", "-->\n2. **Problem**", 1)
+    assert [code for _, _, code, _ in check(text) if code == "CL309"] == []

@@ -58,7 +58,7 @@ _HTML_OTHER = (
     (re.compile(r"^ {0,3}<![A-Za-z]"), ">"),
     (re.compile(r"^ {0,3}<!\[CDATA\["), "]]>"),
 )
-_FIELD = re.compile(r"^( {0,3})(\d{1,9})([.)])(?:[ \t]+(.*?))?[ \t]*$")
+FIELD = re.compile(r"^( {0,3})(\d{1,9})([.)])(?:[ \t]+(.*?))?[ \t]*$")  # a numbered field's line
 _DELIMITER = re.compile(r"^ {0,3}\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*$")
 _DETAILS_OPEN = re.compile(r"<details\b[^>]*>", re.IGNORECASE)
 _DETAILS_CLOSE = re.compile(r"</details\s*>", re.IGNORECASE)
@@ -206,6 +206,12 @@ def _heading(text: str, line: int) -> Heading | None:
         return None
     column = text.index(match.group(2)) + 1 if match.group(2) else len(text) + 1
     return Heading(len(match.group(1)), match.group(2).strip(), line, Span(line, 1, line, len(text) + 1), column)
+
+
+def opens_html_to_blank(text: str) -> bool:
+    """Whether ``text`` opens an HTML block that runs on to the next blank line (CommonMark's kinds 6
+    and 7: ``<div>``, ``<p>``, ``<img …>``): what follows it without a blank line is raw HTML too."""
+    return _html_start(text, False) == ("", None)
 
 
 def _html_start(text: str, in_paragraph: bool) -> tuple[str, re.Pattern[str] | None] | None:
@@ -552,7 +558,7 @@ class Parser:
                 if item is not None:
                     number = self._keyed(source, card, number, end, shape, item, scan)
                     continue
-            match = _FIELD.match(text) if fields else None
+            match = FIELD.match(text) if fields else None
             if match and number not in scan.html:
                 number = self._field(source, card, number, end, match, scan)
                 continue
@@ -569,7 +575,7 @@ class Parser:
                 number += 1
                 continue
             kind = "paragraph"
-            while number + 1 <= end and not is_blank(lines[number]) and not (fields and _FIELD.match(lines[number])):
+            while number + 1 <= end and not is_blank(lines[number]) and not (fields and FIELD.match(lines[number])):
                 if _opens_details(lines[number]) or _interrupts(number + 1, scan):
                     break
                 if shape and keyed_item(lines[number], shape) is not None:
@@ -714,7 +720,7 @@ class Parser:
                 continue
             indented = line.startswith(("\t", " "))
             lazy = not previous_blank and not indented and not _starts_block(line, number, scan)
-            if not (indented or lazy) or _FIELD.match(line):
+            if not (indented or lazy) or FIELD.match(line):
                 break
             if _opens_details(line):
                 break
@@ -810,7 +816,7 @@ def _starts_block(text: str, number: int, scan: BlockScan) -> bool:
     return (
         _interrupts(number, scan)
         or stripped.startswith(("|", "<", "![", "- ", "* ", "+ ", ">"))
-        or bool(_FIELD.match(text))
+        or bool(FIELD.match(text))
     )
 
 

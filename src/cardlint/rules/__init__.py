@@ -48,6 +48,7 @@ BUILTIN_RULES: tuple[type[Rule], ...] = (
     fields.EmptyFieldBody,  # CL306
     fields.UnknownField,  # CL307
     fields.FieldMarker,  # CL308
+    fields.FieldInHtml,  # CL309
     links.LinkNotUrl,  # CL401
     links.LinkScheme,  # CL402
     links.PaperLink,  # CL403

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 from itertools import pairwise
 
 from cardlint.diagnostic import Diagnostic, Fix, FixSafety
 from cardlint.model import Card, Span
-from cardlint.parser import indented_code, is_blank, parse_field_label
+from cardlint.parser import FIELD, indented_code, is_blank, is_delimiter, opens_html_to_blank, parse_field_label
 from cardlint.planner import out_of_template_order
 from cardlint.rules.base import Context, Rule
 from cardlint.template import CASE, FUZZY
@@ -54,6 +55,7 @@ class MissingField(Rule):
         labels = ctx.template.field_labels
         present = {match.canonical for _, match in fields if match.canonical}
         present |= {label for _, _, _, label in broken_markers(card, ctx)}  # there, with a broken number: CL308
+        present |= {label for block in fields_in_html(card, ctx) for _, label in block.fields}  # raw HTML: CL309
         missing = [(index, label) for index, label in enumerate(labels) if label not in present]
         if not missing:
             return
@@ -428,7 +430,8 @@ class FieldMarker(Rule):
 
     ## Fix safety
     The fix inserts the missing space or `.`; it is safe. The fields below then become a list again,
-    and so would an indented line after a blank one below them (code until then): there, the field is
+    and so would an indented line below them that GitHub shows as code until then (after a blank
+    line, or under a table, which takes the text lines below it in as rows): there, the field is
     reported without a fix.
     """
 
@@ -443,12 +446,129 @@ class FieldMarker(Rule):
             what = "a space after its number" if missing == " " else "a '.' after its number"
             at = Span(line, column, line, column)
             fix: Fix | None = self.make_fix("Insert the space" if missing == " " else "Insert the '.'", ctx.replace(at, missing))
-            # An indented line after a blank one below it is code now, and would be the list's then.
-            if any(_is_code_below_blank(lines, number) for number in range(line + 1, card.end_line + 1)):
+            # An indented line below it that is code now would be the list's then.
+            if any(_is_code(lines, number) for number in range(line + 1, card.end_line + 1)):
                 fix = None
             yield self.report(ctx, at, f"Field '{label}' lacks {what}: GitHub shows it as text, not as a field", fix)
 
 
-def _is_code_below_blank(lines: list[str], number: int) -> bool:
+def _is_code(lines: list[str], number: int) -> bool:
+    """Whether line ``number`` is indented code on GitHub: indented four columns after a blank line,
+    or under a table's rows (GitHub takes each text line under a table into it as a row, up to a
+    blank line or a line that starts another block, and an indented line is such a line)."""
     text = lines[number - 1]
-    return not is_blank(text) and indented_code(text) and is_blank(lines[number - 2])
+    if is_blank(text) or not indented_code(text):
+        return False
+    above = number - 1
+    while above >= 1 and not is_blank(lines[above - 1]):
+        line = lines[above - 1]
+        if is_delimiter(line):
+            return True
+        if FIELD.match(line) or line.lstrip(" ").startswith(("-", "*", "+", ">", "#", "<", "```", "~~~")):
+            return False  # a list, a quote, a heading, HTML or a fence: no table runs on to here
+        above -= 1
+    return above == number - 1
+
+
+@dataclass(frozen=True, slots=True)
+class HtmlBlock:
+    """An HTML block in a card that runs on over template fields: the line it opens on, the line a
+    blank line before which would end it (its first line that is no tag), and the fields (line, label)."""
+
+    line: int
+    ends_before: int
+    fields: list[tuple[int, str]]
+
+
+def fields_in_html(card: Card, ctx: Context) -> list[HtmlBlock]:
+    """The card's HTML blocks that take in fields it lacks, which GitHub then shows as raw text. Kept
+    for the run: CL301 and CL309 both ask."""
+    memo = ctx.memo("fields-in-html")
+    if id(card) not in memo:
+        memo[id(card)] = _fields_in_html(card, ctx)
+    found: list[HtmlBlock] = memo[id(card)]
+    return found
+
+
+def _fields_in_html(card: Card, ctx: Context) -> list[HtmlBlock]:
+    present = {match.canonical for _, match in ctx.fields(card)}
+    if present.issuperset(ctx.template.field_labels):
+        return []
+    lines, code, html = ctx.source.lines, ctx.document.code_lines, ctx.document.html_lines
+    details = card.details.span if card.details is not None else None
+    blocks: dict[int, HtmlBlock] = {}
+    for number in range(card.line + 1, card.end_line + 1):
+        match = FIELD.match(lines[number - 1]) if number in html else None
+        if match is None or number in code or (details is not None and details.line <= number <= details.end_line):
+            continue
+        label = ctx.template.match_label(parse_field_label(match.group(4) or "")[0]).canonical
+        if label is None or label in present:
+            continue
+        top = number
+        while top - 1 > card.line and top - 1 in html:
+            top -= 1
+        # Only a block that a blank line ends (not a comment, nor a run of blocks): the field is in it.
+        if not opens_html_to_blank(lines[top - 1]) or any(is_blank(lines[n - 1]) for n in range(top, number)):
+            continue
+        present.add(label)
+        if top not in blocks:
+            first_text = next(n for n in range(top + 1, number + 1) if not lines[n - 1].lstrip().startswith("<"))
+            blocks[top] = HtmlBlock(top, first_text, [])
+        blocks[top].fields.append((number, label))
+    return list(blocks.values())
+
+
+class FieldInHtml(Rule):
+    """## What it does
+    Checks that no field stands in an HTML block. A line that begins with a block tag (`<p>`,
+    `<div>`) or holds nothing but one tag (`<img …>`) opens a block that runs on to the next blank
+    line, and GitHub shows the Markdown in it as raw text: `1. **Task** Text-to-3D synthesis 2.
+    **Problem** …` in one run. The card lacks those fields (CL301 does not report them missing, this
+    rule says why).
+
+    ## Why is this bad?
+    An image resized with `<img src="…" width="400">` in place of `![](…)`, right above the fields as
+    the template writes its image, turns every field of the card into one paragraph of text.
+
+    ## Example
+    ```markdown
+    <img src="img/dreamfusion.png" width="400">
+    1. **Task**
+    	Text-to-3D synthesis
+    ```
+
+    ## Use instead
+    ```markdown
+    <img src="img/dreamfusion.png" width="400">
+
+    1. **Task**
+    	Text-to-3D synthesis
+    ```
+
+    ## Fix safety
+    The fix inserts a blank line before the block's first line that is not a tag, which ends the
+    block there; it is safe. The fields below then become a list again, and so would an indented line
+    below them that GitHub shows as code until then (see CL308), and so would the card's fields below
+    the block: there, they are reported without a fix.
+    """
+
+    code = "CL309"
+    name = "field-in-html"
+    summary = "A field stands in an HTML block: GitHub shows it as raw text"
+    fix = FixSafety.SAFE
+
+    def check_card(self, card: Card, ctx: Context) -> Iterable[Diagnostic]:
+        lines = ctx.source.lines
+        for block in fields_in_html(card, ctx):
+            line, _ = block.fields[0]
+            names = ", ".join(f"'{label}'" for _, label in block.fields)
+            what = f"Field {names} is" if len(block.fields) == 1 else f"Fields {names} are"
+            message = f"{what} raw text on GitHub: the HTML block that line {block.line} opens runs on to the next blank line"
+            blank = ctx.insert_before_line(block.ends_before, [""])
+            fix: Fix | None = self.make_fix("Insert a blank line to end the HTML block", blank)
+            if any(_is_code(lines, number) for number in range(line + 1, card.end_line + 1)):
+                fix = None
+            if any(field.line > block.fields[-1][0] for field, _ in ctx.fields(card)):
+                fix = None  # fields below a blank line under the block: their list would take these in
+            indent = len(lines[line - 1]) - len(lines[line - 1].lstrip(" "))
+            yield self.report(ctx, Span(line, indent + 1, line, len(lines[line - 1].rstrip()) + 1), message, fix)
