@@ -380,3 +380,32 @@ def test_fields_in_an_html_comment_are_left_alone():
     """A comment hides what it holds on GitHub, on purpose: its fields are not raw text."""
     text = clean_list().replace("1. **Task**", "<!--\n<div>\n1. **Task**", 1).replace("2. **Problem**", "-->\n2. **Problem**", 1)
     assert [code for _, _, code, _ in check(text) if code == "CL309"] == []
+
+
+def test_an_image_right_under_the_table_is_said_to_be_a_row_of_it(cli, tmp_path):
+    """GitHub takes a text line right under a table into it as a row: an image there shows squeezed
+    into the table's first cell (a real version of the seed has one, line 90), and cardlint said nothing."""
+    seed = (FIXTURES.parent.parent / "examples" / "review" / "README.md").read_text(encoding="utf-8")
+    broken = seed.replace("stable-dreamfusion\n\n![](img/0001.png)", "stable-dreamfusion\n![](img/0001.png)", 1)
+    assert '<td data-sourcepos="17:1-17:17"><img src="img/0001.png"' in render(broken)  # the oracle: a row
+    shutil.copytree(FIXTURES.parent.parent / "examples" / "review" / "img", tmp_path / "img")
+    readme = tmp_path / "README.md"
+    readme.write_text(broken, encoding="utf-8")
+    found = [(d["line"], d["column"], d["code"], d["message"]) for d in json.loads(cli("--output-format", "json", readme).out)]
+    assert (17, 1, "CL213", "GitHub shows this line and the 1 below it as a row of the table above: put a blank line between them") in found
+    assert cli("--fix", "--select", "CL213", readme).code == 0
+    assert readme.read_text(encoding="utf-8") == seed
+
+
+@pytest.mark.parametrize("line", ["1. **Task**", "- **Task**", "<img src='a.png'>", "    code", "# Tier", "---", "```"])
+def test_a_line_that_starts_a_block_ends_the_table_and_is_no_row(line):
+    assert render(f"|a|b|\n|--|--|\n|c|d|\n{line}\n").count("<tr") == 2  # the oracle: no row of the table
+    text = clean_list().replace("|Github|Not found|\n\n", f"|Github|Not found|\n{line}\n\n", 1)
+    assert [code for _, _, code, _ in check(text) if code == "CL213"] == []
+
+
+def test_rows_run_on_above_an_indented_line_get_no_fix():
+    """The indented line is code under the rows; after a blank line above them it would be more of
+    their paragraph's text (the damage test found it)."""
+    text = clean_list().replace("|Github|Not found|\n\n![DreamFusion samples](img/ok.png)\n1. **Task**", "|Github|Not found|\n![DreamFusion samples](img/ok.png)\n1.**Task**", 1)
+    assert (11, 1, "CL213", False) in check(text)

@@ -824,6 +824,23 @@ def _starts_block(text: str, number: int, scan: BlockScan) -> bool:
 _LIST_OR_QUOTE = re.compile(r" {0,3}(?:[-+*]|\d{1,9}[.)])(?:[ \t]|$)| {0,3}>")
 
 
+_THEMATIC_BREAK = re.compile(r" {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
+
+
+def ends_table(text: str) -> bool:
+    """Whether a line right under a table starts a block of its own on GitHub (a list item, a quote,
+    a heading, a fence, HTML, a thematic break, indented code). Any other line, with pipes or
+    without, is one more row: a table runs on to a blank line."""
+    return bool(
+        _LIST_OR_QUOTE.match(text)
+        or _HEADING.match(text)
+        or _FENCE_OPEN.match(text)
+        or _THEMATIC_BREAK.match(text)
+        or indented_code(text)
+        or _html_start(text, False) is not None
+    )
+
+
 def indented_code(text: str) -> bool:
     """Whether a line is indented as code (four columns, a tab counting to the next multiple of 4)."""
     indent = text[: len(text) - len(text.lstrip(" \t"))]

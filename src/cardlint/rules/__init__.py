@@ -40,6 +40,7 @@ BUILTIN_RULES: tuple[type[Rule], ...] = (
     table.TableCutByComment,  # CL210
     table.ValueNotAllowed,  # CL211
     table.RowCutOff,  # CL212
+    table.TableRunOn,  # CL213
     fields.MissingField,  # CL301
     fields.FieldNumber,  # CL302
     fields.FieldOrder,  # CL303

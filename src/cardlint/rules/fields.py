@@ -447,27 +447,31 @@ class FieldMarker(Rule):
             at = Span(line, column, line, column)
             fix: Fix | None = self.make_fix("Insert the space" if missing == " " else "Insert the '.'", ctx.replace(at, missing))
             # An indented line below it that is code now would be the list's then.
-            if any(_is_code(lines, number) for number in range(line + 1, card.end_line + 1)):
+            if _code_below(lines, card, line):
                 fix = None
             yield self.report(ctx, at, f"Field '{label}' lacks {what}: GitHub shows it as text, not as a field", fix)
 
 
-def _is_code(lines: list[str], number: int) -> bool:
-    """Whether line ``number`` is indented code on GitHub: indented four columns after a blank line,
-    or under a table's rows (GitHub takes each text line under a table into it as a row, up to a
-    blank line or a line that starts another block, and an indented line is such a line)."""
-    text = lines[number - 1]
-    if is_blank(text) or not indented_code(text):
-        return False
-    above = number - 1
-    while above >= 1 and not is_blank(lines[above - 1]):
-        line = lines[above - 1]
-        if is_delimiter(line):
-            return True
-        if FIELD.match(line) or line.lstrip(" ").startswith(("-", "*", "+", ">", "#", "<", "```", "~~~")):
-            return False  # a list, a quote, a heading, HTML or a fence: no table runs on to here
-        above -= 1
-    return above == number - 1
+def _code_below(lines: list[str], card: Card, line: int) -> bool:
+    """Whether a line of the card below ``line`` is indented code on GitHub: indented four columns
+    after a blank line, or under a table's rows (GitHub takes each text line under a table into it as
+    a row, up to a blank line or a line that starts another block, and an indented line is such a line)."""
+    blank_above = table = False  # table: the lines since the last blank one hold a table's delimiter row
+    for number in range(card.line + 1, card.end_line + 1):
+        text = lines[number - 1]
+        if is_blank(text):
+            blank_above, table = True, False
+            continue
+        if indented_code(text) and (blank_above or table):
+            if number > line:
+                return True
+            table = False
+        elif is_delimiter(text):
+            table = True
+        elif FIELD.match(text) or text.lstrip(" ").startswith(("-", "*", "+", ">", "#", "<", "```", "~~~")):
+            table = False  # a list, a quote, a heading, HTML or a fence ends a table
+        blank_above = False
+    return False
 
 
 @dataclass(frozen=True, slots=True)
@@ -566,7 +570,7 @@ class FieldInHtml(Rule):
             message = f"{what} raw text on GitHub: the HTML block that line {block.line} opens runs on to the next blank line"
             blank = ctx.insert_before_line(block.ends_before, [""])
             fix: Fix | None = self.make_fix("Insert a blank line to end the HTML block", blank)
-            if any(_is_code(lines, number) for number in range(line + 1, card.end_line + 1)):
+            if _code_below(lines, card, line):
                 fix = None
             if any(field.line > block.fields[-1][0] for field, _ in ctx.fields(card)):
                 fix = None  # fields below a blank line under the block: their list would take these in

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 from cardlint.diagnostic import Diagnostic, Edit, Fix, FixSafety
 from cardlint.model import Card, Span, TableLine
-from cardlint.parser import is_blank, is_delimiter, split_cells
+from cardlint.parser import ends_table, indented_code, is_blank, is_delimiter, split_cells
 from cardlint.planner import out_of_template_order
 from cardlint.rules.base import Context, Rule
 from cardlint.template import CASE, FUZZY, JOINED
@@ -636,6 +636,69 @@ class RowCutOff(Rule):
         shown = "it" if len(rows) == 1 else "them"
         message = f"{which} cut off from the table by the blank line above: GitHub shows {shown} as text"
         yield self.report(ctx, Span.of_line(ctx.source, first), message, fix)
+
+
+def run_on_lines(card: Card, ctx: Context) -> list[int]:
+    """The lines right under the card's table, without a blank line between, that GitHub takes into
+    it as rows (up to a blank line or a line that starts another block)."""
+    table = card.table
+    if table is None or table.delimiter is None:
+        return []
+    lines, code, html = ctx.source.lines, ctx.document.code_lines, ctx.document.html_lines
+    found = []
+    for number in range(table.span.end_line + 1, card.end_line + 1):
+        text = lines[number - 1]
+        if is_blank(text) or number in code or number in html or ends_table(text):
+            break
+        found.append(number)
+    return found
+
+
+class TableRunOn(Rule):
+    """## What it does
+    Checks that the line under a table, an image or a field most often, has a blank line between.
+    GitHub takes every line right under a table into it as one more row, up to a blank line or a
+    line that starts another block (a list item, a heading, HTML).
+
+    ## Why is this bad?
+    The image shows squeezed into the first cell of a row at the foot of the table, and the text
+    lines with it.
+
+    ## Example
+    ```markdown
+    |Github|Not found|
+    ![DreamFusion samples](img/dreamfusion.png)
+    ```
+
+    ## Use instead
+    ```markdown
+    |Github|Not found|
+
+    ![DreamFusion samples](img/dreamfusion.png)
+    ```
+
+    ## Fix safety
+    The fix inserts the blank line; it is safe. It is offered only when no indented line follows
+    the rows: GitHub shows that line as code, and it would run on as the text of the paragraph the
+    rows become.
+    """
+
+    code = "CL213"
+    name = "table-run-on"
+    summary = "A line right under the table is a row of it on GitHub"
+    fix = FixSafety.SAFE
+
+    def check_card(self, card: Card, ctx: Context) -> Iterable[Diagnostic]:
+        found = run_on_lines(card, ctx)
+        if not found:
+            return
+        what = "this line" if len(found) == 1 else f"this line and the {len(found) - 1} below it"
+        message = f"GitHub shows {what} as a row of the table above: put a blank line between them"
+        fix: Fix | None = self.make_fix("Insert a blank line under the table", ctx.insert_before_line(found[0], [""]))
+        below = found[-1] + 1
+        if below <= card.end_line and not is_blank(ctx.source.lines[below - 1]) and indented_code(ctx.source.lines[below - 1]):
+            fix = None  # code under the rows now, it would run on as the text of the paragraph they become
+        yield self.report(ctx, Span.of_line(ctx.source, found[0]), message, fix)
 
 
 class EmptyValue(Rule):
