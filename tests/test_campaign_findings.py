@@ -409,3 +409,35 @@ def test_rows_run_on_above_an_indented_line_get_no_fix():
     their paragraph's text (the damage test found it)."""
     text = clean_list().replace("|Github|Not found|\n\n![DreamFusion samples](img/ok.png)\n1. **Task**", "|Github|Not found|\n![DreamFusion samples](img/ok.png)\n1.**Task**", 1)
     assert (11, 1, "CL213", False) in check(text)
+
+
+@pytest.mark.parametrize(("written", "reason", "mended"), [
+    ("![] (img/0001.png)", "a space stands between its ']' and '('", "![](img/0001.png)"),
+    ("![](img/00 01.png)", "its path has a space: GitHub reads such a path only inside '<…>'", "![](<img/00 01.png>)"),
+    ("![](img/no such.png)", "its path has a space: GitHub reads such a path only inside '<…>'", None),
+    ("![](img/0001.png", "its '(' is never closed", None),
+])
+def test_an_image_github_shows_as_text_is_said_so(cli, tmp_path, written, reason, mended):
+    """Each of these is text on GitHub where the image should be; cardlint said nothing (the card
+    still had its other image)."""
+    seed = (FIXTURES.parent.parent / "examples" / "review" / "README.md").read_text(encoding="utf-8")
+    broken = seed.replace("![](img/0001.png)", written, 1)
+    assert "<img" not in render(written)  # the oracle: text, no image
+    shutil.copytree(FIXTURES.parent.parent / "examples" / "review" / "img", tmp_path / "img")
+    shutil.copy(tmp_path / "img" / "0001.png", tmp_path / "img" / "00 01.png")
+    readme = tmp_path / "README.md"
+    readme.write_text(broken, encoding="utf-8")
+    found = [d for d in json.loads(cli("--output-format", "json", readme).out) if d["code"] == "CL506"]
+    assert [(d["line"], d["column"], d["message"], d["fix"] is not None) for d in found] == [
+        (18, 1, f"GitHub shows this image as text: {reason}", mended is not None)
+    ]
+    if mended is not None:
+        assert cli("--fix", "--select", "CL506", readme).code == 0
+        assert readme.read_text(encoding="utf-8") == broken.replace(written, mended, 1)
+        assert "<img" in render(mended)
+
+
+@pytest.mark.parametrize("text", ["`![] (img/ok.png)` in code", "\\![] (img/ok.png) escaped", "![ok](img/ok.png) and [link] (x)"])
+def test_image_syntax_on_purpose_is_left_alone(text):
+    listed = clean_list().replace("![DreamFusion samples](img/ok.png)", text, 1)
+    assert [code for _, _, code, _ in check(listed) if code == "CL506"] == []

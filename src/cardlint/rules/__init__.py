@@ -63,6 +63,7 @@ BUILTIN_RULES: tuple[type[Rule], ...] = (
     images.ImageCase,  # CL503
     images.ImageAlt,  # CL504
     images.NoImage,  # CL505
+    images.ImageSyntax,  # CL506
     details.MissingDetails,  # CL601
     details.DetailsSummary,  # CL602
     details.DetailsUnbalanced,  # CL603

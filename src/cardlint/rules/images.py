@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import os
 import posixpath
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
-from cardlint.diagnostic import Diagnostic, FixSafety, Severity
-from cardlint.model import Card, Image
+from cardlint.diagnostic import Diagnostic, Edit, FixSafety, Severity
+from cardlint.model import Card, Image, Span
+from cardlint.parser import find_images
 from cardlint.rules.base import Context, Rule
 
 
@@ -262,5 +264,108 @@ class NoImage(Rule):
     severity = Severity.WARNING
 
     def check_card(self, card: Card, ctx: Context) -> Iterable[Diagnostic]:
-        if ctx.template.has_images and not card.images and not card.is_empty:
+        if ctx.template.has_images and not card.images and not card.is_empty and not broken_images(card, ctx):
             yield self.report(ctx, card.heading.span, f"Card '{card.title}' has no image; the template shows one")
+
+
+# `![alt]` with a `(` after it: what a contributor writes as an image.
+_IMAGE_ATTEMPT = re.compile(r"!\[([^\[\]]*)\]([ \t]*)\(")
+
+
+@dataclass(frozen=True, slots=True)
+class BrokenImage:
+    """An image as written that GitHub shows as text: where, why, and the edit that mends it (None
+    when no edit is sure to)."""
+
+    span: Span
+    reason: str
+    edit: Edit | None
+
+
+def broken_images(card: Card, ctx: Context) -> list[BrokenImage]:
+    """The card's images GitHub shows as text (kept for the run: CL505 and CL506 both ask)."""
+    memo = ctx.memo("broken-images")
+    if id(card) not in memo:
+        memo[id(card)] = _broken_images(card, ctx)
+    found: list[BrokenImage] = memo[id(card)]
+    return found
+
+
+def _broken_images(card: Card, ctx: Context) -> list[BrokenImage]:
+    lines, code, html = ctx.source.lines, ctx.document.code_lines, ctx.document.html_lines
+    details = card.details.span if card.details is not None else None
+    found = []
+    for number in range(card.line + 1, card.end_line + 1):
+        text = lines[number - 1]
+        if "![" not in text or number in code or number in html:
+            continue
+        if details is not None and details.line <= number <= details.end_line:
+            continue
+        shown = [image.span for image in card.images if image.span.line == number]
+        for match in _IMAGE_ATTEMPT.finditer(text):
+            at = match.start()
+            if any(span.column <= at + 1 < span.end_column for span in shown):
+                continue
+            if text[:at].endswith("\\") or text[:at].count("`") % 2:
+                continue  # an escaped `!`, or inside a code span: text on purpose
+            found.append(_diagnose(ctx, text, number, match))
+    return found
+
+
+def _diagnose(ctx: Context, text: str, number: int, match: re.Match[str]) -> BrokenImage:
+    at, span = match.start(), Span(number, match.start() + 1, number, match.end() + 1)
+    close = text.find(")", match.end())
+    if match.group(2):
+        reason, start, end, content = "a space stands between its ']' and '('", match.start(2), match.end(2), ""
+    elif close < 0:
+        return BrokenImage(span, "its '(' is never closed", None)
+    elif (path := text[match.end() : close].strip()) and any(c in path for c in " \t") and "<" not in path:
+        # GitHub reads a path with spaces only inside `<…>`; mended so only where that file is there.
+        reason = "its path has a space: GitHub reads such a path only inside '<…>'"
+        image = local_image(ctx, path)
+        if image is None or not image.exact:
+            return BrokenImage(span, reason, None)
+        start, end = text.index(path, match.end()), text.index(path, match.end()) + len(path)
+        content = f"<{path}>"
+    else:
+        return BrokenImage(span, "it does not parse as one", None)
+    mended = text[:start] + content + text[end:]
+    if not any(image.span.column == at + 1 for image in find_images(mended, number)):
+        return BrokenImage(span, reason, None)
+    return BrokenImage(span, reason, ctx.replace(Span(number, start + 1, number, end + 1), content))
+
+
+class ImageSyntax(Rule):
+    """## What it does
+    Checks that what a card writes as an image is one on GitHub: `![alt](path)` with no space
+    between `]` and `(`, a path without spaces (or inside `<…>`), and its `)`.
+
+    ## Why is this bad?
+    GitHub shows the Markdown as text, `![](img/dreamfusion samples.png)`, where the image should be.
+
+    ## Example
+    ```markdown
+    ![DreamFusion samples] (img/dreamfusion.png)
+    ```
+
+    ## Use instead
+    ```markdown
+    ![DreamFusion samples](img/dreamfusion.png)
+    ```
+
+    ## Fix safety
+    The fix removes the space between `]` and `(`, or puts a path with a space inside `<…>` when that
+    file is there; it is safe, and made only when the image then parses. An unclosed `(` is reported
+    without a fix.
+    """
+
+    code = "CL506"
+    name = "image-syntax"
+    summary = "An image as written is text on GitHub"
+    fix = FixSafety.SAFE
+
+    def check_card(self, card: Card, ctx: Context) -> Iterable[Diagnostic]:
+        for broken in broken_images(card, ctx):
+            message = f"GitHub shows this image as text: {broken.reason}"
+            fix = self.make_fix("Mend the image", broken.edit) if broken.edit is not None else None
+            yield self.report(ctx, broken.span, message, fix)
