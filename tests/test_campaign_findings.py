@@ -441,3 +441,11 @@ def test_an_image_github_shows_as_text_is_said_so(cli, tmp_path, written, reason
 def test_image_syntax_on_purpose_is_left_alone(text):
     listed = clean_list().replace("![DreamFusion samples](img/ok.png)", text, 1)
     assert [code for _, _, code, _ in check(listed) if code == "CL506"] == []
+
+
+def test_a_card_whose_only_image_is_text_on_github_is_told_why_not_that_it_has_none():
+    """CL505 said "has no image; the template shows one" of a card whose image stands right there."""
+    listed = (FIXTURES / "rules" / "CL505.md").read_text(encoding="utf-8").replace(" {CL505:1}", "")
+    assert [code for _, _, code, _ in check(listed) if code in ("CL505", "CL506")] == ["CL505"]
+    broken = listed.replace("### Magic3D\n", "### Magic3D\n![Magic3D samples] (img/ok.png)\n", 1)
+    assert [(line, code) for line, _, code, _ in check(broken) if code in ("CL505", "CL506")] == [(9, "CL506")]
