@@ -142,11 +142,13 @@ def test_the_oracle_sees_lines_inserted_next_to_a_replaced_line():
 
 
 def test_a_field_already_shown_as_text_is_renumbered_in_place():
-    """`3. **Problem**` right under an image line is already text on GitHub; renumbering it keeps
-    it so, and the oracle does not count the list numbers shown as text as words."""
+    """`3. **Problem**` right under an image line is already text on GitHub: CL302 renumbers it in
+    place, CL310 puts a blank line above it, which makes the fields a list again, and the oracle
+    does not count the list numbers shown as text as words."""
     text = clean_list().replace("1. **Task**\n\tText-to-3D synthesis\n2. **Problem**", "3. **Problem**", 1)
+    assert {(13, "CL302"), (13, "CL310")} <= {(line, code) for line, _, code, _ in check(text)}
     after = fixed(text)
-    assert "![DreamFusion samples](img/ok.png)\n2. **Problem**\n" in after
+    assert "![DreamFusion samples](img/ok.png)\n\n2. **Problem**\n" in after
     assert rendering_problems(text, after) == []
 
 
@@ -449,3 +451,26 @@ def test_a_card_whose_only_image_is_text_on_github_is_told_why_not_that_it_has_n
     assert [code for _, _, code, _ in check(listed) if code in ("CL505", "CL506")] == ["CL505"]
     broken = listed.replace("### Magic3D\n", "### Magic3D\n![Magic3D samples] (img/ok.png)\n", 1)
     assert [(line, code) for line, _, code, _ in check(broken) if code in ("CL505", "CL506")] == [(9, "CL506")]
+
+
+def test_fields_under_a_paragraph_line_are_said_to_be_its_text():
+    """A blank line between `1. **Task**` and its unindented text: GitHub shows the other five fields
+    as one paragraph (a list numbered from 2 cannot break into it), and cardlint said only that Task
+    has no text."""
+    seed = (FIXTURES.parent.parent / "examples" / "review" / "README.md").read_text(encoding="utf-8")
+    broken = seed.replace("1. **Task**\n\tText-to-3D synthesis", "1. **Task**\n\nText-to-3D synthesis", 1)
+    card = slice(broken.index("## DreamFusion"), broken.index("<details>"))
+    assert render(broken[card]).count("<li") == 1  # the oracle: one field
+    found = [(line, column, code, fixable) for line, column, code, fixable in check(broken) if 20 <= line <= 40]
+    assert found == [(20, 4, "CL306", False), (23, 1, "CL310", True)]
+    after = fixed(broken)
+    assert "1. **Task**\n\nText-to-3D synthesis\n\n2. **Problem**" in after
+    assert render(after[card.start : after.index("<details>")]).count("<li") == 6
+
+
+@pytest.mark.parametrize("above", ["* **Task**\n\tText-to-3D synthesis", "|Github|Not found|\n![DreamFusion samples](img/ok.png)"])
+def test_a_field_under_a_list_item_or_table_rows_starts_a_list(above):
+    """Under a bullet's text or rows a table takes in, `2.` starts a list on GitHub: no paragraph."""
+    text = clean_list().replace("|Github|Not found|\n\n![DreamFusion samples](img/ok.png)\n1. **Task**\n\tText-to-3D synthesis", above, 1)
+    assert "<ol" in render(text[text.index("## DreamFusion") : text.index("<details>")])
+    assert [code for _, _, code, _ in check(text) if code == "CL310"] == []

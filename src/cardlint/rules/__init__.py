@@ -50,6 +50,7 @@ BUILTIN_RULES: tuple[type[Rule], ...] = (
     fields.UnknownField,  # CL307
     fields.FieldMarker,  # CL308
     fields.FieldInHtml,  # CL309
+    fields.FieldInParagraph,  # CL310
     links.LinkNotUrl,  # CL401
     links.LinkScheme,  # CL402
     links.PaperLink,  # CL403

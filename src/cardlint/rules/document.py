@@ -405,7 +405,8 @@ class BrokenHeading(Rule):
 
     ## Fix safety
     The fix inserts the space, or removes the indentation, and the line becomes the heading it was
-    meant to be. It is safe.
+    meant to be. It is safe. For a heading with no space, it is withheld when an indented line
+    follows: text under the line now, it would be code under a heading.
     """
 
     code = "CL110"
@@ -440,7 +441,10 @@ class BrokenHeading(Rule):
             kind = {document.card_level: "card", document.card_level - 1: "tier"}.get(len(markers))
             if kind is None or (len(markers) == 1 and words.casefold() not in tiers):
                 continue  # a '#hashtag' is text that means to be text
-            fix = self.make_fix(title, edit, makes_heading=True)
+            fix: Fix | None = self.make_fix(title, edit, makes_heading=True)
+            following = lines[number] if number < len(lines) else ""
+            if shown.startswith("text") and not is_blank(following) and indented_code(following):
+                fix = None  # text under it now (or a table's header), it would be code under a heading
             yield self.report(ctx, span, f"GitHub shows '{text.strip()}' as {shown}, not as a {kind} heading", fix)
 
 

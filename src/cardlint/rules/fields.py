@@ -576,3 +576,83 @@ class FieldInHtml(Rule):
                 fix = None  # fields below a blank line under the block: their list would take these in
             indent = len(lines[line - 1]) - len(lines[line - 1].lstrip(" "))
             yield self.report(ctx, Span(line, indent + 1, line, len(lines[line - 1].rstrip()) + 1), message, fix)
+
+
+def _paragraph_above(lines: list[str], card: Card, line: int) -> bool:
+    """Whether the lines right above ``line`` (up to a blank one) are a paragraph of their own, not
+    a list item's text (a bullet's, a field's) nor rows a table above takes in (see CL213)."""
+    for number in range(line - 1, card.line, -1):
+        text = lines[number - 1]
+        if is_blank(text):
+            return True
+        if is_delimiter(text) or FIELD.match(text) or text.lstrip(" ").startswith(("-", "*", "+", ">")):
+            return False
+    return True
+
+
+class FieldInParagraph(Rule):
+    """## What it does
+    Checks that a field numbered 2 or more does not stand right under a paragraph line (an image
+    line, a sentence) outside the fields. A list that does not start at 1 cannot break into a
+    paragraph on GitHub: the field, and the fields after it up to a blank line, show as that
+    paragraph's text.
+
+    ## Why is this bad?
+    One blank line between `1. **Task**` and its text, written unindented, turns the card's other
+    five fields into one paragraph.
+
+    ## Example
+    ```markdown
+    1. **Task**
+
+    Text-to-3D synthesis
+    2. **Problem**
+    	No large 3D datasets
+    ```
+
+    ## Use instead
+    ```markdown
+    1. **Task**
+    	Text-to-3D synthesis
+    2. **Problem**
+    	No large 3D datasets
+    ```
+
+    ## Fix safety
+    The fix inserts a blank line above the field, which starts the list there; it is safe. The text
+    above stays where it is (CL306 reports a field left without it). An indented line below that
+    GitHub shows as code would join the list (see CL308), and so would the fields below a blank line
+    under them: there, no fix is made.
+    """
+
+    code = "CL310"
+    name = "field-in-paragraph"
+    summary = "A field under a paragraph line is that paragraph's text on GitHub"
+    fix = FixSafety.SAFE
+
+    def check_card(self, card: Card, ctx: Context) -> Iterable[Diagnostic]:
+        if broken_markers(card, ctx) or fields_in_html(card, ctx):
+            return  # CL308 or CL309 says why, and its fix mends these fields too
+        lines, fields = ctx.source.lines, ctx.fields(card)
+        index = 0
+        while index < len(fields):
+            field, _ = fields[index]
+            paragraph = _continues_paragraph(card, field.line, ctx) and _paragraph_above(lines, card, field.line)
+            if field.number == 1 or not paragraph:
+                index += 1
+                continue
+            run = index + 1  # the fields after it, up to a blank line, are more of the paragraph
+            while run < len(fields) and not _blank_between(lines, fields[run - 1][0].line, fields[run][0].line):
+                run += 1
+            names = ", ".join(f"'{match.canonical or f.label}'" for f, match in fields[index:run])
+            what = f"Field {names} is" if run == index + 1 else f"Fields {names} are"
+            message = f"{what} text of the paragraph above on GitHub: a list numbered from {field.number} cannot break into it"
+            fix: Fix | None = self.make_fix("Insert a blank line above the field", ctx.insert_before_line(field.line, [""]))
+            if _code_below(lines, card, field.line) or run < len(fields):
+                fix = None  # code below, or fields below a blank line: the list would take them in
+            yield self.report(ctx, field.number_span, message, fix)
+            index = run
+
+
+def _blank_between(lines: list[str], first: int, last: int) -> bool:
+    return any(is_blank(lines[number - 1]) for number in range(first, last))
