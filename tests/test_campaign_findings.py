@@ -474,3 +474,13 @@ def test_a_field_under_a_list_item_or_table_rows_starts_a_list(above):
     text = clean_list().replace("|Github|Not found|\n\n![DreamFusion samples](img/ok.png)\n1. **Task**\n\tText-to-3D synthesis", above, 1)
     assert "<ol" in render(text[text.index("## DreamFusion") : text.index("<details>")])
     assert [code for _, _, code, _ in check(text) if code == "CL310"] == []
+
+
+def test_a_field_under_a_paragraph_above_a_list_already_shown_gets_no_fix():
+    """`1. **Task**` below it breaks into the paragraph and starts a list GitHub shows; a list started
+    above would take it in (a campaign of damaged fixtures found it)."""
+    text = clean_list().replace("1. **Task**\n\tText-to-3D synthesis\n2. **Problem**\n\tNo large 3D datasets\n", "2. **Problem**\n\tNo large 3D datasets\n1. **Task**\n\tText-to-3D synthesis\n", 1)
+    assert (13, 1, "CL310", False) in check(text)
+    assert [d.message for d in lint_source(Source.from_text(text, "README.md"), Config(), OFFLINE).diagnostics if d.code == "CL310"] == [
+        "Field 'Problem' is text of the paragraph above on GitHub: a list numbered from 2 cannot break into it"
+    ]

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from itertools import pairwise
 
 from cardlint.diagnostic import Diagnostic, Fix, FixSafety
-from cardlint.model import Card, Span
+from cardlint.model import Card, Field, Span
 from cardlint.parser import FIELD, indented_code, is_blank, is_delimiter, opens_html_to_blank, parse_field_label
 from cardlint.planner import out_of_template_order
 from cardlint.rules.base import Context, Rule
@@ -641,18 +641,19 @@ class FieldInParagraph(Rule):
             if field.number == 1 or not paragraph:
                 index += 1
                 continue
-            run = index + 1  # the fields after it, up to a blank line, are more of the paragraph
-            while run < len(fields) and not _blank_between(lines, fields[run - 1][0].line, fields[run][0].line):
+            run = index + 1  # the fields after it are more of it, up to a blank line or a `1.` (a list)
+            while run < len(fields) and not _ends_paragraph(lines, fields[run - 1][0], fields[run][0]):
                 run += 1
             names = ", ".join(f"'{match.canonical or f.label}'" for f, match in fields[index:run])
             what = f"Field {names} is" if run == index + 1 else f"Fields {names} are"
             message = f"{what} text of the paragraph above on GitHub: a list numbered from {field.number} cannot break into it"
             fix: Fix | None = self.make_fix("Insert a blank line above the field", ctx.insert_before_line(field.line, [""]))
             if _code_below(lines, card, field.line) or run < len(fields):
-                fix = None  # code below, or fields below a blank line: the list would take them in
+                fix = None  # code below, or fields below that are a list already: the list would take them in
             yield self.report(ctx, field.number_span, message, fix)
             index = run
 
 
-def _blank_between(lines: list[str], first: int, last: int) -> bool:
-    return any(is_blank(lines[number - 1]) for number in range(first, last))
+def _ends_paragraph(lines: list[str], previous: Field, field: Field) -> bool:
+    """Whether ``field`` is no more of the paragraph ``previous`` is in: a blank line between, or its `1.`."""
+    return field.number == 1 or any(is_blank(lines[number - 1]) for number in range(previous.line, field.line))
