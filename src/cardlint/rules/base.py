@@ -5,10 +5,10 @@ from __future__ import annotations
 import bisect
 import os
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from cardlint.config import Config
 from cardlint.diagnostic import Diagnostic, Edit, Fix, FixSafety, Severity, words
@@ -22,6 +22,8 @@ if TYPE_CHECKING:
     from cardlint.bibtex import Entry
     from cardlint.online import Link, Verdict
     from cardlint.scores import ScoreTable
+
+_T = TypeVar("_T")
 
 _SCORE_ANNOTATION = re.compile(r"<!--\s*cardlint:\s*score\s*=\s*([^\s>]*?)\s*-->")
 
@@ -128,6 +130,14 @@ class Context:
         """A dictionary kept for this run, for work several cards share (say, one disk look-up
         per image URL); ``kind`` names it, so that rules share it or not as they choose."""
         return self._memos.setdefault(kind, {})
+
+    def of_card(self, kind: str, card: Card, work: Callable[[Card, Context], _T]) -> _T:
+        """``work(card, self)``, done once per card and run: for what several rules ask of a card."""
+        memo = self.memo(kind)
+        if id(card) not in memo:
+            memo[id(card)] = work(card, self)
+        found: _T = memo[id(card)]
+        return found
 
     # Card lookups ----------------------------------------------------------------------
 

@@ -380,11 +380,7 @@ def broken_markers(card: Card, ctx: Context) -> list[tuple[int, int, str, str]]:
     """The card's lines that are fields of the template but for their number: each line, the column
     where the number lacks its space or its '.', what to insert there, and the field's label (those
     the card lacks, one line each). Kept for the run: CL301 and CL308 both ask."""
-    memo = ctx.memo("broken-markers")
-    if id(card) not in memo:
-        memo[id(card)] = _broken_markers(card, ctx)
-    found: list[tuple[int, int, str, str]] = memo[id(card)]
-    return found
+    return ctx.of_card("broken-markers", card, _broken_markers)
 
 
 def _broken_markers(card: Card, ctx: Context) -> list[tuple[int, int, str, str]]:
@@ -487,11 +483,7 @@ class HtmlBlock:
 def fields_in_html(card: Card, ctx: Context) -> list[HtmlBlock]:
     """The card's HTML blocks that take in fields it lacks, which GitHub then shows as raw text. Kept
     for the run: CL301 and CL309 both ask."""
-    memo = ctx.memo("fields-in-html")
-    if id(card) not in memo:
-        memo[id(card)] = _fields_in_html(card, ctx)
-    found: list[HtmlBlock] = memo[id(card)]
-    return found
+    return ctx.of_card("fields-in-html", card, _fields_in_html)
 
 
 def _fields_in_html(card: Card, ctx: Context) -> list[HtmlBlock]:

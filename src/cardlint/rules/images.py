@@ -284,11 +284,7 @@ class BrokenImage:
 
 def broken_images(card: Card, ctx: Context) -> list[BrokenImage]:
     """The card's images GitHub shows as text (kept for the run: CL505 and CL506 both ask)."""
-    memo = ctx.memo("broken-images")
-    if id(card) not in memo:
-        memo[id(card)] = _broken_images(card, ctx)
-    found: list[BrokenImage] = memo[id(card)]
-    return found
+    return ctx.of_card("broken-images", card, _broken_images)
 
 
 def _broken_images(card: Card, ctx: Context) -> list[BrokenImage]:

@@ -638,7 +638,7 @@ class RowCutOff(Rule):
         yield self.report(ctx, Span.of_line(ctx.source, first), message, fix)
 
 
-def run_on_lines(card: Card, ctx: Context) -> list[int]:
+def _run_on_lines(card: Card, ctx: Context) -> list[int]:
     """The lines right under the card's table, without a blank line between, that GitHub takes into
     it as rows (up to a blank line or a line that starts another block)."""
     table = card.table
@@ -689,7 +689,7 @@ class TableRunOn(Rule):
     fix = FixSafety.SAFE
 
     def check_card(self, card: Card, ctx: Context) -> Iterable[Diagnostic]:
-        found = run_on_lines(card, ctx)
+        found = _run_on_lines(card, ctx)
         if not found:
             return
         what = "this line" if len(found) == 1 else f"this line and the {len(found) - 1} below it"
