@@ -484,3 +484,14 @@ def test_a_field_under_a_paragraph_above_a_list_already_shown_gets_no_fix():
     assert [d.message for d in lint_source(Source.from_text(text, "README.md"), Config(), OFFLINE).diagnostics if d.code == "CL310"] == [
         "Field 'Problem' is text of the paragraph above on GitHub: a list numbered from 2 cannot break into it"
     ]
+
+
+def test_a_no_break_space_after_a_fields_number_is_said_so_and_mended():
+    """Pasted from a web page, `1.` and a no-break space is text on GitHub; CL301 said the field was missing."""
+    text = clean_list().replace("1. **Task**", "1.\u00a0**Task**", 1)
+    assert "<ol" not in render(text[text.index("1.\u00a0") :].split("\n\n")[0])
+    diagnostics = [d for d in lint_source(Source.from_text(text, "README.md"), Config(), OFFLINE).diagnostics if d.code.startswith("CL3")]
+    assert [(d.line, d.column, d.end_column, d.code, d.message) for d in diagnostics] == [
+        (13, 3, 4, "CL308", "Field 'Task' has a no-break space after its number, not a space: GitHub shows it as text, not as a field")
+    ]
+    assert "\n1. **Task**\n" in fixed(text)

@@ -54,7 +54,7 @@ class MissingField(Rule):
         fields = ctx.fields(card)
         labels = ctx.template.field_labels
         present = {match.canonical for _, match in fields if match.canonical}
-        present |= {label for _, _, _, label in broken_markers(card, ctx)}  # there, with a broken number: CL308
+        present |= {marker[-1] for marker in broken_markers(card, ctx)}  # there, with a broken number: CL308
         present |= {label for block in fields_in_html(card, ctx) for _, label in block.fields}  # raw HTML: CL309
         missing = [(index, label) for index, label in enumerate(labels) if label not in present]
         if not missing:
@@ -373,17 +373,18 @@ class UnknownField(Rule):
 
 
 # `1.**Task**` (no space after the number's '.') and `2 **Problem**` (no '.'): no list item on GitHub.
-_BROKEN_MARKER = re.compile(r"^ {0,3}\d{1,9}(?:[.)](?=[^\s\d])|(?=[ \t]+\S))")
+_BROKEN_MARKER = re.compile(r"^ {0,3}\d{1,9}(?:[.)](?=[^\s\d])|(?=[ \t]+\S)|[.)](\u00a0+))")  # or a no-break space
 
 
-def broken_markers(card: Card, ctx: Context) -> list[tuple[int, int, str, str]]:
-    """The card's lines that are fields of the template but for their number: each line, the column
-    where the number lacks its space or its '.', what to insert there, and the field's label (those
-    the card lacks, one line each). Kept for the run: CL301 and CL308 both ask."""
+def broken_markers(card: Card, ctx: Context) -> list[tuple[int, int, int, str, str]]:
+    """The card's lines that are fields of the template but for their number: each line, the columns
+    where the number lacks its space or its '.' (the no-break spaces written instead, or none), what
+    to write there, and the field's label (those the card lacks, one line each). Kept for the run:
+    CL301 and CL308 both ask."""
     return ctx.of_card("broken-markers", card, _broken_markers)
 
 
-def _broken_markers(card: Card, ctx: Context) -> list[tuple[int, int, str, str]]:
+def _broken_markers(card: Card, ctx: Context) -> list[tuple[int, int, int, str, str]]:
     present = {match.canonical for _, match in ctx.fields(card)}
     if present.issuperset(ctx.template.field_labels):
         return []
@@ -398,15 +399,18 @@ def _broken_markers(card: Card, ctx: Context) -> list[tuple[int, int, str, str]]
         if label is None or label in present:
             continue
         present.add(label)
-        found.append((number, match.end() + 1, " " if text[match.end() - 1] in ".)" else ".", label))
+        if match.group(1):  # `1.` and a no-break space: the space it stands for
+            found.append((number, match.start(1) + 1, match.end(1) + 1, " ", label))
+        else:
+            found.append((number, match.end() + 1, match.end() + 1, " " if text[match.end() - 1] in ".)" else ".", label))
     return found
 
 
 class FieldMarker(Rule):
     """## What it does
     Checks that a field's number is a list marker on GitHub: a `.` (or `)`) and a space after it.
-    `1.**Task**` and `2 **Problem**` show as text, and the card lacks the field (CL301 does not report
-    it missing, this rule says why).
+    `1.**Task**`, `2 **Problem**` and a no-break space after `3.` show as text, and the card lacks
+    the field (CL301 does not report it missing, this rule says why).
 
     ## Why is this bad?
     The field's label and its text run into the paragraph above or below it, and the list of fields
@@ -438,14 +442,17 @@ class FieldMarker(Rule):
 
     def check_card(self, card: Card, ctx: Context) -> Iterable[Diagnostic]:
         lines = ctx.source.lines
-        for line, column, missing, label in broken_markers(card, ctx):
-            what = "a space after its number" if missing == " " else "a '.' after its number"
-            at = Span(line, column, line, column)
-            fix: Fix | None = self.make_fix("Insert the space" if missing == " " else "Insert the '.'", ctx.replace(at, missing))
+        for line, column, end, missing, label in broken_markers(card, ctx):
+            what = "lacks a space after its number" if missing == " " else "lacks a '.' after its number"
+            if end > column:
+                what = "has a no-break space after its number, not a space"
+            at = Span(line, column, line, end)
+            title = "Replace it with a space" if end > column else "Insert the space" if missing == " " else "Insert the '.'"
+            fix: Fix | None = self.make_fix(title, ctx.replace(at, missing))
             # An indented line below it that is code now would be the list's then.
             if _code_below(lines, card, line):
                 fix = None
-            yield self.report(ctx, at, f"Field '{label}' lacks {what}: GitHub shows it as text, not as a field", fix)
+            yield self.report(ctx, at, f"Field '{label}' {what}: GitHub shows it as text, not as a field", fix)
 
 
 def _code_below(lines: list[str], card: Card, line: int) -> bool:
