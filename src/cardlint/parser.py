@@ -827,12 +827,17 @@ _LIST_OR_QUOTE = re.compile(r" {0,3}(?:[-+*]|\d{1,9}[.)])(?:[ \t]|$)| {0,3}>")
 _THEMATIC_BREAK = re.compile(r" {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
 
 
+def opens_list_item(text: str) -> bool:
+    """Whether a line opens a list item (a bullet, a numbered item) or a block quote."""
+    return _LIST_OR_QUOTE.match(text) is not None
+
+
 def ends_table(text: str) -> bool:
     """Whether a line right under a table starts a block of its own on GitHub (a list item, a quote,
     a heading, a fence, HTML, a thematic break, indented code). Any other line, with pipes or
     without, is one more row: a table runs on to a blank line."""
     return bool(
-        _LIST_OR_QUOTE.match(text)
+        opens_list_item(text)
         or _HEADING.match(text)
         or _FENCE_OPEN.match(text)
         or _THEMATIC_BREAK.match(text)

@@ -9,7 +9,16 @@ from itertools import pairwise
 
 from cardlint.diagnostic import Diagnostic, Fix, FixSafety
 from cardlint.model import Card, Field, Span
-from cardlint.parser import FIELD, indented_code, is_blank, is_delimiter, opens_html_to_blank, parse_field_label
+from cardlint.parser import (
+    FIELD,
+    ends_table,
+    indented_code,
+    is_blank,
+    is_delimiter,
+    opens_html_to_blank,
+    opens_list_item,
+    parse_field_label,
+)
 from cardlint.planner import out_of_template_order
 from cardlint.rules.base import Context, Rule
 from cardlint.template import CASE, FUZZY
@@ -150,18 +159,29 @@ class FieldNumber(Rule):
 
 def _continues_paragraph(card: Card, line: int, ctx: Context) -> bool:
     """Whether the line above ``line`` is paragraph text (an image line, a sentence) rather than a
-    field's body, a heading, a table, code or HTML: a list starting there with a number other than 1
-    would be more of that paragraph."""
+    field's body, a bullet's text, a heading, a table (with the lines GitHub runs into it, see
+    CL213), code or HTML: a list starting there with a number other than 1 would be more of that
+    paragraph."""
+    lines = ctx.source.lines
     above = line - 1
-    text = ctx.source.lines[above - 1] if above >= 1 else ""
-    if above <= card.heading.line or not text.strip():
+    if above <= card.heading.line or is_blank(lines[above - 1]):
         return False
     if above in ctx.document.code_lines or above in ctx.document.html_lines:
         return False
     table = card.table
     if table is not None and table.span.line <= above <= table.span.end_line:
         return False
-    return not any(field.line <= above <= field.end_line for field in card.fields)
+    if any(field.line <= above <= field.end_line for field in card.fields):
+        return False
+    # Up to the blank line above: a list item's opening line, or a table's delimiter row, makes the
+    # lines below it that item's text or that table's rows.
+    for number in range(above, card.line, -1):
+        text = lines[number - 1]
+        if is_blank(text):
+            return True
+        if is_delimiter(text) or opens_list_item(text):
+            return False
+    return True
 
 
 class FieldOrder(Rule):
@@ -471,8 +491,8 @@ def _code_below(lines: list[str], card: Card, line: int) -> bool:
             table = False
         elif is_delimiter(text):
             table = True
-        elif FIELD.match(text) or text.lstrip(" ").startswith(("-", "*", "+", ">", "#", "<", "```", "~~~")):
-            table = False  # a list, a quote, a heading, HTML or a fence ends a table
+        elif ends_table(text):
+            table = False
         blank_above = False
     return False
 
@@ -577,18 +597,6 @@ class FieldInHtml(Rule):
             yield self.report(ctx, Span(line, indent + 1, line, len(lines[line - 1].rstrip()) + 1), message, fix)
 
 
-def _paragraph_above(lines: list[str], card: Card, line: int) -> bool:
-    """Whether the lines right above ``line`` (up to a blank one) are a paragraph of their own, not
-    a list item's text (a bullet's, a field's) nor rows a table above takes in (see CL213)."""
-    for number in range(line - 1, card.line, -1):
-        text = lines[number - 1]
-        if is_blank(text):
-            return True
-        if is_delimiter(text) or FIELD.match(text) or text.lstrip(" ").startswith(("-", "*", "+", ">")):
-            return False
-    return True
-
-
 class FieldInParagraph(Rule):
     """## What it does
     Checks that a field numbered 2 or more does not stand right under a paragraph line (an image
@@ -636,8 +644,7 @@ class FieldInParagraph(Rule):
         index = 0
         while index < len(fields):
             field, _ = fields[index]
-            paragraph = _continues_paragraph(card, field.line, ctx) and _paragraph_above(lines, card, field.line)
-            if field.number == 1 or not paragraph:
+            if field.number == 1 or not _continues_paragraph(card, field.line, ctx):
                 index += 1
                 continue
             run = index + 1  # the fields after it are more of it, up to a blank line or a `1.` (a list)

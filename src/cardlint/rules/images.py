@@ -321,7 +321,8 @@ def _diagnose(ctx: Context, text: str, number: int, match: re.Match[str]) -> Bro
         image = local_image(ctx, path)
         if image is None or not image.exact:
             return BrokenImage(span, reason, None)
-        start, end = text.index(path, match.end()), text.index(path, match.end()) + len(path)
+        start = text.index(path, match.end())
+        end = start + len(path)
         content = f"<{path}>"
     else:
         return BrokenImage(span, "it does not parse as one", None)
