@@ -495,3 +495,19 @@ def test_a_no_break_space_after_a_fields_number_is_said_so_and_mended():
         (13, 3, 4, "CL308", "Field 'Task' has a no-break space after its number, not a space: GitHub shows it as text, not as a field")
     ]
     assert "\n1. **Task**\n" in fixed(text)
+
+
+def test_fields_under_a_paragraph_line_are_not_moved_into_a_list_by_the_order_fix():
+    """Fields from `2.` under an image line are its paragraph's text on GitHub; moving `1. **Task**`
+    up there makes them a list, and an indented line under a blank one below them, code until then,
+    that list's text (a campaign of damaged fixtures found it: a deleted `<details>` line)."""
+    task = "1. **Task**\n\tText-to-3D synthesis\n"
+    text = clean_list().replace(task, "", 1).replace("<details>\n\t<summary>Abstract and Bibtex</summary>\n", "\t<summary>Abstract and Bibtex</summary>\n" + task, 1)
+    card = text[text.index("## DreamFusion") : text.index("@misc")]
+    assert "<code>&lt;summary&gt;" in render(card) and render(card).count("<li") == 1  # the oracle: code, one field
+    assert (25, 4, "CL303", False) in check(text)
+    assert task in fixed(text)[fixed(text).index("<summary>") :]  # Task stays where it is
+    # In a list already (a blank line under the image), the fields are moved.
+    listed = clean_list().replace(task, "", 1).replace("\n<details>", task + "\n<details>", 1).replace("(img/ok.png)\n", "(img/ok.png)\n\n", 1)
+    assert (24, 4, "CL303", True) in check(listed)
+    assert rendering_problems(listed, fixed(listed)) == []

@@ -207,7 +207,9 @@ class FieldOrder(Rule):
 
     ## Fix safety
     The fix moves whole field blocks (label and body), renumbering nothing; it is safe. It is offered only
-    when nothing but blank lines separates the fields.
+    when nothing but blank lines separates the fields, and not when the fields stand right under a
+    paragraph line and the move would bring a `1.` there or take it away: only a `1.` starts a list
+    there, so the move would turn the fields from that paragraph's text into a list or back (see CL310).
     """
 
     code = "CL303"
@@ -236,6 +238,8 @@ class FieldOrder(Rule):
         blocks = [range(f.line, f.end_line + 1) for f, _ in fields]
         gaps = [range(a.end_line + 1, b.line) for (a, _), (b, _) in pairwise(fields)]
         order = sorted(range(len(fields)), key=lambda i: (labels.index(fields[i][1].canonical), i))
+        if _continues_paragraph(card, first, ctx) and (fields[0][0].number == 1) != (fields[order[0]][0].number == 1):
+            return None  # under a paragraph line only a `1.` starts the list: the move would make or unmake it (CL310)
         out: list[int] = []
         for position, index in enumerate(order):
             out.extend(blocks[index])
