@@ -453,18 +453,20 @@ def test_a_card_whose_only_image_is_text_on_github_is_told_why_not_that_it_has_n
     assert [(line, code) for line, _, code, _ in check(broken) if code in ("CL505", "CL506")] == [(9, "CL506")]
 
 
-def test_fields_under_a_paragraph_line_are_said_to_be_its_text():
-    """A blank line between `1. **Task**` and its unindented text: GitHub shows the other five fields
-    as one paragraph (a list numbered from 2 cannot break into it), and cardlint said only that Task
-    has no text."""
+@pytest.mark.parametrize("indent", ["", "  "])
+def test_fields_under_a_paragraph_line_are_said_to_be_its_text(indent):
+    """A blank line between `1. **Task**` and its text, unindented or indented less than the item's
+    text (three columns): GitHub shows the other five fields as one paragraph (a list numbered from 2
+    cannot break into it), and cardlint said only that Task has no text (indented two spaces, not
+    even that)."""
     seed = (FIXTURES.parent.parent / "examples" / "review" / "README.md").read_text(encoding="utf-8")
-    broken = seed.replace("1. **Task**\n\tText-to-3D synthesis", "1. **Task**\n\nText-to-3D synthesis", 1)
+    broken = seed.replace("1. **Task**\n\tText-to-3D synthesis", f"1. **Task**\n\n{indent}Text-to-3D synthesis", 1)
     card = slice(broken.index("## DreamFusion"), broken.index("<details>"))
     assert render(broken[card]).count("<li") == 1  # the oracle: one field
     found = [(line, column, code, fixable) for line, column, code, fixable in check(broken) if 20 <= line <= 40]
     assert found == [(20, 4, "CL306", False), (23, 1, "CL310", True)]
     after = fixed(broken)
-    assert "1. **Task**\n\nText-to-3D synthesis\n\n2. **Problem**" in after
+    assert f"1. **Task**\n\n{indent}Text-to-3D synthesis\n\n2. **Problem**" in after
     assert render(after[card.start : after.index("<details>")]).count("<li") == 6
 
 

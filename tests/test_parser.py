@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import mistune
+import pytest
 
 from cardlint.config import Config
 from cardlint.locate import load
 from cardlint.parser import parse, split_cells
 from cardlint.source import Source
 from conftest import SEED
+from rendering import render
 
 TIERS = ["Notable Top 5%", "Notable Top 25%", "Poster"]
 
@@ -148,3 +150,16 @@ def test_html_blocks_end_as_commonmark_says():
     assert pre.html_lines == {1, 2, 3, 4, 5}
     tabbed = doc("\t# H\n</pre>\n")
     assert (tabbed.headings, tabbed.html_lines) == ([], {2})
+
+
+@pytest.mark.parametrize("marker", ["1. ", "1.  ", "1) ", "10. ", "1.\t", "1.      "])
+@pytest.mark.parametrize("indent", ["", " ", "  ", "   ", "    ", " \t", "\t", "\t\t"])
+def test_a_line_under_a_blank_one_is_the_fields_body_where_github_shows_it_in_the_item(marker, indent):
+    """Under a blank line, a line is more of the list item only when indented to the item's text
+    (CommonMark's list-item width: the marker and the spaces after it, or one space when five or
+    more follow); less indented, it is a paragraph of its own, and the field has no body."""
+    text = f"## Card\n{marker}**Task**\n\n{indent}Text-to-3D synthesis\n"
+    rendered = render(text)
+    in_item = rendered.index("synthesis") < rendered.index("</li>") if "</li>" in rendered else False
+    field = doc(text).cards[0].fields[0]
+    assert ("synthesis" in field.body) == in_item, rendered

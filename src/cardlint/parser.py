@@ -710,6 +710,7 @@ class Parser:
         body_lines: list[str] = []
         last_content = number
         previous_blank = False
+        inside = _content_column(text, match)
         number += 1
         while number <= end:
             line = lines[number - 1]
@@ -719,6 +720,8 @@ class Parser:
                 number += 1
                 continue
             indented = line.startswith(("\t", " "))
+            if previous_blank and _indent_width(line) < inside:
+                break  # under a blank line, only a line indented to the item's text is more of the item
             lazy = not previous_blank and not indented and not _starts_block(line, number, scan)
             if not (indented or lazy) or FIELD.match(line):
                 break
@@ -846,10 +849,25 @@ def ends_table(text: str) -> bool:
     )
 
 
+def _indent_width(text: str) -> int:
+    """How many columns a line's indent takes, a tab counting to the next multiple of 4."""
+    return len(text[: len(text) - len(text.lstrip(" \t"))].expandtabs(4))
+
+
 def indented_code(text: str) -> bool:
-    """Whether a line is indented as code (four columns, a tab counting to the next multiple of 4)."""
-    indent = text[: len(text) - len(text.lstrip(" \t"))]
-    return len(indent.expandtabs(4)) >= 4
+    """Whether a line is indented as code (four columns)."""
+    return _indent_width(text) >= 4
+
+
+def _content_column(text: str, match: re.Match[str]) -> int:
+    """Where a numbered line's item text starts, in columns (CommonMark's list-item width): after
+    the marker and the spaces that follow it, or one space after the marker when there is no text
+    or five columns or more follow it (they are code inside the item)."""
+    marker = match.end(3)
+    if not match.group(4):
+        return marker + 1
+    gap = len(text[: match.start(4)].expandtabs(4)) - marker
+    return marker + gap if gap <= 4 else marker + 1
 
 
 def _interrupts(number: int, scan: BlockScan) -> bool:

@@ -609,8 +609,8 @@ class FieldInParagraph(Rule):
     paragraph's text.
 
     ## Why is this bad?
-    One blank line between `1. **Task**` and its text, written unindented, turns the card's other
-    five fields into one paragraph.
+    One blank line between `1. **Task**` and its text, written unindented (or indented less than
+    the item's text: two spaces under `1. `), turns the card's other five fields into one paragraph.
 
     ## Example
     ```markdown
