@@ -40,12 +40,6 @@ class Entry:
     field: str | None = None
 
 
-def parse_entry(text: str | None) -> tuple[dict[str, str] | None, str | None]:
-    """The first entry's fields, or the problem (see ``read_entry``)."""
-    entry = read_entry(text)
-    return (None, entry.problem) if entry.problem else (entry.fields, None)
-
-
 def read_entry(text: str | None) -> Entry:
     if not text:
         return Entry(None)
