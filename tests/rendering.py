@@ -17,7 +17,7 @@ _SOURCEPOS = re.compile(r' data-sourcepos="[^"]*"')
 _TAG = re.compile(r"<[^>]*>")
 _IMAGE = re.compile(r'<img src="([^"]*)" alt="([^"]*)"')  # as cmark-gfm writes a Markdown image
 _WORD = re.compile(r"[^\W_]+")
-_NUMBER = re.compile(r"(?<![^\s|])\d{1,9}[.)](?![^\s|])")
+_NUMBER = re.compile(r"(?<![^\s|*_])\d{1,9}[.)](?![^\s|])")
 _TABLE = re.compile(r"<table\b.*?</table>", re.DOTALL)
 _ROW = re.compile(r"<tr\b.*?</tr>", re.DOTALL)
 _CELL = re.compile(r"<t[hd]\b")

@@ -513,3 +513,40 @@ def test_fields_under_a_paragraph_line_are_not_moved_into_a_list_by_the_order_fi
     listed = clean_list().replace(task, "", 1).replace("\n<details>", task + "\n<details>", 1).replace("(img/ok.png)\n", "(img/ok.png)\n\n", 1)
     assert (24, 4, "CL303", True) in check(listed)
     assert rendering_problems(listed, fixed(listed)) == []
+
+
+def test_the_oracle_counts_a_number_in_bold_text_once_markup_or_not():
+    """`2. **1. Problem**` as an HTML block's raw text and as a list item show the same words."""
+    text = '<img src="x.png">\n1. **Task**\n2. **1. Problem**\n'
+    assert rendering_problems(text, text.replace(">\n", ">\n\n", 1)) == []
+
+
+BROKEN_FIELDS = {
+    "CL308": ("1. **Task**", "1.**Task**"),
+    "CL310": ("1. **Task**\n\tText-to-3D synthesis", "1. **Task**\n\nText-to-3D synthesis"),
+}
+
+
+@pytest.mark.parametrize("code", sorted(BROKEN_FIELDS))
+def test_a_field_fix_that_would_open_a_fence_in_a_list_item_is_withheld(code):
+    """Indented under a field that is paragraph text, `~~~` is text; in the list a fix makes of the
+    fields, it opens a code block (its info string hidden, the item's lines below it code)."""
+    old, new = BROKEN_FIELDS[code]
+    broken = clean_list().replace(old, new, 1)
+    assert (code, True) in [(c, fixable) for _, _, c, fixable in check(broken)]
+    fenced = broken.replace("\t1.5 hours on a TPUv4", "\t~~~1.5 hours on a TPUv4", 1)
+    card = fenced[fenced.index("## DreamFusion") : fenced.index("<details>")]
+    assert "<code" not in render(card) and "1.5 hours" in render(card)  # the oracle: text
+    assert (code, False) in [(c, fixable) for _, _, c, fixable in check(fenced)]
+
+
+def test_a_heading_with_no_space_above_a_numbered_line_gets_no_fix():
+    """`4. **Performance**` under `##DreamFusion` is that paragraph's text; under the heading the fix
+    makes, it starts a list, which takes the table's rows below it in as its text."""
+    seed = (FIXTURES.parent.parent / "examples" / "review" / "README.md").read_text(encoding="utf-8")
+    heading = "\n## Sampling is as easy as learning the score\n"
+    text = seed.replace(heading, "\n##Sampling is as easy as learning the score\n4. **Performance**\n", 1)
+    card = text[text.index("##Sampling") : text.index("![", text.index("##Sampling"))]
+    assert "<table" in render(card) and "<ol" not in render(card)  # the oracle: text, then the table
+    assert (61, 1, "CL110", False) in check(text)
+    assert (61, 1, "CL110", True) in check(seed.replace(heading, "\n##Sampling is as easy as learning the score\n1. **Performance**\n", 1))

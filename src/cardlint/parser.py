@@ -849,6 +849,11 @@ def ends_table(text: str) -> bool:
     )
 
 
+def opens_fence(text: str) -> bool:
+    """Whether a line opens a fenced code block (three backticks or tildes, indented three spaces at most)."""
+    return _FENCE_OPEN.match(text) is not None
+
+
 def _indent_width(text: str) -> int:
     """How many columns a line's indent takes, a tab counting to the next multiple of 4."""
     return len(text[: len(text) - len(text.lstrip(" \t"))].expandtabs(4))

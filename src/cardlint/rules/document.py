@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from cardlint.config import DEFAULT_TIERS
 from cardlint.diagnostic import Diagnostic, Fix, FixSafety, Severity
 from cardlint.model import Card, Span
-from cardlint.parser import indented_code, is_blank
+from cardlint.parser import FIELD, indented_code, is_blank
 from cardlint.rules.base import Context, Rule
 from cardlint.rules.table import insert_row
 from cardlint.template import suggest
@@ -406,7 +406,9 @@ class BrokenHeading(Rule):
     ## Fix safety
     The fix inserts the space, or removes the indentation, and the line becomes the heading it was
     meant to be. It is safe. For a heading with no space, it is withheld when an indented line
-    follows: text under the line now, it would be code under a heading.
+    follows (text under the line now, it would be code under a heading), and when a numbered line
+    that is not a `1.` with text follows: text now, it would start a list under a heading, and the
+    list would take the lines below it in (a table's rows, say).
     """
 
     code = "CL110"
@@ -445,6 +447,9 @@ class BrokenHeading(Rule):
             following = lines[number] if number < len(lines) else ""
             if shown.startswith("text") and not is_blank(following) and indented_code(following):
                 fix = None  # text under it now (or a table's header), it would be code under a heading
+            item = FIELD.match(following)
+            if shown.startswith("text") and item is not None and (int(item.group(2)) != 1 or not item.group(4)):
+                fix = None  # text now (only a `1.` with text breaks into a paragraph), a list under a heading
             yield self.report(ctx, span, f"GitHub shows '{text.strip()}' as {shown}, not as a {kind} heading", fix)
 
 

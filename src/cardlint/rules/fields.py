@@ -15,6 +15,7 @@ from cardlint.parser import (
     indented_code,
     is_blank,
     is_delimiter,
+    opens_fence,
     opens_html_to_blank,
     opens_list_item,
     parse_field_label,
@@ -455,8 +456,8 @@ class FieldMarker(Rule):
     ## Fix safety
     The fix inserts the missing space or `.`; it is safe. The fields below then become a list again,
     and so would an indented line below them that GitHub shows as code until then (after a blank
-    line, or under a table, which takes the text lines below it in as rows): there, the field is
-    reported without a fix.
+    line, or under a table, which takes the text lines below it in as rows), and an indented fence,
+    text until then, would open a code block in the list: there, the field is reported without a fix.
     """
 
     code = "CL308"
@@ -482,7 +483,9 @@ class FieldMarker(Rule):
 def _code_below(lines: list[str], card: Card, line: int) -> bool:
     """Whether a line of the card below ``line`` is indented code on GitHub: indented four columns
     after a blank line, or under a table's rows (GitHub takes each text line under a table into it as
-    a row, up to a blank line or a line that starts another block, and an indented line is such a line)."""
+    a row, up to a blank line or a line that starts another block, and an indented line is such a
+    line). Or whether it would be code in the list a fix makes: an indented fence, text in a
+    paragraph, opens a code block in a list item (its info string hidden, the lines below it code)."""
     blank_above = table = False  # table: the lines since the last blank one hold a table's delimiter row
     for number in range(card.line + 1, card.end_line + 1):
         text = lines[number - 1]
@@ -493,6 +496,8 @@ def _code_below(lines: list[str], card: Card, line: int) -> bool:
             if number > line:
                 return True
             table = False
+        elif number > line and indented_code(text) and opens_fence(text.lstrip(" \t")):
+            return True
         elif is_delimiter(text):
             table = True
         elif ends_table(text):
