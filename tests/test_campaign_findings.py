@@ -550,3 +550,21 @@ def test_a_heading_with_no_space_above_a_numbered_line_gets_no_fix():
     assert "<table" in render(card) and "<ol" not in render(card)  # the oracle: text, then the table
     assert (61, 1, "CL110", False) in check(text)
     assert (61, 1, "CL110", True) in check(seed.replace(heading, "\n##Sampling is as easy as learning the score\n1. **Performance**\n", 1))
+
+
+@pytest.mark.parametrize(("below", "mended"), [
+    ("    code", False), ("1. ", False), ("2. **Problem**", False), ("---", False), ("-", False), ("<span>", False),
+    ("1. **Task**", True), ("- [ ] x", True), ("# Heading", True), ("```", True), ("***", True), ("<div>", True), ("> quote", True),
+])  # fmt: skip
+def test_rows_run_on_get_a_blank_line_only_when_the_line_below_them_still_starts_a_block(below, mended):
+    """The line that ends the run-on rows starts a block under a table; under the paragraph the rows
+    become, an empty item, a `2.`, `---` or a lone tag is more of its text (the damage test found it)."""
+    text = clean_list().replace("|Github|Not found|\n\n![DreamFusion samples](img/ok.png)\n", f"|Github|Not found|\n![DreamFusion samples](img/ok.png)\n{below}\n", 1)
+    assert (11, 1, "CL213", mended) in check(text)
+    if mended:
+        assert rendering_problems(text, fixed(text)) == []
+    elif below != "<span>":  # the oracle: the blank line would change how that line renders
+        blank = text.replace("|Github|Not found|\n", "|Github|Not found|\n\n", 1)
+        assert rendering_problems(text, blank) != []
+    else:  # a lone tag that starts HTML taking the field below in as raw text, inline in a paragraph
+        assert "<span>\n1. **Task**" in render(text)

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 from cardlint.diagnostic import Diagnostic, Edit, Fix, FixSafety
 from cardlint.model import Card, Span, TableLine
-from cardlint.parser import ends_table, indented_code, is_blank, is_delimiter, split_cells
+from cardlint.parser import breaks_paragraph, ends_table, is_blank, is_delimiter, split_cells
 from cardlint.planner import out_of_template_order
 from cardlint.rules.base import Context, Rule
 from cardlint.template import CASE, FUZZY, JOINED
@@ -678,9 +678,10 @@ class TableRunOn(Rule):
     ```
 
     ## Fix safety
-    The fix inserts the blank line; it is safe. It is offered only when no indented line follows
-    the rows: GitHub shows that line as code, and it would run on as the text of the paragraph the
-    rows become.
+    The fix inserts the blank line; it is safe. It is not offered when the line that ends the rows
+    starts a block under a table but would not under a paragraph, the one the rows become: an
+    indented line (code), an empty list item, a numbered one not from 1, a lone HTML tag, or `---`
+    (which would underline the paragraph as a heading). That line would run on as its text.
     """
 
     code = "CL213"
@@ -695,9 +696,9 @@ class TableRunOn(Rule):
         what = "this line" if len(found) == 1 else f"this line and the {len(found) - 1} below it"
         message = f"GitHub shows {what} as a row of the table above: put a blank line between them"
         fix: Fix | None = self.make_fix("Insert a blank line under the table", ctx.insert_before_line(found[0], [""]))
-        below = found[-1] + 1
-        if below <= card.end_line and not is_blank(ctx.source.lines[below - 1]) and indented_code(ctx.source.lines[below - 1]):
-            fix = None  # code under the rows now, it would run on as the text of the paragraph they become
+        below = ctx.source.lines[found[-1]] if found[-1] < card.end_line else ""
+        if not is_blank(below) and not breaks_paragraph(below):
+            fix = None  # a block under the rows now (code, `2.`), it would be the text of the paragraph they become
         yield self.report(ctx, Span.of_line(ctx.source, found[0]), message, fix)
 
 
