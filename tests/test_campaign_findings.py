@@ -568,3 +568,15 @@ def test_rows_run_on_get_a_blank_line_only_when_the_line_below_them_still_starts
         assert rendering_problems(text, blank) != []
     else:  # a lone tag that starts HTML taking the field below in as raw text, inline in a paragraph
         assert "<span>\n1. **Task**" in render(text)
+
+
+@pytest.mark.parametrize("broken", ["1.**Task**", "6.**Model's information**"])  # the list across the blank line below, above
+def test_a_field_marker_fix_that_would_join_a_list_across_a_blank_line_is_withheld(broken):
+    """The list the fix starts runs on through the fields and across a blank line joins the list
+    there (a loose list then, each item a paragraph): more than the field it means to mend."""
+    blank = "\tMS-COCO for evaluation\n\n6. **Model's information**"
+    text = clean_list().replace("\tMS-COCO for evaluation\n6. **Model's information**", blank, 1)
+    text = text.replace(broken.replace(".", ". ", 1), broken, 1)
+    mended = text.replace(broken, broken.replace(".", ". ", 1), 1)
+    assert rendering_problems(text, mended) != []  # the oracle
+    assert [fixable for _, _, code, fixable in check(text) if code == "CL308"] == [False]

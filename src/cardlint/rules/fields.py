@@ -22,7 +22,7 @@ from cardlint.parser import (
 )
 from cardlint.planner import out_of_template_order
 from cardlint.rules.base import Context, Rule
-from cardlint.template import CASE, FUZZY
+from cardlint.template import CASE, FUZZY, Match
 
 
 def _field_block_lines(label: str, number: int) -> list[str]:
@@ -458,6 +458,7 @@ class FieldMarker(Rule):
     and so would an indented line below them that GitHub shows as code until then (after a blank
     line, or under a table, which takes the text lines below it in as rows), and an indented fence,
     text until then, would open a code block in the list: there, the field is reported without a fix.
+    So it is when a blank line stands among the fields: the list would join the one across it.
     """
 
     code = "CL308"
@@ -475,9 +476,18 @@ class FieldMarker(Rule):
             title = "Replace it with a space" if end > column else "Insert the space" if missing == " " else "Insert the '.'"
             fix: Fix | None = self.make_fix(title, ctx.replace(at, missing))
             # An indented line below it that is code now would be the list's then.
-            if _code_below(lines, card, line):
+            if _code_below(lines, card, line) or _blank_among_fields(lines, ctx.fields(card), line):
                 fix = None
             yield self.report(ctx, at, f"Field '{label}' {what}: GitHub shows it as text, not as a field", fix)
+
+
+def _blank_among_fields(lines: list[str], fields: list[tuple[Field, Match]], line: int) -> bool:
+    """Whether a blank line stands among the card's fields and ``line``: the list a fix starts at
+    ``line`` runs on through the fields, and would take a list beyond that blank line in (and make
+    it loose) or join the one above it."""
+    first = min([line, *(field.line for field, _ in fields)])
+    last = max([line, *(field.end_line for field, _ in fields)])
+    return any(is_blank(lines[number - 1]) for number in range(first, last + 1))
 
 
 def _code_below(lines: list[str], card: Card, line: int) -> bool:
