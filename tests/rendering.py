@@ -66,7 +66,9 @@ def _touched(before: str, after: str) -> tuple[set[int], Counter[str]]:
         if tag == "equal":
             continue
         touched.update(range(i1 + 1, i2 + 1))
-        if i2 - i1 != j2 - j1:  # lines inserted or deleted (a deletion joins the lines around it)
+        # Lines inserted or deleted, or a blank line replaced or written (a row where it stood, say):
+        # the blocks around join or split.
+        if i2 - i1 != j2 - j1 or any(not line.strip(" \t") for line in old[i1:i2] + new[j1:j2]):
             touched.update((i1, i2 + 1))
         # The words of lines only inserted around are still owed.
         removed += Counter(_WORD.findall(" ".join(old[i1:i2])))

@@ -580,3 +580,13 @@ def test_a_field_marker_fix_that_would_join_a_list_across_a_blank_line_is_withhe
     mended = text.replace(broken, broken.replace(".", ". ", 1), 1)
     assert rendering_problems(text, mended) != []  # the oracle
     assert [fixable for _, _, code, fixable in check(text) if code == "CL308"] == [False]
+
+
+def test_the_oracle_reads_a_blank_line_that_a_fix_writes_over_as_joining_the_blocks_around_it():
+    """CL202 writes the delimiter row where CL212 deletes the blank line: one line for another,
+    and the rows below are the table again, as both fixes mean."""
+    text = clean_list().replace("| | |\n|--|--|\n", "| | |\n\n", 1)
+    assert {code for _, _, code, fixable in check(text) if fixable} == {"CL202", "CL212"}
+    after = fixed(text)
+    assert "| | |\n|--|--|\n|Title|" in after
+    assert rendering_problems(text, after) == []
