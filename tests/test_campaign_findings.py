@@ -540,12 +540,14 @@ def test_a_field_fix_that_would_open_a_fence_in_a_list_item_is_withheld(code):
     assert (code, False) in [(c, fixable) for _, _, c, fixable in check(fenced)]
 
 
-def test_a_heading_with_no_space_above_a_numbered_line_gets_no_fix():
+@pytest.mark.parametrize("below", ["4. **Performance**", "1. ", "<span>"])
+def test_a_heading_with_no_space_above_a_numbered_line_gets_no_fix(below):
     """`4. **Performance**` under `##DreamFusion` is that paragraph's text; under the heading the fix
-    makes, it starts a list, which takes the table's rows below it in as its text."""
+    makes, it starts a list, which takes the table's rows below it in as its text (a lone tag, an
+    HTML block that runs on through them)."""
     seed = (FIXTURES.parent.parent / "examples" / "review" / "README.md").read_text(encoding="utf-8")
     heading = "\n## Sampling is as easy as learning the score\n"
-    text = seed.replace(heading, "\n##Sampling is as easy as learning the score\n4. **Performance**\n", 1)
+    text = seed.replace(heading, f"\n##Sampling is as easy as learning the score\n{below}\n", 1)
     card = text[text.index("##Sampling") : text.index("![", text.index("##Sampling"))]
     assert "<table" in render(card) and "<ol" not in render(card)  # the oracle: text, then the table
     assert (61, 1, "CL110", False) in check(text)

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from cardlint.config import DEFAULT_TIERS
 from cardlint.diagnostic import Diagnostic, Fix, FixSafety, Severity
 from cardlint.model import Card, Span
-from cardlint.parser import FIELD, indented_code, is_blank
+from cardlint.parser import breaks_paragraph, ends_table, indented_code, is_blank
 from cardlint.rules.base import Context, Rule
 from cardlint.rules.table import insert_row
 from cardlint.template import suggest
@@ -405,10 +405,10 @@ class BrokenHeading(Rule):
 
     ## Fix safety
     The fix inserts the space, or removes the indentation, and the line becomes the heading it was
-    meant to be. It is safe. For a heading with no space, it is withheld when an indented line
-    follows (text under the line now, it would be code under a heading), and when a numbered line
-    that is not a `1.` with text follows: text now, it would start a list under a heading, and the
-    list would take the lines below it in (a table's rows, say).
+    meant to be. It is safe. For a heading with no space, it is withheld when the line below is
+    more of its paragraph now but would start a block under a heading: an indented line (code), a
+    numbered line not from 1 or an empty list item (a list, which would take the lines below it in,
+    a table's rows say), a lone HTML tag, or `---`.
     """
 
     code = "CL110"
@@ -445,11 +445,8 @@ class BrokenHeading(Rule):
                 continue  # a '#hashtag' is text that means to be text
             fix: Fix | None = self.make_fix(title, edit, makes_heading=True)
             following = lines[number] if number < len(lines) else ""
-            if shown.startswith("text") and not is_blank(following) and indented_code(following):
-                fix = None  # text under it now (or a table's header), it would be code under a heading
-            item = FIELD.match(following)
-            if shown.startswith("text") and item is not None and (int(item.group(2)) != 1 or not item.group(4)):
-                fix = None  # text now (only a `1.` with text breaks into a paragraph), a list under a heading
+            if shown.startswith("text") and ends_table(following) and not breaks_paragraph(following):
+                fix = None  # more of the line's paragraph now, a block of its own under a heading
             yield self.report(ctx, span, f"GitHub shows '{text.strip()}' as {shown}, not as a {kind} heading", fix)
 
 
