@@ -849,20 +849,22 @@ def ends_table(text: str) -> bool:
     )
 
 
-# Under a paragraph, an empty list item is no block, and `-`, `---` or `===` underline it as a heading.
-_NO_BREAK_IN = re.compile(r" {0,3}(?:[-+*]|\d{1,9}[.)])[ \t]*$| {0,3}(?:=+|-+)[ \t]*$")
+# Under a paragraph, an empty list item is no block, and `-` or `---` underline it as a heading.
+_NO_BREAK_IN = re.compile(r" {0,3}(?:[-+*]|\d{1,9}[.)])[ \t]*$| {0,3}-+[ \t]*$")
 _ORDERED_ITEM = re.compile(r" {0,3}(\d{1,9})[.)](?:[ \t]|$)")
 
 
-def breaks_paragraph(text: str) -> bool:
-    """Whether a line that starts a block under a table (see ``ends_table``) starts one under a
-    paragraph too: not indented code, an empty list item, a numbered one not from 1, a line that
+def ends_table_only(text: str) -> bool:
+    """Whether a line starts a block under a table (see ``ends_table``) but is more of the text
+    under a paragraph: indented code, an empty list item, a numbered one not from 1, a line that
     would underline the paragraph as a heading, or a lone HTML tag."""
-    if not ends_table(text) or indented_code(text) or _NO_BREAK_IN.match(text):
+    if not ends_table(text):
         return False
+    if indented_code(text) or _NO_BREAK_IN.match(text):
+        return True
     if (item := _ORDERED_ITEM.match(text)) is not None and int(item.group(1)) != 1:
-        return False
-    return _html_start(text, False) is None or _html_start(text, True) is not None
+        return True
+    return _html_start(text, True) is None and _html_start(text, False) is not None
 
 
 def opens_fence(text: str) -> bool:

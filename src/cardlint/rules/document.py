@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from cardlint.config import DEFAULT_TIERS
 from cardlint.diagnostic import Diagnostic, Fix, FixSafety, Severity
 from cardlint.model import Card, Span
-from cardlint.parser import breaks_paragraph, ends_table, indented_code, is_blank
+from cardlint.parser import ends_table_only, indented_code, is_blank
 from cardlint.rules.base import Context, Rule
 from cardlint.rules.table import insert_row
 from cardlint.template import suggest
@@ -445,7 +445,7 @@ class BrokenHeading(Rule):
                 continue  # a '#hashtag' is text that means to be text
             fix: Fix | None = self.make_fix(title, edit, makes_heading=True)
             following = lines[number] if number < len(lines) else ""
-            if shown.startswith("text") and ends_table(following) and not breaks_paragraph(following):
+            if shown.startswith("text") and ends_table_only(following):
                 fix = None  # more of the line's paragraph now, a block of its own under a heading
             yield self.report(ctx, span, f"GitHub shows '{text.strip()}' as {shown}, not as a {kind} heading", fix)
 

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 from cardlint.diagnostic import Diagnostic, Edit, Fix, FixSafety
 from cardlint.model import Card, Span, TableLine
-from cardlint.parser import breaks_paragraph, ends_table, is_blank, is_delimiter, split_cells
+from cardlint.parser import ends_table, ends_table_only, is_blank, is_delimiter, split_cells
 from cardlint.planner import out_of_template_order
 from cardlint.rules.base import Context, Rule
 from cardlint.template import CASE, FUZZY, JOINED
@@ -697,7 +697,7 @@ class TableRunOn(Rule):
         message = f"GitHub shows {what} as a row of the table above: put a blank line between them"
         fix: Fix | None = self.make_fix("Insert a blank line under the table", ctx.insert_before_line(found[0], [""]))
         below = ctx.source.lines[found[-1]] if found[-1] < card.end_line else ""
-        if not is_blank(below) and not breaks_paragraph(below):
+        if ends_table_only(below):
             fix = None  # a block under the rows now (code, `2.`), it would be the text of the paragraph they become
         yield self.report(ctx, Span.of_line(ctx.source, found[0]), message, fix)
 
