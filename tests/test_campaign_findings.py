@@ -592,3 +592,52 @@ def test_the_oracle_reads_a_blank_line_that_a_fix_writes_over_as_joining_the_blo
     after = fixed(text)
     assert "| | |\n|--|--|\n|Title|" in after
     assert rendering_problems(text, after) == []
+
+
+@pytest.mark.parametrize(
+    ("label", "fixable"),
+    [
+        ("**Perfomance**", True),  # one word for one
+        ("**performance**", True),  # the case only
+        ("**Performance task**", False),  # would drop 'task'
+        ("**Performanc1. **Task**e**", False),  # a field pasted into the label: would drop 'Task'
+    ],
+)
+def test_a_label_respelled_only_where_it_writes_a_word_for_each_it_drops(label, fixable):
+    """CL305 rewrites a misspelt label; it may not take other words with it."""
+    text = clean_list().replace("4. **Performance**", f"4. {label}", 1)
+    found = [(line, column, is_fixable) for line, column, code, is_fixable in check(text) if code == "CL305"]
+    assert found == [(19, 4, fixable)]
+    if fixable:
+        assert "4. **Performance**\n" in fixed(text)
+    else:
+        assert f"4. {label}\n" in fixed(text)
+
+
+def _checked(text: str, config: Config) -> tuple[list[tuple[int, int, str, bool, str]], str]:
+    result = lint_source(Source.from_text(text, "README.md"), config, OFFLINE)
+    found = [(d.line, d.column, d.code, d.fixable, d.message) for d in result.diagnostics]
+    return found, fix_source(Source.from_text(text, "README.md"), config, OFFLINE).text
+
+
+def test_tiers_are_not_moved_across_a_code_fence_left_open():
+    """A fence never closed in the last tier's card shows the rest of the file as code; moving that
+    tier first would take the other tier's cards into the code (a table lost on GitHub)."""
+    from conftest import builtin_config, strip_markers
+
+    text = strip_markers((FIXTURES / "rules" / "CL701.md").read_text(encoding="utf-8"))[0]
+    text = text.replace("\tMS-COCO for evaluation\n", "\tMS-COCO for evaluation\n```bibtex\n", 1)
+    found, after = _checked(text, builtin_config())
+    assert (37, 1, "CL701", False) in [entry[:4] for entry in found]
+    assert after.index("# Notable Top 25%") < after.index("# Notable Top 5%")  # not moved
+
+
+@pytest.mark.parametrize("opened", ["```", "<!-- note"])
+def test_a_card_is_not_moved_above_the_template_across_a_block_left_open(opened):
+    """A fence or comment left open in the card after the template hides the rest of the file:
+    moving the card above the template would move the template into it."""
+    text = "# Reading list\n\n### Paper A\n- **Venue**: ICLR 2023\n\n### Template\n- **Venue**: Conference Year\n\n"
+    text += f"### Paper B\n- **Venue**: CVPR 2023\n{opened}\n- **Code**: none\n"
+    found, after = _checked(text, Config())
+    assert [entry[:4] for entry in found if entry[2] == "CL108"] == [(9, 1, "CL108", False)]
+    assert after == text

@@ -211,7 +211,7 @@ class Document:
     html_lines: set[int] = field(default_factory=set)  # lines inside HTML blocks
     card_level: int = 2  # the heading level of the cards
     notes: list[Heading] = field(default_factory=list)  # card-level headings that hold no part of the template
-    unclosed: int | None = None  # the line of a block never closed, read as closed there (see CL109)
+    unclosed: int | None = None  # the line of a block never closed (read as closed there if it hides headings; CL109)
 
     @property
     def template_card(self) -> Card | None:

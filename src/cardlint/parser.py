@@ -499,7 +499,8 @@ class Parser:
                 if current_tier is not None:
                     current_tier.cards.append(card)
                 cards.append(card)
-        return Document(source, title, tiers, cards, headings, scan.code, scan.html, level, notes, scan.ended)
+        unclosed = scan.ended if scan.ended is not None else scan.unclosed
+        return Document(source, title, tiers, cards, headings, scan.code, scan.html, level, notes, unclosed)
 
     def _looks_like_card(self, source: Source, heading: Heading, scan: BlockScan) -> bool:
         """With a table template, a heading directly followed by a table is a card whatever its level."""

@@ -67,14 +67,15 @@ class Rule:
     def rename_fix(self, ctx: Context, span: Span, new: str, title: str, rewrites: bool = True) -> Fix | None:
         """A fix that writes ``new`` over the one-line ``span``, or None where it would change nothing,
         where the old text or the new holds raw HTML (``<!--`` opens a comment or an HTML block) or an
-        unpaired backtick (a code span running into the lines below), or where it drops a word and
-        writes none in its place (or, not ``rewrites``, drops any): such a rename changes more than
-        the spelling (``**Priority**\\|5`` renamed ``**Priority**`` would lose the value)."""
+        unpaired backtick (a code span running into the lines below), or where it drops more words
+        than it writes in their place (or, not ``rewrites``, drops any): such a rename changes more
+        than the spelling (``**Priority**\\|5`` renamed ``**Priority**`` would lose the value, and
+        ``**Performanc1. **Task**e**`` renamed ``**Performance**`` the word Task)."""
         old = ctx.text(span)
         if new == old or "<" in old + new or old.count("`") % 2 or new.count("`") % 2:
             return None
-        before, after = words(old), words(new)
-        if before - after and not (rewrites and after - before):
+        dropped, written = words(old) - words(new), words(new) - words(old)
+        if dropped and not (rewrites and dropped.total() <= written.total()):
             return None
         return self.make_fix(title, ctx.replace(span, new), rewrites=rewrites)
 
@@ -349,6 +350,12 @@ class Context:
             return Edit(len(self.source.text), len(self.source.text), "".join(t + nl for t in lines))
         offset = self.source.line_end_offset(line)
         return Edit(offset, offset, "".join(nl + t for t in lines))
+
+    def hides_below(self, last: int) -> bool:
+        """Whether a block never closed opens on line ``last`` or above it: GitHub hides the rest of
+        the file in it, so lines moved across it change what it hides (a card moved below a code
+        fence left open shows as code)."""
+        return self.document.unclosed is not None and self.document.unclosed <= last
 
     def move_lines(self, first: int, last: int, pieces: Sequence[int | str]) -> Edit:
         """Lines ``first..last`` rewritten as ``pieces``: a number is that line of the source, moved

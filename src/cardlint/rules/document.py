@@ -299,7 +299,9 @@ class CardAfterTemplate(Rule):
 
     ## Fix safety
     The fix moves the card's lines, unchanged, to just above the template (with a blank line after
-    them when the card does not end with one); it is safe.
+    them when the card does not end with one); it is safe. Where a code fence or an HTML block opens
+    in the card or above it and is never closed, it is reported without a fix: the template
+    would move into what that block hides.
     """
 
     code = "CL108"
@@ -324,7 +326,9 @@ class CardAfterTemplate(Rule):
             if source.lines[card.end_line - 1].strip():
                 pieces.append("")
             pieces += range(template.line, card.line)
-            fix = self.make_fix("Move the card above the template", ctx.move_lines(template.line, card.end_line, pieces))
+            fix = None
+            if not ctx.hides_below(card.end_line):
+                fix = self.make_fix("Move the card above the template", ctx.move_lines(template.line, card.end_line, pieces))
             message = f"Card '{card.title}' comes after the template (line {template.line})"
             yield self.report(ctx, card.heading.span, message, fix)
 
@@ -365,6 +369,8 @@ class UnclosedBlock(Rule):
             return
         below = len(ctx.source.lines) - line
         headings = sum(1 for heading in ctx.document.headings if heading.line > line)
+        if not headings:
+            return  # it hides the end of the file only (notes after the list, say): no card is lost
         if line in ctx.document.code_lines:
             shown = f"This code fence is never closed: GitHub shows the {below} lines below it as code"
         else:

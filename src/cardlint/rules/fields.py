@@ -308,8 +308,8 @@ class FieldLabelSpelling(Rule):
 
     ## Fix safety
     The fix replaces the label with the template's; it is safe. Where the label or the template's
-    holds raw HTML or an unpaired backtick, or the new label would drop a word without writing one in
-    its place, it is reported without a fix (as CL207).
+    holds raw HTML or an unpaired backtick, or the new label would drop more words than it writes in
+    their place (`**Performance task**` would lose its `task`), it is reported without a fix (as CL207).
     """
 
     code = "CL305"

@@ -13,13 +13,16 @@ from cardlint.rules.base import Context, Rule
 
 
 def _move_blocks(ctx: Context, blocks: list[tuple[int, int]], order: list[int]) -> Edit | None:
-    """Rewrite contiguous line blocks in a new order, or None when they are not contiguous.
+    """Rewrite contiguous line blocks in a new order, or None when they are not contiguous or a
+    block never closed opens among them or above (see ``Context.hides_below``).
 
     Blank lines between blocks stay where they are, so moving cards back restores the file exactly.
     """
     for (_, end), (start, _) in pairwise(blocks):
         if start != end + 1:
             return None
+    if ctx.hides_below(blocks[-1][1]):
+        return None
     lines = ctx.source.lines
     contents: list[range] = []
     gaps: list[range] = []
@@ -68,6 +71,8 @@ class TierOrder(Rule):
 
     ## Fix safety
     The fix moves whole tier sections (heading and cards); the template card stays last. It is safe.
+    Where a code fence or an HTML block opens among them or above and is never closed, it is
+    reported without a fix: the sections moved below it would be hidden in it.
 
     ## Options
     `tiers`: the tier headings, in order. Tiers not in the list keep their place.
@@ -131,7 +136,8 @@ class CardOrder(Rule):
 
     ## Fix safety
     The fix moves whole cards (heading to the next heading, trailing blank lines included), stably; cards
-    without a score keep their slots. It is safe.
+    without a score keep their slots. It is safe. Where a code fence or an HTML block opens among them or
+    above and is never closed, it is reported without a fix.
 
     ## Options
     `scores`: a CSV with a `score` column and an `openreview_id` and/or `title` column, relative to the
