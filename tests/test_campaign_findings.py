@@ -641,3 +641,38 @@ def test_a_card_is_not_moved_above_the_template_across_a_block_left_open(opened)
     found, after = _checked(text, Config())
     assert [entry[:4] for entry in found if entry[2] == "CL108"] == [(9, 1, "CL108", False)]
     assert after == text
+
+
+def _withheld(text: str, code: str, at: tuple[int, int], meant: str) -> None:
+    """``code`` is reported at ``at`` without a fix, and the fix it would have made (``meant``)
+    changes more on GitHub than the rule means to (the oracle)."""
+    assert (*at, code, False) in check(text)
+    assert rendering_problems(text, meant) != []
+
+
+def test_no_blank_line_ends_an_html_block_with_a_code_fence_in_it_below_the_fields():
+    """CL309: the fence, raw text in the `<img>` block now, would open once the block ends above
+    it, and run on past the blank line that ends the block (its `bibtex` hidden)."""
+    text = clean_list().replace("![DreamFusion samples](img/ok.png)", '<img src="img/ok.png" alt="DreamFusion">', 1)
+    text = text.replace("\tImagen and mip-NeRF 360\n", "\tImagen and mip-NeRF 360\n```bibtex\n", 1)
+    _withheld(text, "CL309", (13, 1), text.replace("alt=\"DreamFusion\">\n", "alt=\"DreamFusion\">\n\n", 1))
+
+
+def test_no_blank_line_makes_a_list_of_fields_where_one_would_open_a_fence():
+    """CL310: `3. ```bibtex**Method**` is text of the paragraph now; in the list it opens a fence."""
+    text = clean_list().replace("1. **Task**\n\tText-to-3D synthesis\n", "", 1).replace("3. **Method**", "3. ```bibtex**Method**", 1)
+    _withheld(text, "CL310", (13, 1), text.replace("img/ok.png)\n", "img/ok.png)\n\n", 1))
+
+
+def test_rows_cut_off_are_not_joined_to_a_table_narrower_than_they_are():
+    """CL212: in a two-column table GitHub drops a row's third and fourth cells, and their words."""
+    text = clean_list().replace("|Authors|Ben Poole, Ajay Jain, Jonathan T. Barron, Ben Mildenhall|", "|Authors|Ben Poole| Ajay | Jain|", 1)
+    text = text.replace("|Institute|Google Research, UC Berkeley|\n", "|Institute|Google Research, UC Berkeley|\n\n", 1)
+    _withheld(text, "CL212", (10, 1), text.replace("Berkeley|\n\n", "Berkeley|\n", 1))
+
+
+@pytest.mark.parametrize("definition", ["[ref]: https://example.org", "[^1]: note"])
+def test_a_definition_run_on_into_a_table_gets_no_blank_line(definition):
+    """CL213: `[ref]: https://…` shows as a row now; under a blank line it would show nowhere."""
+    text = clean_list().replace("|Github|Not found|\n", f"|Github|Not found|\n{definition}\n", 1)
+    _withheld(text, "CL213", (11, 1), text.replace(f"\n{definition}\n", f"\n\n{definition}\n", 1))

@@ -179,15 +179,7 @@ class BlockScan:
             opened = _html_start(text, in_paragraph)
             if opened is not None:
                 self.html.add(number)
-                end_marker, end_re = opened
-                after = text[text.index("<") + 1 :]
-                if end_re is not None:
-                    if not end_re.search(after):
-                        html_end = end_re
-                elif end_marker and end_marker not in after[1:]:
-                    html_end = end_marker
-                elif end_marker == "":
-                    html_end = ""
+                html_end = _still_open(text, opened)
                 if html_end and number == ended:
                     html_end = None
                 block_line = number
@@ -212,6 +204,25 @@ def opens_html_to_blank(text: str) -> bool:
     """Whether ``text`` opens an HTML block that runs on to the next blank line (CommonMark's kinds 6
     and 7: ``<div>``, ``<p>``, ``<img …>``): what follows it without a blank line is raw HTML too."""
     return _html_start(text, False) == ("", None)
+
+
+def opens_lasting_block(text: str) -> bool:
+    """Whether ``text`` opens a block that a blank line does not end: a code fence, or an HTML block
+    of CommonMark's kinds 1 to 5 (a ``<!--`` comment, ``<pre>``, ``<script>``) not closed on its line."""
+    opened = _html_start(text, False)
+    return opens_fence(text) or (opened is not None and bool(_still_open(text, opened)))
+
+
+def _still_open(text: str, opened: tuple[str, re.Pattern[str] | None]) -> str | re.Pattern[str] | None:
+    """How the HTML block that ``text`` opens ends: its end marker or pattern when not on this line
+    already, "" when at the next blank line (kinds 6 and 7), or None (closed on this line)."""
+    end_marker, end_re = opened
+    after = text[text.index("<") + 1 :]
+    if end_re is not None:
+        return None if end_re.search(after) else end_re
+    if end_marker:
+        return None if end_marker in after[1:] else end_marker
+    return ""
 
 
 def _html_start(text: str, in_paragraph: bool) -> tuple[str, re.Pattern[str] | None] | None:
@@ -852,6 +863,7 @@ def ends_table(text: str) -> bool:
 
 # Under a paragraph, an empty list item is no block, and `-` or `---` underline it as a heading.
 _NO_BREAK_IN = re.compile(r" {0,3}(?:[-+*]|\d{1,9}[.)])[ \t]*$| {0,3}-+[ \t]*$")
+_DEFINITION = re.compile(r" {0,3}\[(?:[^\\\[\]]|\\.)+\]:")
 _ORDERED_ITEM = re.compile(r" {0,3}(\d{1,9})[.)](?:[ \t]|$)")
 
 
@@ -866,6 +878,12 @@ def ends_table_only(text: str) -> bool:
     if (item := _ORDERED_ITEM.match(text)) is not None and int(item.group(1)) != 1:
         return True
     return _html_start(text, True) is None and _html_start(text, False) is not None
+
+
+def starts_definition(text: str) -> bool:
+    """Whether ``text``, first in a paragraph, would be a link reference definition or a footnote's
+    (``[ref]: https://…``, ``[^1]: note``): GitHub shows neither where it stands."""
+    return _DEFINITION.match(text) is not None
 
 
 def opens_fence(text: str) -> bool:

@@ -17,6 +17,7 @@ from cardlint.parser import (
     is_delimiter,
     opens_fence,
     opens_html_to_blank,
+    opens_lasting_block,
     opens_list_item,
     parse_field_label,
 )
@@ -457,7 +458,8 @@ class FieldMarker(Rule):
     The fix inserts the missing space or `.`; it is safe. The fields below then become a list again,
     and so would an indented line below them that GitHub shows as code until then (after a blank
     line, or under a table, which takes the text lines below it in as rows), and an indented fence,
-    text until then, would open a code block in the list: there, the field is reported without a fix.
+    or one right after a field's number (`3. ```bibtex`), text until then, would open a code block
+    in the list: there, the field is reported without a fix.
     So it is when a blank line stands among the fields: the list would join the one across it.
     """
 
@@ -494,8 +496,9 @@ def _code_below(lines: list[str], card: Card, line: int) -> bool:
     """Whether a line of the card below ``line`` is indented code on GitHub: indented four columns
     after a blank line, or under a table's rows (GitHub takes each text line under a table into it as
     a row, up to a blank line or a line that starts another block, and an indented line is such a
-    line). Or whether it would be code in the list a fix makes: an indented fence, text in a
-    paragraph, opens a code block in a list item (its info string hidden, the lines below it code)."""
+    line). Or whether it would be code in the list a fix makes: an indented fence, or a fence right
+    after a field's number, text in a paragraph, opens a code block in a list item (its info string
+    hidden, the lines below it code)."""
     blank_above = table = False  # table: the lines since the last blank one hold a table's delimiter row
     for number in range(card.line + 1, card.end_line + 1):
         text = lines[number - 1]
@@ -508,6 +511,8 @@ def _code_below(lines: list[str], card: Card, line: int) -> bool:
             table = False
         elif number > line and indented_code(text) and opens_fence(text.lstrip(" \t")):
             return True
+        elif number >= line and (item := FIELD.match(text)) and item.group(4) and opens_fence(item.group(4)):
+            return True  # `3. ```bibtex**Method**`: text now, in the list an item that opens a fence
         elif is_delimiter(text):
             table = True
         elif ends_table(text):
@@ -591,7 +596,8 @@ class FieldInHtml(Rule):
     The fix inserts a blank line before the block's first line that is not a tag, which ends the
     block there; it is safe. The fields below then become a list again, and so would an indented line
     below them that GitHub shows as code until then (see CL308), and so would the card's fields below
-    the block: there, they are reported without a fix.
+    the block; a code fence or a `<!--` comment opened in the block below the fields would open there
+    and run on past the block's end: there, they are reported without a fix.
     """
 
     code = "CL309"
@@ -608,12 +614,24 @@ class FieldInHtml(Rule):
             message = f"{what} raw text on GitHub: the HTML block that line {block.line} opens runs on to the next blank line"
             blank = ctx.insert_before_line(block.ends_before, [""])
             fix: Fix | None = self.make_fix("Insert a blank line to end the HTML block", blank)
-            if _code_below(lines, card, line):
+            if _code_below(lines, card, line) or _lasting_block_in(lines, ctx.document.html_lines, block.ends_before):
                 fix = None
             if any(field.line > block.fields[-1][0] for field, _ in ctx.fields(card)):
                 fix = None  # fields below a blank line under the block: their list would take these in
             indent = len(lines[line - 1]) - len(lines[line - 1].lstrip(" "))
             yield self.report(ctx, Span(line, indent + 1, line, len(lines[line - 1].rstrip()) + 1), message, fix)
+
+
+def _lasting_block_in(lines: list[str], html: set[int], start: int) -> bool:
+    """Whether a line of the HTML block from ``start`` on opens a code fence, or a comment or
+    ``<pre>`` left open: raw text in the block now, it would open one once the block ends above it,
+    and run on past the blank line that ends the block now (a fence's info string hidden)."""
+    number = start
+    while number in html:
+        if opens_lasting_block(lines[number - 1]):
+            return True
+        number += 1
+    return False
 
 
 class FieldInParagraph(Rule):

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 from cardlint.diagnostic import Diagnostic, Edit, Fix, FixSafety
 from cardlint.model import Card, Span, TableLine
-from cardlint.parser import ends_table, ends_table_only, is_blank, is_delimiter, split_cells
+from cardlint.parser import ends_table, ends_table_only, is_blank, is_delimiter, split_cells, starts_definition
 from cardlint.planner import out_of_template_order
 from cardlint.rules.base import Context, Rule
 from cardlint.template import CASE, FUZZY, JOINED
@@ -614,7 +614,8 @@ class RowCutOff(Rule):
     ## Fix safety
     The fix removes the blank lines between the table and the rows, and the rows join the table; it is
     safe. It is offered only when a blank line or the card's end follows the rows (a table takes a
-    text line right below it as one more row).
+    text line right below it as one more row), and when no row has more cells than the table has
+    columns (GitHub drops the cells beyond them, and their text).
     """
 
     code = "CL212"
@@ -629,13 +630,26 @@ class RowCutOff(Rule):
         first, last = rows[0][0], rows[-1][0]
         keys = ", ".join(f"'{key}'" for _, key in rows)
         fix = None
-        if last == card.end_line or is_blank(ctx.source.lines[last]):
+        if (last == card.end_line or is_blank(ctx.source.lines[last])) and not _wider(card, rows, ctx):
             start, end = ctx.source.line_start(blank), ctx.source.line_start(first)
             fix = self.make_fix("Remove the blank lines between the table and its rows", Edit(start, end, ""))
         which = f"Row {keys} is" if len(rows) == 1 else f"Rows {keys} are"
         shown = "it" if len(rows) == 1 else "them"
         message = f"{which} cut off from the table by the blank line above: GitHub shows {shown} as text"
         yield self.report(ctx, Span.of_line(ctx.source, first), message, fix)
+
+
+def _wider(card: Card, rows: list[tuple[int, str]], ctx: Context) -> bool:
+    """Whether one of the rows has more cells than the card's table has columns: in the table,
+    GitHub drops the cells beyond them, and their text with them."""
+    assert card.table is not None
+    head = card.table.header or card.table.delimiter
+    assert head is not None  # cut_off_rows finds rows only under a table with one of them
+    for number, _ in rows:
+        cells = split_cells(ctx.source.lines[number - 1], number)
+        if cells is not None and len(cells.cells) > len(head.cells):
+            return True
+    return False
 
 
 def _run_on_lines(card: Card, ctx: Context) -> list[int]:
@@ -681,7 +695,9 @@ class TableRunOn(Rule):
     The fix inserts the blank line; it is safe. It is not offered when the line that ends the rows
     starts a block under a table but would not under a paragraph, the one the rows become: an
     indented line (code), an empty list item, a numbered one not from 1, a lone HTML tag, or `---`
-    (which would underline the paragraph as a heading). That line would run on as its text.
+    (which would underline the paragraph as a heading). That line would run on as its text. Nor is
+    it offered when the first line is a link reference or footnote definition (`[ref]: https://…`,
+    `[^1]: note`): it would show nowhere, and turn `[ref]` elsewhere in the file into a link.
     """
 
     code = "CL213"
@@ -699,6 +715,8 @@ class TableRunOn(Rule):
         below = ctx.source.lines[found[-1]] if found[-1] < card.end_line else ""
         if ends_table_only(below):
             fix = None  # a block under the rows now (code, `2.`), it would be the text of the paragraph they become
+        if starts_definition(ctx.source.lines[found[0] - 1]):
+            fix = None  # `[ref]: https://…`: shown as a row now, it would define a link and show nowhere
         yield self.report(ctx, Span.of_line(ctx.source, found[0]), message, fix)
 
 
