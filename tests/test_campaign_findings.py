@@ -676,3 +676,11 @@ def test_a_definition_run_on_into_a_table_gets_no_blank_line(definition):
     """CL213: `[ref]: https://…` shows as a row now; under a blank line it would show nowhere."""
     text = clean_list().replace("|Github|Not found|\n", f"|Github|Not found|\n{definition}\n", 1)
     _withheld(text, "CL213", (11, 1), text.replace(f"\n{definition}\n", f"\n\n{definition}\n", 1))
+
+
+def test_no_blank_line_breaks_up_a_paragraph_that_a_delimiter_row_below_makes_a_table_header():
+    """CL310: with `:--:` right under the fields, GitHub shows their paragraph as a one-column table's
+    header; the blank line that makes a list of the fields would leave a different table."""
+    text = clean_list().replace("1. **Task**\n\tText-to-3D synthesis\n", "", 1)
+    text = text.replace("\tImagen and mip-NeRF 360\n", "\tImagen and mip-NeRF 360\n:--:\n", 1)
+    _withheld(text, "CL310", (13, 1), text.replace("img/ok.png)\n", "img/ok.png)\n\n", 1))

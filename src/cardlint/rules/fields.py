@@ -498,13 +498,18 @@ def _code_below(lines: list[str], card: Card, line: int) -> bool:
     a row, up to a blank line or a line that starts another block, and an indented line is such a
     line). Or whether it would be code in the list a fix makes: an indented fence, or a fence right
     after a field's number, text in a paragraph, opens a code block in a list item (its info string
-    hidden, the lines below it code)."""
+    hidden, the lines below it code). Or whether a delimiter row stands below ``line`` with no blank
+    line between: the paragraph above it is a table's header, which the list would break up."""
     blank_above = table = False  # table: the lines since the last blank one hold a table's delimiter row
+    run = True  # no blank line yet from ``line`` on
     for number in range(card.line + 1, card.end_line + 1):
         text = lines[number - 1]
         if is_blank(text):
             blank_above, table = True, False
+            run = run and number < line
             continue
+        if number > line and run and is_delimiter(text):
+            return True  # `:--:` under the fields: the paragraph they are in is a table's header now
         if indented_code(text) and (blank_above or table):
             if number > line:
                 return True
@@ -666,7 +671,8 @@ class FieldInParagraph(Rule):
     The fix inserts a blank line above the field, which starts the list there; it is safe. The text
     above stays where it is (CL306 reports a field left without it). An indented line below that
     GitHub shows as code would join the list (see CL308), and so would the fields below a blank line
-    under them: there, no fix is made.
+    under them; a delimiter row (`:--:`) right under the fields makes their paragraph a table's
+    header: there, no fix is made.
     """
 
     code = "CL310"
