@@ -684,3 +684,22 @@ def test_no_blank_line_breaks_up_a_paragraph_that_a_delimiter_row_below_makes_a_
     text = clean_list().replace("1. **Task**\n\tText-to-3D synthesis\n", "", 1)
     text = text.replace("\tImagen and mip-NeRF 360\n", "\tImagen and mip-NeRF 360\n:--:\n", 1)
     _withheld(text, "CL310", (13, 1), text.replace("img/ok.png)\n", "img/ok.png)\n\n", 1))
+
+
+def test_a_field_marker_is_not_mended_where_the_item_would_open_an_html_block():
+    """CL308: `6.<!-- **Model's information**` is text now; `6. <!--` would open a comment in the
+    list item, and hide the field's text below it."""
+    text = clean_list().replace("6. **Model's information**", "6.<!-- **Model's information**", 1)
+    _withheld(text, "CL308", (23, 3), text.replace("6.<!--", "6. <!--", 1))
+
+
+def test_a_field_numbered_10_under_an_image_is_renumbered_after_the_blank_line_that_makes_the_list():
+    """CL302 does not write a `1.` that would start the list in the image's paragraph (taking the
+    indented lines below the fields in); CL310's blank line comes first, and the number follows."""
+    text = clean_list().replace("1. **Task**", "10. **Task**", 1)
+    assert [entry for entry in check(text) if entry[2] in ("CL302", "CL310")] == [(13, 1, "CL302", False), (13, 1, "CL310", True)]
+    assert fixed(text) == clean_list().replace("img/ok.png)\n", "img/ok.png)\n\n", 1)
+    # Where CL310 withholds its blank line (a fence in the list-to-be), the number stays too.
+    fenced = text.replace("3. **Method**", "3. ```bibtex**Method**", 1)
+    assert [entry for entry in check(fenced) if entry[2] in ("CL302", "CL310")] == [(13, 1, "CL302", False), (13, 1, "CL310", False)]
+    assert "\n10. **Task**\n" in fixed(fenced)

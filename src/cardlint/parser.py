@@ -206,6 +206,12 @@ def opens_html_to_blank(text: str) -> bool:
     return _html_start(text, False) == ("", None)
 
 
+def opens_raw_block(text: str) -> bool:
+    """Whether ``text``, as a list item's first line, opens a code fence or an HTML block: what
+    follows on the line (a field's label) would show as code or raw HTML, not as Markdown."""
+    return opens_fence(text) or _html_start(text, False) is not None
+
+
 def opens_lasting_block(text: str) -> bool:
     """Whether ``text`` opens a block that a blank line does not end: a code fence, or an HTML block
     of CommonMark's kinds 1 to 5 (a ``<!--`` comment, ``<pre>``, ``<script>``) not closed on its line."""

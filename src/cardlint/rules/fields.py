@@ -19,6 +19,7 @@ from cardlint.parser import (
     opens_html_to_blank,
     opens_lasting_block,
     opens_list_item,
+    opens_raw_block,
     parse_field_label,
 )
 from cardlint.planner import out_of_template_order
@@ -131,7 +132,9 @@ class FieldNumber(Rule):
     ## Fix safety
     The fix rewrites the number; it is safe. A list that does not start at 1 cannot interrupt a
     paragraph (CommonMark): GitHub would show `1. **Problem**` renumbered `2.` right under an image
-    line as more of that paragraph, so there the fix also puts a blank line before the field.
+    line as more of that paragraph, so there the fix also puts a blank line before the field. The
+    other way round, `10. **Task**` there is that paragraph's text, and a `1.` would start a list in
+    it: that is CL310's to mend (with a blank line, where that is safe), and this fix follows it.
     """
 
     code = "CL302"
@@ -153,6 +156,8 @@ class FieldNumber(Rule):
                     before = text[: span.column - 1]
                     edit = ctx.replace(Span(field.line, 1, field.line, span.end_column), ctx.source.newline + before + number)
                     fix = self.make_fix(f"Renumber it {expected}, after a blank line", edit, rewrites=True)
+                elif expected == 1 and _continues_paragraph(card, field.line, ctx):
+                    fix = None  # a `1.` there would start the list in the paragraph: CL310's blank line first
                 else:
                     fix = self.make_fix(f"Renumber it {expected}", ctx.replace(span, number), rewrites=True)
                 message = f"Field '{match.canonical}' is numbered {field.number}; the template numbers it {expected}"
@@ -459,7 +464,8 @@ class FieldMarker(Rule):
     and so would an indented line below them that GitHub shows as code until then (after a blank
     line, or under a table, which takes the text lines below it in as rows), and an indented fence,
     or one right after a field's number (`3. ```bibtex`), text until then, would open a code block
-    in the list: there, the field is reported without a fix.
+    in the list; so would an HTML tag or comment right after the number (`6.<!--`) open an HTML
+    block: there, the field is reported without a fix.
     So it is when a blank line stands among the fields: the list would join the one across it.
     """
 
@@ -480,6 +486,8 @@ class FieldMarker(Rule):
             # An indented line below it that is code now would be the list's then.
             if _code_below(lines, card, line) or _blank_among_fields(lines, ctx.fields(card), line):
                 fix = None
+            if opens_raw_block(lines[line - 1][end - 1 :].lstrip(" \t")):
+                fix = None  # `6.<!-- **Model's information**`: the item would open an HTML block
             yield self.report(ctx, at, f"Field '{label}' {what}: GitHub shows it as text, not as a field", fix)
 
 
@@ -516,7 +524,7 @@ def _code_below(lines: list[str], card: Card, line: int) -> bool:
             table = False
         elif number > line and indented_code(text) and opens_fence(text.lstrip(" \t")):
             return True
-        elif number >= line and (item := FIELD.match(text)) and item.group(4) and opens_fence(item.group(4)):
+        elif number >= line and (item := FIELD.match(text)) and item.group(4) and opens_raw_block(item.group(4)):
             return True  # `3. ```bibtex**Method**`: text now, in the list an item that opens a fence
         elif is_delimiter(text):
             table = True
