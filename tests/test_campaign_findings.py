@@ -703,3 +703,11 @@ def test_a_field_numbered_10_under_an_image_is_renumbered_after_the_blank_line_t
     fenced = text.replace("3. **Method**", "3. ```bibtex**Method**", 1)
     assert [entry for entry in check(fenced) if entry[2] in ("CL302", "CL310")] == [(13, 1, "CL302", False), (13, 1, "CL310", False)]
     assert "\n10. **Task**\n" in fixed(fenced)
+
+
+def test_fields_in_html_stay_there_where_one_would_be_a_link_definition_in_the_list():
+    """CL309: `3. [ref]: https://example.org**Method**` is raw text in the `<img>` block now; in the
+    list the fix makes, the item is a link reference definition, and shows nowhere."""
+    text = clean_list().replace("![DreamFusion samples](img/ok.png)", '<img src="img/ok.png" alt="DreamFusion">', 1)
+    text = text.replace("3. **Method**", "3. [ref]: https://example.org**Method**", 1)
+    _withheld(text, "CL309", (13, 1), text.replace("alt=\"DreamFusion\">\n", "alt=\"DreamFusion\">\n\n", 1))

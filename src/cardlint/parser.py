@@ -206,10 +206,11 @@ def opens_html_to_blank(text: str) -> bool:
     return _html_start(text, False) == ("", None)
 
 
-def opens_raw_block(text: str) -> bool:
-    """Whether ``text``, as a list item's first line, opens a code fence or an HTML block: what
-    follows on the line (a field's label) would show as code or raw HTML, not as Markdown."""
-    return opens_fence(text) or _html_start(text, False) is not None
+def hidden_in_item(text: str) -> bool:
+    """Whether ``text``, as a list item's first line, would not show as Markdown text: it opens a
+    code fence or an HTML block, or is a link reference definition (``3. [ref]: https://…``), and
+    what follows on the line (a field's label) shows as code, raw HTML or not at all."""
+    return opens_fence(text) or _html_start(text, False) is not None or starts_definition(text)
 
 
 def opens_lasting_block(text: str) -> bool:

@@ -12,6 +12,7 @@ from cardlint.model import Card, Field, Span
 from cardlint.parser import (
     FIELD,
     ends_table,
+    hidden_in_item,
     indented_code,
     is_blank,
     is_delimiter,
@@ -19,7 +20,6 @@ from cardlint.parser import (
     opens_html_to_blank,
     opens_lasting_block,
     opens_list_item,
-    opens_raw_block,
     parse_field_label,
 )
 from cardlint.planner import out_of_template_order
@@ -465,7 +465,8 @@ class FieldMarker(Rule):
     line, or under a table, which takes the text lines below it in as rows), and an indented fence,
     or one right after a field's number (`3. ```bibtex`), text until then, would open a code block
     in the list; so would an HTML tag or comment right after the number (`6.<!--`) open an HTML
-    block: there, the field is reported without a fix.
+    block, and a link definition there (`3. [ref]: https://…`) show nowhere: there, the field is
+    reported without a fix.
     So it is when a blank line stands among the fields: the list would join the one across it.
     """
 
@@ -486,7 +487,7 @@ class FieldMarker(Rule):
             # An indented line below it that is code now would be the list's then.
             if _code_below(lines, card, line) or _blank_among_fields(lines, ctx.fields(card), line):
                 fix = None
-            if opens_raw_block(lines[line - 1][end - 1 :].lstrip(" \t")):
+            if hidden_in_item(lines[line - 1][end - 1 :].lstrip(" \t")):
                 fix = None  # `6.<!-- **Model's information**`: the item would open an HTML block
             yield self.report(ctx, at, f"Field '{label}' {what}: GitHub shows it as text, not as a field", fix)
 
@@ -524,7 +525,7 @@ def _code_below(lines: list[str], card: Card, line: int) -> bool:
             table = False
         elif number > line and indented_code(text) and opens_fence(text.lstrip(" \t")):
             return True
-        elif number >= line and (item := FIELD.match(text)) and item.group(4) and opens_raw_block(item.group(4)):
+        elif number >= line and (item := FIELD.match(text)) and item.group(4) and hidden_in_item(item.group(4)):
             return True  # `3. ```bibtex**Method**`: text now, in the list an item that opens a fence
         elif is_delimiter(text):
             table = True
