@@ -601,6 +601,7 @@ def test_the_oracle_reads_a_blank_line_that_a_fix_writes_over_as_joining_the_blo
         ("**performance**", True),  # the case only
         ("**Performance task**", False),  # would drop 'task'
         ("**Performanc1. **Task**e**", False),  # a field pasted into the label: would drop 'Task'
+        ("~~~**Performance**", False),  # the item opens a fence: renamed, the code below would be text
     ],
 )
 def test_a_label_respelled_only_where_it_writes_a_word_for_each_it_drops(label, fixable):

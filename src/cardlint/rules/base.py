@@ -66,13 +66,14 @@ class Rule:
 
     def rename_fix(self, ctx: Context, span: Span, new: str, title: str, rewrites: bool = True) -> Fix | None:
         """A fix that writes ``new`` over the one-line ``span``, or None where it would change nothing,
-        where the old text or the new holds raw HTML (``<!--`` opens a comment or an HTML block) or an
-        unpaired backtick (a code span running into the lines below), or where it drops more words
-        than it writes in their place (or, not ``rewrites``, drops any): such a rename changes more
-        than the spelling (``**Priority**\\|5`` renamed ``**Priority**`` would lose the value, and
+        where the old text or the new holds raw HTML (``<!--`` opens a comment or an HTML block), an
+        unpaired backtick or ``~~~`` (a code span or fence running into the lines below, as
+        ``2. ~~~**Problem**`` opens one), or where it drops more words than it writes in their place
+        (or, not ``rewrites``, drops any): such a rename changes more than the spelling
+        (``**Priority**\\|5`` renamed ``**Priority**`` would lose the value, and
         ``**Performanc1. **Task**e**`` renamed ``**Performance**`` the word Task)."""
         old = ctx.text(span)
-        if new == old or "<" in old + new or old.count("`") % 2 or new.count("`") % 2:
+        if new == old or "<" in old + new or "~~~" in old + new or old.count("`") % 2 or new.count("`") % 2:
             return None
         dropped, written = words(old) - words(new), words(new) - words(old)
         if dropped and not (rewrites and dropped.total() <= written.total()):

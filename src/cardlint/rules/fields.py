@@ -274,7 +274,7 @@ class FieldLabelNotBold(Rule):
 
     ## Fix safety
     The fix wraps the label in `**`, in place of the stray markers of a broken bold (`**Task*`); it is
-    safe. A label holding raw HTML or an unpaired backtick is reported without a fix (as CL207), and
+    safe. A label holding raw HTML, an unpaired backtick or `~~~` is reported without a fix (as CL207), and
     so is one whose bolding would join two words (`**Task**1.` is bold `Task`, then `1.`).
     """
 
@@ -314,7 +314,7 @@ class FieldLabelSpelling(Rule):
 
     ## Fix safety
     The fix replaces the label with the template's; it is safe. Where the label or the template's
-    holds raw HTML or an unpaired backtick, or the new label would drop more words than it writes in
+    holds raw HTML, an unpaired backtick or `~~~`, or the new label would drop more words than it writes in
     their place (`**Performance task**` would lose its `task`), it is reported without a fix (as CL207).
     """
 
