@@ -83,8 +83,11 @@ def _words(rendered: str) -> Counter[str]:
     # makes the fields the list the template means shows the same words.
     # An image shows its alt text and its file, as the Markdown of an image shown as raw text does: a
     # fix that makes an image of it (an HTML block ended before it) shows the same words.
+    # And an asterisk shown as text parts no words: "**Task**mation" shows "Taskmation" once its
+    # bold renders (nested in another bold, "Task" loses its own).
     rendered = _IMAGE.sub(lambda image: f" {image.group(1) or ''} {image.group(2) or ''} ", rendered)
-    return Counter(_WORD.findall(_NUMBER.sub(" ", html.unescape(_TAG.sub(" ", rendered)))))
+    text = html.unescape(_TAG.sub(" ", rendered)).replace("*", "")
+    return Counter(_WORD.findall(_NUMBER.sub(" ", text)))
 
 
 def _columns(rendered: str) -> Counter[int]:

@@ -6,6 +6,7 @@ cmark-gfm as well."""
 from __future__ import annotations
 
 import json
+import re
 import shutil
 
 import pytest
@@ -712,3 +713,37 @@ def test_fields_in_html_stay_there_where_one_would_be_a_link_definition_in_the_l
     text = clean_list().replace("![DreamFusion samples](img/ok.png)", '<img src="img/ok.png" alt="DreamFusion">', 1)
     text = text.replace("3. **Method**", "3. [ref]: https://example.org**Method**", 1)
     _withheld(text, "CL309", (13, 1), text.replace("alt=\"DreamFusion\">\n", "alt=\"DreamFusion\">\n\n", 1))
+
+
+def test_a_card_is_not_moved_above_an_indented_template_heading():
+    """CL108: `  ## Template` under the moved card's list would be the text of its last item."""
+    text = "### Paper A\n- **Venue**: ICLR 2023\n# Reading list\n\n  ### Template\n- **Venue**: Conference Year\n\n"
+    paper_b = "### Paper B\n- **Venue**: CVPR 2023\n"
+    text += paper_b
+    found, after = _checked(text, Config())
+    assert [entry[:4] for entry in found if entry[2] == "CL108"] == [(8, 1, "CL108", False)]
+    assert after == text
+    moved = text.replace("  ### Template", f"{paper_b}\n  ### Template", 1)[: -len(paper_b)]
+    in_item = re.compile(r"<li[^>]*>(?:(?!</li>).)*<h3[^>]*>Template</h3>", re.S)  # the heading in a list item
+    assert in_item.search(render(moved)) and not in_item.search(render(text))
+
+
+def test_a_field_in_html_is_not_freed_where_a_definition_would_stand_first_under_the_blank_line():
+    """CL309: `[^1]: note` first in the `<details>` block is raw text now; under the blank line the
+    fix inserts it would be a definition, shown nowhere."""
+    text = clean_list().replace("3. **Method**\n\tScore distillation from a 2D diffusion model\n", "", 1)
+    text = text.replace("</summary>\n\t<p> Text-to-3D with a 2D prior. </p>\n\n", "</summary>\n[^1]: note\n", 1)
+    text = text.replace("}\n</details>\n", "}\n</details>\n3. **Method**\n", 1)
+    line = text.split("\n").index("3. **Method**") + 1
+    _withheld(text, "CL309", (line, 1), text.replace("</summary>\n[^1]", "</summary>\n\n[^1]", 1))
+
+
+def test_the_oracle_reads_an_asterisk_shown_as_text_as_parting_no_words():
+    """`**Model's infor1. **Task**mation**` raw in an `<img>` block shows the words Task and mation;
+    freed by CL309's blank line, its bold renders, as `Taskmation`: the same letters, no word lost."""
+    text = clean_list().replace("![DreamFusion samples](img/ok.png)", '<img src="img/ok.png" alt="DreamFusion">', 1)
+    text = text.replace("6. **Model's information**", "6. **Model's infor1. **Task**mation**", 1)
+    after = fixed(text)
+    assert after == text.replace('alt="DreamFusion">\n', 'alt="DreamFusion">\n\n', 1)
+    assert "Taskmation" in render(after)
+    assert rendering_problems(text, after) == []

@@ -21,6 +21,7 @@ from cardlint.parser import (
     opens_lasting_block,
     opens_list_item,
     parse_field_label,
+    starts_definition,
 )
 from cardlint.planner import out_of_template_order
 from cardlint.rules.base import Context, Rule
@@ -611,7 +612,8 @@ class FieldInHtml(Rule):
     block there; it is safe. The fields below then become a list again, and so would an indented line
     below them that GitHub shows as code until then (see CL308), and so would the card's fields below
     the block; a code fence or a `<!--` comment opened in the block below the fields would open there
-    and run on past the block's end: there, they are reported without a fix.
+    and run on past the block's end, and a link definition (`[ref]: …`) first under the blank line
+    would show nowhere: there, they are reported without a fix.
     """
 
     code = "CL309"
@@ -630,6 +632,8 @@ class FieldInHtml(Rule):
             fix: Fix | None = self.make_fix("Insert a blank line to end the HTML block", blank)
             if _code_below(lines, card, line) or _lasting_block_in(lines, ctx.document.html_lines, block.ends_before):
                 fix = None
+            if starts_definition(lines[block.ends_before - 1]):
+                fix = None  # `[^1]: note`, raw text now: under the blank line it would show nowhere
             if any(field.line > block.fields[-1][0] for field, _ in ctx.fields(card)):
                 fix = None  # fields below a blank line under the block: their list would take these in
             indent = len(lines[line - 1]) - len(lines[line - 1].lstrip(" "))

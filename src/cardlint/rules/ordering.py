@@ -13,8 +13,9 @@ from cardlint.rules.base import Context, Rule
 
 
 def _move_blocks(ctx: Context, blocks: list[tuple[int, int]], order: list[int]) -> Edit | None:
-    """Rewrite contiguous line blocks in a new order, or None when they are not contiguous or a
-    block never closed opens among them or above (see ``Context.hides_below``).
+    """Rewrite contiguous line blocks in a new order, or None when they are not contiguous, when a
+    block never closed opens among them or above (see ``Context.hides_below``), or when one starts
+    with an indented line (a heading indented a space or more, under a list, is its item's text).
 
     Blank lines between blocks stay where they are, so moving cards back restores the file exactly.
     """
@@ -24,6 +25,8 @@ def _move_blocks(ctx: Context, blocks: list[tuple[int, int]], order: list[int]) 
     if ctx.hides_below(blocks[-1][1]):
         return None
     lines = ctx.source.lines
+    if any(lines[start - 1][:1] in (" ", "\t") for start, _ in blocks):
+        return None  # an indented heading moved under a list would be its last item's text
     contents: list[range] = []
     gaps: list[range] = []
     for start, end in blocks:
@@ -72,7 +75,8 @@ class TierOrder(Rule):
     ## Fix safety
     The fix moves whole tier sections (heading and cards); the template card stays last. It is safe.
     Where a code fence or an HTML block opens among them or above and is never closed, it is
-    reported without a fix: the sections moved below it would be hidden in it.
+    reported without a fix: the sections moved below it would be hidden in it. So it is when a tier
+    heading is indented: moved under a list, it would be the text of its last item.
 
     ## Options
     `tiers`: the tier headings, in order. Tiers not in the list keep their place.
@@ -137,7 +141,8 @@ class CardOrder(Rule):
     ## Fix safety
     The fix moves whole cards (heading to the next heading, trailing blank lines included), stably; cards
     without a score keep their slots. It is safe. Where a code fence or an HTML block opens among them or
-    above and is never closed, it is reported without a fix.
+    above and is never closed, or a card's heading is indented (under a list, its last item's text),
+    it is reported without a fix.
 
     ## Options
     `scores`: a CSV with a `score` column and an `openreview_id` and/or `title` column, relative to the
