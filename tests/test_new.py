@@ -88,7 +88,7 @@ def test_unknown_tier_and_missing_options(cli, seed):
     assert run.code == 2
     assert run.err.startswith("Error: unknown tier 'Oral'; configured tiers: Notable Top 5%, Notable Top 25%, Poster")
     run = cli("new", seed, "--tier", "Poster")
-    assert run.code == 2 and run.err.startswith("Error: --title is needed (or --arxiv, with --openreview for the tier)")
+    assert run.code == 2 and run.err.startswith("Error: --title is needed (or --arxiv)")
 
 
 def test_new_without_template_card_needs_one_named(cli, tmp_path):
@@ -161,3 +161,18 @@ def test_a_title_with_a_line_break_a_pipe_or_a_closing_backslash_makes_one_row(c
     found = {(d["code"], d["line"]) for d in json.loads(lint.out)}
     assert {code for code, _ in found} == {"CL209", "CL306"}  # only what is left to fill in
     assert cli("new", seed, "--title", "Bad\x07title", "--tier", "Poster").err == "Error: the new card's title holds a control character\n"
+
+
+def test_a_list_without_tiers_takes_a_new_card_without_tier(cli, tmp_path):
+    """The bundled example as it began (cards, no tiers): the card goes after the last one, above the
+    template; a list with tiers still needs --tier, and says which."""
+    path = tmp_path / "README.md"
+    shutil.copy(DATA.parent / "fixtures" / "history" / "early.md", path)
+    run = cli("new", path, *MAGIC3D)
+    assert run.code == 0 and run.out.startswith(f"Added card 'Magic3D' at {path}:54.\n")
+    headings = [line for line in path.read_text(encoding="utf-8").split("\n") if line.startswith("#")]
+    assert headings == ["# ICLR 2023 Review on Diffusion Related Papers", "## DreamFusion", "## Magic3D", "## Template"]
+    seed = tmp_path / "seed.md"
+    shutil.copy(DATA / "seed-clean" / "README.md", seed)
+    run = cli("new", seed, *MAGIC3D)
+    assert (run.code, run.err) == (2, "Error: --tier is needed: the list's tiers are Notable Top 5%, Notable Top 25% (new)\n")

@@ -127,7 +127,7 @@ def run_rule(code: str, where: str) -> int:
 @click.argument("path", type=str)
 @click.option("--arxiv", "arxiv_id", metavar="ID", help="Fetch the paper from arXiv (and --openreview ID) to fill the card.")
 @click.option("--title", help="The paper's title (the Title row); with --arxiv, arXiv's.")
-@click.option("--tier", help="The tier heading to put the card under; with --openreview, its decision's.")
+@click.option("--tier", help="The tier to put the card under (where the list has tiers); with --openreview, its decision's.")
 @click.option("--name", help="The card heading (default: the title).")
 @click.option("--paper-link", help="Paper Link row.")
 @click.option("--openreview", help="OpenReview forum URL or id.")
@@ -145,9 +145,8 @@ def new_command(path: str, config_path: str | None, arxiv_id: str | None, **fiel
     fetched = None
     if arxiv_id:
         fetched = _fetch_new_card(config, arxiv_id, fields)
-    for option in ("title", "tier"):
-        if not fields.get(option):
-            raise UsageError(f"--{option} is needed (or --arxiv, with --openreview for the tier) (new)")
+    if not fields.get("title"):
+        raise UsageError("--title is needed (or --arxiv) (new)")
     card = NewCard(**fields)  # type: ignore[arg-type]
     from cardlint.rules import all_rules
 
@@ -159,7 +158,8 @@ def new_command(path: str, config_path: str | None, arxiv_id: str | None, **fiel
         papers = read_lock(path) or {}
         papers.update(fetched)
         write_lock(path, papers)
-    click.echo(f"Added card '{card.name or card.title}' under '{card.tier}' at {path}:{added.line}.")
+    under = f" under '{card.tier}'" if card.tier else ""
+    click.echo(f"Added card '{card.name or card.title}'{under} at {path}:{added.line}.")
     if added.to_fill:
         click.echo("Still to write:")
         for diagnostic in added.to_fill:

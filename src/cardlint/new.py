@@ -12,7 +12,7 @@ from cardlint.diagnostic import Diagnostic
 from cardlint.errors import UsageError
 from cardlint.linter import LintResult
 from cardlint.locate import Loaded, load
-from cardlint.model import Document, Tier
+from cardlint.model import Card, Document
 from cardlint.parser import CELL_PIPE
 from cardlint.rules import Rule
 from cardlint.rules.base import Context
@@ -27,7 +27,7 @@ class NewCard:
     """What ``cardlint new`` is told about the paper to add."""
 
     title: str
-    tier: str
+    tier: str | None = None  # needed when the list has tiers
     name: str | None = None
     paper_link: str | None = None
     openreview: str | None = None
@@ -57,7 +57,7 @@ def _one_line(new: NewCard) -> NewCard:
     return replace(
         new,
         title=line(new.title, "title") or "",
-        tier=line(new.tier, "tier") or "",
+        tier=line(new.tier, "tier") or None,
         name=line(new.name, "name"),
         paper_link=line(new.paper_link, "paper link"),
         openreview=line(new.openreview, "OpenReview link"),
@@ -179,7 +179,14 @@ def add_card(
     template = document.template_card
     fallback = template.line if template is not None else len(source.lines) + 1
     names = config.tiers if config.tiers is not None else [t.name for t in document.tiers]
-    if tier is None:
+    score = new.score
+    if score is None and scores is not None:
+        score = scores.lookup(wanted_id, new.title)
+    if new.tier is None:
+        if document.tiers or config.tiers is not None:
+            raise UsageError(f"--tier is needed: the list's tiers are {', '.join(names)} (new)")
+        at = _place(ctx, document, document.paper_cards, 0, score)  # no tiers: among all the cards
+    elif tier is None:
         if config.tiers is None and suggest(new.tier, tuple(names)) is None:
             names = [*names, new.tier]  # section names are free: a new one goes last
         if new.tier not in names:
@@ -191,12 +198,9 @@ def add_card(
         at = later[0].heading.line if later else fallback
         lines = [f"{'#' * (document.card_level - 1)} {new.tier}", *lines]
     else:
-        score = new.score
-        if score is None and scores is not None:
-            score = scores.lookup(wanted_id, new.title)
-        at = _place_in_tier(ctx, document, tier, score)
+        at = _place(ctx, document, tier.cards, tier.heading.line, score)
     text = _insert(source, at, lines)
-    heading = lines[1] if tier is None else lines[0]  # after the new tier's heading, when there is one
+    heading = lines[1] if new.tier is not None and tier is None else lines[0]  # after a new tier's heading
     written = Source.from_text(text).lines
     line = next(number for number in range(at, len(written) + 1) if written[number - 1] == heading)
     return _checked(source, text, line, config, scores, rules)
@@ -230,14 +234,15 @@ def _checked(
     return Added(outcome.text, line, remaining)
 
 
-def _place_in_tier(ctx: Context, document: Document, tier: Tier, score: float | None) -> int:
-    """Before the first card with a lower score; otherwise after the tier's last card."""
+def _place(ctx: Context, document: Document, cards: list[Card], after: int, score: float | None) -> int:
+    """Before the first of a tier's ``cards`` with a lower score; otherwise after its last card, or
+    after line ``after`` (the tier's heading) when it has none."""
     if score is not None:
-        for card in tier.cards:
+        for card in cards:
             existing = ctx.score(card)
             if existing is not None and existing < score:
                 return card.line
-    anchor = tier.cards[-1].line if tier.cards else tier.heading.line
+    anchor = cards[-1].line if cards else after
     # The tier ends at the next heading that starts a card or a tier (the template card included).
     ends = [c.line for c in document.cards if c.line > anchor]
     ends += [t.heading.line for t in document.tiers if t.heading.line > anchor]
