@@ -16,6 +16,7 @@ _BLOCK = re.compile(r'^<(\w+)\b[^>]*? data-sourcepos="(\d+):\d+-(\d+):\d+"', re.
 _SOURCEPOS = re.compile(r' data-sourcepos="[^"]*"')
 _TAG = re.compile(r"<[^>]*>")
 _IMAGE = re.compile(r'<img src="([^"]*)" alt="([^"]*)"')  # as cmark-gfm writes a Markdown image
+_EMPHASIS = re.compile(r"</?(?:strong|em)>")
 _WORD = re.compile(r"[^\W_]+")
 _NUMBER = re.compile(r"(?<![^\s|*_])\d{1,9}[.)](?![^\s|])")
 _TABLE = re.compile(r"<table\b.*?</table>", re.DOTALL)
@@ -83,10 +84,10 @@ def _words(rendered: str) -> Counter[str]:
     # makes the fields the list the template means shows the same words.
     # An image shows its alt text and its file, as the Markdown of an image shown as raw text does: a
     # fix that makes an image of it (an HTML block ended before it) shows the same words.
-    # And an asterisk shown as text parts no words: "**Task**mation" shows "Taskmation" once its
-    # bold renders (nested in another bold, "Task" loses its own).
+    # And neither an asterisk shown as text nor the bold it makes parts words: "**M**Task**ethod**"
+    # shows "MTaskethod" as raw text and once its bold renders.
     rendered = _IMAGE.sub(lambda image: f" {image.group(1) or ''} {image.group(2) or ''} ", rendered)
-    text = html.unescape(_TAG.sub(" ", rendered)).replace("*", "")
+    text = html.unescape(_TAG.sub(" ", _EMPHASIS.sub("", rendered))).replace("*", "")
     return Counter(_WORD.findall(_NUMBER.sub(" ", text)))
 
 

@@ -747,3 +747,14 @@ def test_the_oracle_reads_an_asterisk_shown_as_text_as_parting_no_words():
     assert after == text.replace('alt="DreamFusion">\n', 'alt="DreamFusion">\n\n', 1)
     assert "Taskmation" in render(after)
     assert rendering_problems(text, after) == []
+
+
+def test_the_oracle_reads_bold_inside_a_word_as_parting_no_words():
+    """`**M**Task**ethod**` raw in an `<img>` block shows MTaskethod; freed by CL309's blank line,
+    GitHub shows the same letters, some bold."""
+    text = clean_list().replace("![DreamFusion samples](img/ok.png)", '<img src="img/ok.png" alt="DreamFusion">', 1)
+    text = text.replace("3. **Method**", "3. **M**Task**ethod**", 1)
+    after = fixed(text)
+    assert after == text.replace('alt="DreamFusion">\n', 'alt="DreamFusion">\n\n', 1)
+    assert "<strong>M</strong>Task<strong>ethod</strong>" in render(after)
+    assert rendering_problems(text, after) == []

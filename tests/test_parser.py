@@ -163,3 +163,15 @@ def test_a_line_under_a_blank_one_is_the_fields_body_where_github_shows_it_in_th
     in_item = rendered.index("synthesis") < rendered.index("</li>") if "</li>" in rendered else False
     field = doc(text).cards[0].fields[0]
     assert ("synthesis" in field.body) == in_item, rendered
+
+
+@pytest.mark.parametrize(("lead", "trail"), [("", ""), (" ", "\t"), ("   ", "  "), ("\u00a0", ""), ("", "\u00a0"), (" \u00a0", "\u00a0 ")])
+@pytest.mark.parametrize("row", ["| a | b |", "| a | b", "a | b |"])
+def test_cells_of_a_padded_row_are_those_github_shows(lead, trail, row):
+    """Only spaces and tabs pad a row: a no-break space before its first pipe (or after its last) is
+    a cell's text on GitHub, one cell more, which a table of three columns shows."""
+    line = lead + row + trail
+    body = render(f"| x | y | z |\n|--|--|--|\n{line}\n").split("<tbody>")[1]
+    github = body.count("<td") - body.count('<td data-sourcepos="3:0-3:0">')  # less the cells it pads with
+    cells = split_cells(line, 3)
+    assert cells is not None and min(len(cells.cells), 3) == github, (line, body)

@@ -264,8 +264,9 @@ def split_cells(text: str, line: int = 0) -> TableLine | None:
         while at >= 0:
             pipes.append(at)
             at = text.find("|", at + 1)
-    content_start = len(text) - len(text.lstrip())
-    content_end = len(text.rstrip())
+    # Only spaces and tabs pad a row: GitHub reads a no-break space before the first pipe as a cell.
+    content_start = len(text) - len(text.lstrip(" \t"))
+    content_end = len(text.rstrip(" \t\r\n"))
     leading = pipes[0] == content_start
     trailing = pipes[-1] == content_end - 1 and (len(pipes) > 1 or not leading)
     bounds = pipes if leading else [content_start - 1, *pipes]

@@ -510,7 +510,7 @@ class RowPipes(Rule):
         for table_line in sorted(lines, key=lambda t: t.line):
             text = ctx.source.lines[table_line.line - 1]
             if not table_line.leading_pipe:
-                column = len(text) - len(text.lstrip()) + 1
+                column = len(text) - len(text.lstrip(" \t")) + 1
                 span = Span(table_line.line, column, table_line.line, column)
                 yield self.report(
                     ctx, span, "Table row has no leading pipe", self.make_fix("Add a leading pipe", ctx.replace(span, "|"))
