@@ -168,6 +168,35 @@ def test_damaged_fixtures_check_and_fix_without_loss(batch):
                 assert rendering_problems(text, outcome.text) == [], seed
 
 
+# And with markup of other kinds that GitHub reads in ways a fix can upset: setext underlines, link
+# and footnote definitions, no-break spaces, delimiter rows, fences of tildes, bold inside words.
+MORE_SNIPPETS = ["---", "===", "[ref]: https://example.org", "[^1]: note", "  ", "+ ", "1) ", ":--:", "|--|--|",
+                 "&nbsp;", "_", "~~", "~~~", "```bibtex", "\u00a0", "<!-- x -->", "<img src=\"x.png\">", "**Task**",
+                 "1. **Task**", "| Title | x |", "| | |", "### ", "<div>", "7. ", "  1. "]  # fmt: skip
+MORE_VARIANTS = 1200  # 5 of the 12 batches fail on the code before the guards these found
+
+
+@pytest.mark.parametrize("batch", range(BATCHES))
+def test_fixtures_damaged_with_other_markup_fix_without_loss_or_other_change(batch):
+    for seed in range(batch, MORE_VARIANTS, BATCHES):
+        chance = random.Random(seed)
+        path = FIXTURE_FILES[seed % len(FIXTURE_FILES)]
+        lines = damage(strip_markers(path.read_text(encoding="utf-8"))[0].split("\n"), chance, ["insert"] * 3 + ["move", "indent", "duplicate"], MORE_SNIPPETS)
+        text = chance.choice(["\n", "\r\n"]).join(lines)
+        config = fixture_config(text, str(path))
+        for unsafe in (False, True):
+            try:
+                outcome = fix_source(Source.from_text(text, str(path)), config, RULES, unsafe=unsafe)
+            except FixRefused:
+                continue
+            lost = Counter(_WORD.findall(text)) - Counter(_WORD.findall(outcome.text)) - outcome.rewritten
+            assert not lost, (seed, unsafe, lost)
+            again = fix_source(Source.from_text(outcome.text, str(path)), config, RULES, unsafe=unsafe)
+            assert again.text == outcome.text, (seed, unsafe)
+            if not unsafe:
+                assert rendering_problems(text, outcome.text) == [], seed
+
+
 # A contributor's card: added with `cardlint new`, then damaged by hand (only its own lines). With
 # --changed-since, what is reported and fixed is that card's, and the fix settles and loses no word.
 NEW_CARD_VARIANTS = 240
