@@ -1,4 +1,4 @@
-"""600 damaged copies of the bundled example, and 2,000 of the rule and shape fixtures: --fix
+"""600 damaged copies of the bundled example, and 3,200 of the rule and shape fixtures: --fix
 --unsafe-fixes loses no word, leaves every line it does not mean to change as it was (its ending
 included) and settles in one run; the safe fixes change nothing GitHub renders beyond their lines.
 And 240 cards a contributor adds with `cardlint new` and then damages: with --changed-since, what is
