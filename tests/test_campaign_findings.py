@@ -758,3 +758,10 @@ def test_the_oracle_reads_bold_inside_a_word_as_parting_no_words():
     assert after == text.replace('alt="DreamFusion">\n', 'alt="DreamFusion">\n\n', 1)
     assert "<strong>M</strong>Task<strong>ethod</strong>" in render(after)
     assert rendering_problems(text, after) == []
+
+
+def test_run_on_rows_that_end_in_an_equals_line_get_no_blank_line():
+    """CL213: `===` under the image line is one more row now; under a blank line the two would be a
+    heading (the image its text)."""
+    text = clean_list().replace("|Github|Not found|\n\n![DreamFusion samples](img/ok.png)\n", "|Github|Not found|\n![DreamFusion samples](img/ok.png)\n===\n", 1)
+    _withheld(text, "CL213", (11, 1), text.replace("Not found|\n![", "Not found|\n\n![", 1))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from cardlint.diagnostic import Diagnostic, Edit, Fix, FixSafety
@@ -652,6 +653,9 @@ def _wider(card: Card, rows: list[tuple[int, str]], ctx: Context) -> bool:
     return False
 
 
+_EQUALS_UNDERLINE = re.compile(r" {0,3}=+[ \t]*$")  # under a paragraph line, it makes that a heading
+
+
 def _run_on_lines(card: Card, ctx: Context) -> list[int]:
     """The lines right under the card's table, without a blank line between, that GitHub takes into
     it as rows (up to a blank line or a line that starts another block)."""
@@ -697,7 +701,8 @@ class TableRunOn(Rule):
     indented line (code), an empty list item, a numbered one not from 1, a lone HTML tag, or `---`
     (which would underline the paragraph as a heading). That line would run on as its text. Nor is
     it offered when the first line is a link reference or footnote definition (`[ref]: https://…`,
-    `[^1]: note`): it would show nowhere, and turn `[ref]` elsewhere in the file into a link.
+    `[^1]: note`): it would show nowhere, and turn `[ref]` elsewhere in the file into a link; nor
+    when a later one is `===`, which would make the lines above it a heading.
     """
 
     code = "CL213"
@@ -717,6 +722,8 @@ class TableRunOn(Rule):
             fix = None  # a block under the rows now (code, `2.`), it would be the text of the paragraph they become
         if starts_definition(ctx.source.lines[found[0] - 1]):
             fix = None  # `[ref]: https://…`: shown as a row now, it would define a link and show nowhere
+        if any(_EQUALS_UNDERLINE.match(ctx.source.lines[number - 1]) for number in found[1:]):
+            fix = None  # `===` among them: the paragraph above it would be a heading
         yield self.report(ctx, Span.of_line(ctx.source, found[0]), message, fix)
 
 
