@@ -556,7 +556,7 @@ def test_a_heading_with_no_space_above_a_numbered_line_gets_no_fix(below):
 
 
 @pytest.mark.parametrize(("below", "mended"), [
-    ("    code", False), ("1. ", False), ("2. **Problem**", False), ("---", False), ("-", False), ("<span>", False),
+    ("    code", False), ("1. ", False), ("2. **Problem**", False), ("---", False), ("-", False), ("<span>", False), ("|", False),
     ("1. **Task**", True), ("- [ ] x", True), ("# Heading", True), ("```", True), ("***", True), ("<div>", True), ("> quote", True),
 ])  # fmt: skip
 def test_rows_run_on_get_a_blank_line_only_when_the_line_below_them_still_starts_a_block(below, mended):
@@ -765,3 +765,15 @@ def test_run_on_rows_that_end_in_an_equals_line_get_no_blank_line():
     heading (the image its text)."""
     text = clean_list().replace("|Github|Not found|\n\n![DreamFusion samples](img/ok.png)\n", "|Github|Not found|\n![DreamFusion samples](img/ok.png)\n===\n", 1)
     _withheld(text, "CL213", (11, 1), text.replace("Not found|\n![", "Not found|\n\n![", 1))
+
+
+def test_a_field_under_a_table_without_its_delimiter_row_is_renumbered_after_a_blank_line():
+    """CL302: with no delimiter row the 'table' is a paragraph of pipes on GitHub; `1.` right under
+    it starts a list, `2.` would be more of that paragraph: the renumbering puts a blank line first."""
+    text = clean_list().replace("| | |\n|--|--|\n", "| | |\n", 1)
+    text = text.replace("|Github|Not found|\n\n![DreamFusion samples](img/ok.png)\n1. **Task**\n\tText-to-3D synthesis\n2. **Problem**", "|Github|Not found|\n1. **Problem**", 1)
+    found = [entry for entry in check(text) if entry[2] == "CL302"]
+    assert found == [(10, 1, "CL302", True)]
+    after = fixed(text)
+    assert "|Github|Not found|\n\n2. **Problem**\n" in after
+    assert rendering_problems(text, after) == []

@@ -857,10 +857,11 @@ def opens_list_item(text: str) -> bool:
 
 def ends_table(text: str) -> bool:
     """Whether a line right under a table starts a block of its own on GitHub (a list item, a quote,
-    a heading, a fence, HTML, a thematic break, indented code). Any other line, with pipes or
-    without, is one more row: a table runs on to a blank line."""
+    a heading, a fence, HTML, a thematic break, indented code) or is a lone ``|`` (no row: text).
+    Any other line, with pipes or without, is one more row: a table runs on to a blank line."""
     return bool(
-        opens_list_item(text)
+        _LONE_PIPE.match(text)
+        or opens_list_item(text)
         or _HEADING.match(text)
         or _FENCE_OPEN.match(text)
         or _THEMATIC_BREAK.match(text)
@@ -871,6 +872,7 @@ def ends_table(text: str) -> bool:
 
 # Under a paragraph, an empty list item is no block, and `-` or `---` underline it as a heading.
 _NO_BREAK_IN = re.compile(r" {0,3}(?:[-+*]|\d{1,9}[.)])[ \t]*$| {0,3}-+[ \t]*$")
+_LONE_PIPE = re.compile(r" {0,3}\|[ \t]*$")
 _DEFINITION = re.compile(r" {0,3}\[(?:[^\\\[\]]|\\.)+\]:")
 _ORDERED_ITEM = re.compile(r" {0,3}(\d{1,9})[.)](?:[ \t]|$)")
 
@@ -878,10 +880,10 @@ _ORDERED_ITEM = re.compile(r" {0,3}(\d{1,9})[.)](?:[ \t]|$)")
 def ends_table_only(text: str) -> bool:
     """Whether a line starts a block under a table (see ``ends_table``) but is more of the text
     under a paragraph: indented code, an empty list item, a numbered one not from 1, a line that
-    would underline the paragraph as a heading, or a lone HTML tag."""
+    would underline the paragraph as a heading, a lone HTML tag, or a lone ``|``."""
     if not ends_table(text):
         return False
-    if indented_code(text) or _NO_BREAK_IN.match(text):
+    if indented_code(text) or _NO_BREAK_IN.match(text) or _LONE_PIPE.match(text):
         return True
     if (item := _ORDERED_ITEM.match(text)) is not None and int(item.group(1)) != 1:
         return True

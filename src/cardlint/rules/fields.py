@@ -133,9 +133,10 @@ class FieldNumber(Rule):
     ## Fix safety
     The fix rewrites the number; it is safe. A list that does not start at 1 cannot interrupt a
     paragraph (CommonMark): GitHub would show `1. **Problem**` renumbered `2.` right under an image
-    line as more of that paragraph, so there the fix also puts a blank line before the field. The
-    other way round, `10. **Task**` there is that paragraph's text, and a `1.` would start a list in
-    it: that is CL310's to mend (with a blank line, where that is safe), and this fix follows it.
+    line (or rows without their delimiter row, no table on GitHub) as more of that paragraph, so
+    there the fix also puts a blank line before the field. The other way round, `10. **Task**`
+    there is that paragraph's text, and a `1.` would start a list in it: that is CL310's to mend
+    (with a blank line, where that is safe), and this fix follows it.
     """
 
     code = "CL302"
@@ -177,8 +178,9 @@ def _continues_paragraph(card: Card, line: int, ctx: Context) -> bool:
     if above in ctx.document.code_lines or above in ctx.document.html_lines:
         return False
     table = card.table
-    if table is not None and table.span.line <= above <= table.span.end_line:
-        return False
+    shown = table is not None and (table.shape != "table" or (table.header is not None and table.delimiter is not None))
+    if shown and table is not None and table.span.line <= above <= table.span.end_line:
+        return False  # a table without its header or delimiter row is a paragraph of pipes on GitHub
     if any(field.line <= above <= field.end_line for field in card.fields):
         return False
     # Up to the blank line above: a list item's opening line, or a table's delimiter row, makes the

@@ -698,8 +698,8 @@ class TableRunOn(Rule):
     ## Fix safety
     The fix inserts the blank line; it is safe. It is not offered when the line that ends the rows
     starts a block under a table but would not under a paragraph, the one the rows become: an
-    indented line (code), an empty list item, a numbered one not from 1, a lone HTML tag, or `---`
-    (which would underline the paragraph as a heading). That line would run on as its text. Nor is
+    indented line (code), an empty list item, a numbered one not from 1, a lone HTML tag or `|`, or
+    `---` (which would underline the paragraph as a heading). That line would run on as its text. Nor is
     it offered when the first line is a link reference or footnote definition (`[ref]: https://…`,
     `[^1]: note`): it would show nowhere, and turn `[ref]` elsewhere in the file into a link; nor
     when a later one is `===`, which would make the lines above it a heading.
