@@ -178,9 +178,10 @@ def _continues_paragraph(card: Card, line: int, ctx: Context) -> bool:
     if above in ctx.document.code_lines or above in ctx.document.html_lines:
         return False
     table = card.table
-    shown = table is not None and (table.shape != "table" or (table.header is not None and table.delimiter is not None))
+    # A table without its header or delimiter row is a paragraph of pipes on GitHub.
+    shown = table is not None and (table.shape != "table" or None not in (table.header, table.delimiter))
     if shown and table is not None and table.span.line <= above <= table.span.end_line:
-        return False  # a table without its header or delimiter row is a paragraph of pipes on GitHub
+        return False
     if any(field.line <= above <= field.end_line for field in card.fields):
         return False
     # Up to the blank line above: a list item's opening line, or a table's delimiter row, makes the
@@ -277,8 +278,8 @@ class FieldLabelNotBold(Rule):
 
     ## Fix safety
     The fix wraps the label in `**`, in place of the stray markers of a broken bold (`**Task*`); it is
-    safe. A label holding raw HTML, an unpaired backtick or `~~~` is reported without a fix (as CL207), and
-    so is one whose bolding would join two words (`**Task**1.` is bold `Task`, then `1.`).
+    safe. A label holding raw HTML, an unpaired backtick or `~~~` is reported without a fix (as
+    CL207), and so is one whose bolding would join two words (`**Task**1.` is bold `Task`, then `1.`).
     """
 
     code = "CL304"
@@ -317,8 +318,9 @@ class FieldLabelSpelling(Rule):
 
     ## Fix safety
     The fix replaces the label with the template's; it is safe. Where the label or the template's
-    holds raw HTML, an unpaired backtick or `~~~`, or the new label would drop more words than it writes in
-    their place (`**Performance task**` would lose its `task`), it is reported without a fix (as CL207).
+    holds raw HTML, an unpaired backtick or `~~~`, or the new label would drop more words than it
+    writes in their place (`**Performance task**` would lose its `task`), it is reported without a
+    fix (as CL207).
     """
 
     code = "CL305"

@@ -453,8 +453,9 @@ class RowKeySpelling(Rule):
     ## Fix safety
     The fix replaces the key with the template's; the value is untouched. It is safe. Where the key
     or the template's holds raw HTML, an unpaired backtick or `~~~` (which would open a comment, a
-    code span or a fence running into the lines below), or where the rename would drop more words than it writes in
-    their place (`Github\\|x`, one cell on GitHub, would lose its `x`), it is reported without a fix.
+    code span or a fence running into the lines below), or where the rename would drop more words
+    than it writes in their place (`Github\\|x`, one cell on GitHub, would lose its `x`), it is
+    reported without a fix.
     """
 
     code = "CL207"
