@@ -777,3 +777,13 @@ def test_a_field_under_a_table_without_its_delimiter_row_is_renumbered_after_a_b
     after = fixed(text)
     assert "|Github|Not found|\n\n2. **Problem**\n" in after
     assert rendering_problems(text, after) == []
+
+
+def test_a_card_is_not_moved_away_from_above_an_indented_heading():
+    """CL108: moving Paper B above the template leaves `  ### Paper C` under the template's list,
+    whose last item would take it in as its text."""
+    text = "### Paper A\n- **Venue**: ICLR 2023\n\n### Template\n- **Venue**: Conference Year\n\n"
+    text += "### Paper B\n- **Venue**: CVPR 2023\n  ### Paper C\n- **Venue**: ECCV 2024\n"
+    found, after = _checked(text, Config())
+    assert [entry[:4] for entry in found if entry[2] == "CL108" and entry[0] == 7] == [(7, 1, "CL108", False)]
+    assert after.index("### Template") < after.index("### Paper B")

@@ -301,8 +301,8 @@ class CardAfterTemplate(Rule):
     The fix moves the card's lines, unchanged, to just above the template (with a blank line after
     them when the card does not end with one); it is safe. Where a code fence or an HTML block opens
     in the card or above it and is never closed, it is reported without a fix: the template
-    would move into what that block hides. So it is when the card's heading or the template's is
-    indented: under a list it would be the text of its last item.
+    would move into what that block hides. So it is when the card's heading, the template's or the
+    line after the card is indented: under a list it would be the text of its last item.
     """
 
     code = "CL108"
@@ -328,7 +328,9 @@ class CardAfterTemplate(Rule):
                 pieces.append("")
             pieces += range(template.line, card.line)
             fix = None
-            indented = any(source.lines[line - 1][:1] in (" ", "\t") for line in (card.line, template.line))
+            # The line after the card too: it will follow the template's last lines instead.
+            heads = (card.line, template.line, card.end_line + 1)
+            indented = any(source.lines[line - 1][:1] in (" ", "\t") for line in heads if line <= len(source.lines))
             if not ctx.hides_below(card.end_line) and not indented:  # an indented heading under a list is its text
                 fix = self.make_fix("Move the card above the template", ctx.move_lines(template.line, card.end_line, pieces))
             message = f"Card '{card.title}' comes after the template (line {template.line})"

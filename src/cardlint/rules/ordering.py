@@ -25,7 +25,8 @@ def _move_blocks(ctx: Context, blocks: list[tuple[int, int]], order: list[int]) 
     if ctx.hides_below(blocks[-1][1]):
         return None
     lines = ctx.source.lines
-    if any(lines[start - 1][:1] in (" ", "\t") for start, _ in blocks):
+    heads = [start for start, _ in blocks] + [blocks[-1][1] + 1]  # and the line after them
+    if any(lines[line - 1][:1] in (" ", "\t") for line in heads if line <= len(lines)):
         return None  # an indented heading moved under a list would be its last item's text
     contents: list[range] = []
     gaps: list[range] = []
