@@ -645,6 +645,12 @@ def test_a_card_is_not_moved_above_the_template_across_a_block_left_open(opened)
     assert after == text
 
 
+def _image_as_html() -> str:
+    """The one-card list with its image written as an `<img>` tag: an HTML block that runs on over
+    the fields below it."""
+    return clean_list().replace("![DreamFusion samples](img/ok.png)", '<img src="img/ok.png" alt="DreamFusion">', 1)
+
+
 def _withheld(text: str, code: str, at: tuple[int, int], meant: str) -> None:
     """``code`` is reported at ``at`` without a fix, and the fix it would have made (``meant``)
     changes more on GitHub than the rule means to (the oracle)."""
@@ -655,7 +661,7 @@ def _withheld(text: str, code: str, at: tuple[int, int], meant: str) -> None:
 def test_no_blank_line_ends_an_html_block_with_a_code_fence_in_it_below_the_fields():
     """CL309: the fence, raw text in the `<img>` block now, would open once the block ends above
     it, and run on past the blank line that ends the block (its `bibtex` hidden)."""
-    text = clean_list().replace("![DreamFusion samples](img/ok.png)", '<img src="img/ok.png" alt="DreamFusion">', 1)
+    text = _image_as_html()
     text = text.replace("\tImagen and mip-NeRF 360\n", "\tImagen and mip-NeRF 360\n```bibtex\n", 1)
     _withheld(text, "CL309", (13, 1), text.replace("alt=\"DreamFusion\">\n", "alt=\"DreamFusion\">\n\n", 1))
 
@@ -710,7 +716,7 @@ def test_a_field_numbered_10_under_an_image_is_renumbered_after_the_blank_line_t
 def test_fields_in_html_stay_there_where_one_would_be_a_link_definition_in_the_list():
     """CL309: `3. [ref]: https://example.org**Method**` is raw text in the `<img>` block now; in the
     list the fix makes, the item is a link reference definition, and shows nowhere."""
-    text = clean_list().replace("![DreamFusion samples](img/ok.png)", '<img src="img/ok.png" alt="DreamFusion">', 1)
+    text = _image_as_html()
     text = text.replace("3. **Method**", "3. [ref]: https://example.org**Method**", 1)
     _withheld(text, "CL309", (13, 1), text.replace("alt=\"DreamFusion\">\n", "alt=\"DreamFusion\">\n\n", 1))
 
@@ -738,25 +744,22 @@ def test_a_field_in_html_is_not_freed_where_a_definition_would_stand_first_under
     _withheld(text, "CL309", (line, 1), text.replace("</summary>\n[^1]", "</summary>\n\n[^1]", 1))
 
 
-def test_the_oracle_reads_an_asterisk_shown_as_text_as_parting_no_words():
-    """`**Model's infor1. **Task**mation**` raw in an `<img>` block shows the words Task and mation;
-    freed by CL309's blank line, its bold renders, as `Taskmation`: the same letters, no word lost."""
-    text = clean_list().replace("![DreamFusion samples](img/ok.png)", '<img src="img/ok.png" alt="DreamFusion">', 1)
-    text = text.replace("6. **Model's information**", "6. **Model's infor1. **Task**mation**", 1)
+@pytest.mark.parametrize(
+    ("field", "label", "shown"),
+    [
+        # Raw, it shows the words Task and mation; nested in the outer bold, Task loses its own.
+        ("6. **Model's information**", "6. **Model's infor1. **Task**mation**", "Taskmation"),
+        # Raw, it shows MTaskethod; rendered, the same letters, some bold.
+        ("3. **Method**", "3. **M**Task**ethod**", "<strong>M</strong>Task<strong>ethod</strong>"),
+    ],
+)
+def test_the_oracle_reads_asterisks_shown_as_text_and_bold_inside_a_word_as_parting_no_words(field, label, shown):
+    """Freed from an `<img>` block by CL309's blank line, the label's bold renders: the same letters
+    GitHub showed as raw text, no word lost."""
+    text = _image_as_html().replace(field, label, 1)
     after = fixed(text)
     assert after == text.replace('alt="DreamFusion">\n', 'alt="DreamFusion">\n\n', 1)
-    assert "Taskmation" in render(after)
-    assert rendering_problems(text, after) == []
-
-
-def test_the_oracle_reads_bold_inside_a_word_as_parting_no_words():
-    """`**M**Task**ethod**` raw in an `<img>` block shows MTaskethod; freed by CL309's blank line,
-    GitHub shows the same letters, some bold."""
-    text = clean_list().replace("![DreamFusion samples](img/ok.png)", '<img src="img/ok.png" alt="DreamFusion">', 1)
-    text = text.replace("3. **Method**", "3. **M**Task**ethod**", 1)
-    after = fixed(text)
-    assert after == text.replace('alt="DreamFusion">\n', 'alt="DreamFusion">\n\n', 1)
-    assert "<strong>M</strong>Task<strong>ethod</strong>" in render(after)
+    assert shown in render(after)
     assert rendering_problems(text, after) == []
 
 

@@ -352,11 +352,16 @@ class Context:
         offset = self.source.line_end_offset(line)
         return Edit(offset, offset, "".join(nl + t for t in lines))
 
-    def hides_below(self, last: int) -> bool:
-        """Whether a block never closed opens on line ``last`` or above it: GitHub hides the rest of
-        the file in it, so lines moved across it change what it hides (a card moved below a code
-        fence left open shows as code)."""
-        return self.document.unclosed is not None and self.document.unclosed <= last
+    def moves_more(self, heads: Sequence[int], last: int) -> bool:
+        """Whether moving the blocks that start on lines ``heads`` and end by line ``last`` would
+        change more on GitHub than their order: a block never closed opens on ``last`` or above
+        (GitHub hides the rest of the file in it, so what moves across it changes what it hides),
+        or a block's first line or the line after ``last`` is indented (moved under a list, an
+        indented heading is its last item's text)."""
+        if self.document.unclosed is not None and self.document.unclosed <= last:
+            return True
+        lines = self.source.lines
+        return any(lines[line - 1][:1] in (" ", "\t") for line in (*heads, last + 1) if line <= len(lines))
 
     def move_lines(self, first: int, last: int, pieces: Sequence[int | str]) -> Edit:
         """Lines ``first..last`` rewritten as ``pieces``: a number is that line of the source, moved

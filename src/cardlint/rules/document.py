@@ -328,10 +328,7 @@ class CardAfterTemplate(Rule):
                 pieces.append("")
             pieces += range(template.line, card.line)
             fix = None
-            # The line after the card too: it will follow the template's last lines instead.
-            heads = (card.line, template.line, card.end_line + 1)
-            indented = any(source.lines[line - 1][:1] in (" ", "\t") for line in heads if line <= len(source.lines))
-            if not ctx.hides_below(card.end_line) and not indented:  # an indented heading under a list is its text
+            if not ctx.moves_more((card.line, template.line), card.end_line):
                 fix = self.make_fix("Move the card above the template", ctx.move_lines(template.line, card.end_line, pieces))
             message = f"Card '{card.title}' comes after the template (line {template.line})"
             yield self.report(ctx, card.heading.span, message, fix)

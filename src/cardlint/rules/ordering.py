@@ -13,21 +13,17 @@ from cardlint.rules.base import Context, Rule
 
 
 def _move_blocks(ctx: Context, blocks: list[tuple[int, int]], order: list[int]) -> Edit | None:
-    """Rewrite contiguous line blocks in a new order, or None when they are not contiguous, when a
-    block never closed opens among them or above (see ``Context.hides_below``), or when one starts
-    with an indented line (a heading indented a space or more, under a list, is its item's text).
+    """Rewrite contiguous line blocks in a new order, or None when they are not contiguous or the
+    move would change more than their order (see ``Context.moves_more``).
 
     Blank lines between blocks stay where they are, so moving cards back restores the file exactly.
     """
     for (_, end), (start, _) in pairwise(blocks):
         if start != end + 1:
             return None
-    if ctx.hides_below(blocks[-1][1]):
+    if ctx.moves_more([start for start, _ in blocks], blocks[-1][1]):
         return None
     lines = ctx.source.lines
-    heads = [start for start, _ in blocks] + [blocks[-1][1] + 1]  # and the line after them
-    if any(lines[line - 1][:1] in (" ", "\t") for line in heads if line <= len(lines)):
-        return None  # an indented heading moved under a list would be its last item's text
     contents: list[range] = []
     gaps: list[range] = []
     for start, end in blocks:
