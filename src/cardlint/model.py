@@ -155,7 +155,7 @@ class Card:
 
     heading: Heading
     end_line: int
-    tier: Tier | None = field(default=None, repr=False)  # its repr would show this card again
+    tier: Tier | None = None  # the section it is under (the document lists a tier's cards: cards_in)
     is_template: bool = False
     table: Table | None = None
     images: list[Image] = field(default_factory=list)
@@ -185,13 +185,13 @@ class Card:
         return None
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class Tier:
     """A section heading one level above the cards (a tier such as ``# Notable Top 5%``, a topic, a
-    year) and the cards under it."""
+    year). It names no cards, so that no card and tier refer to each other: a dropped document is
+    freed at once, without the cyclic collector. Its cards: ``Document.cards_in``."""
 
     heading: Heading
-    cards: list[Card] = field(default_factory=list)
 
     @property
     def name(self) -> str:
@@ -223,3 +223,7 @@ class Document:
     @property
     def paper_cards(self) -> list[Card]:
         return [card for card in self.cards if not card.is_template]
+
+    def cards_in(self, tier: Tier) -> list[Card]:
+        """The paper cards under ``tier``, in order."""
+        return [card for card in self.cards if card.tier is tier and not card.is_template]

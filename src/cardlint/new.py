@@ -198,7 +198,7 @@ def add_card(
         at = later[0].heading.line if later else fallback
         lines = [f"{'#' * (document.card_level - 1)} {new.tier}", *lines]
     else:
-        at = _place(ctx, document, tier.cards, tier.heading.line, score)
+        at = _place(ctx, document, document.cards_in(tier), tier.heading.line, score)
     text = _insert(source, at, lines)
     heading = lines[1] if new.tier is not None and tier is None else lines[0]  # after a new tier's heading
     written = Source.from_text(text).lines

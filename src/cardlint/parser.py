@@ -515,8 +515,6 @@ class Parser:
                 if is_part is not None and not card.is_empty and not is_part(card):
                     notes.append(heading)  # "Table of Contents", "Credits": no part of the template
                     continue
-                if current_tier is not None:
-                    current_tier.cards.append(card)
                 cards.append(card)
         unclosed = scan.ended if scan.ended is not None else scan.unclosed
         return Document(source, title, tiers, cards, headings, scan.code, scan.html, level, notes, unclosed)

@@ -247,7 +247,7 @@ def _overlaps(a: types.Range, b: types.Range) -> bool:
 
 def main() -> None:
     # The console script turns the cyclic garbage collector off for a one-shot run. A server runs
-    # for hours, and every lint leaves its cards behind in cycles (a card and its tier refer to each
-    # other): without the collector, each change of a 1,000-card list would keep ~14 MB for good.
+    # for hours: a lint makes no reference cycles (tests/test_pipeline.py), but a plugin rule or a
+    # library may, and without the collector what they leave would stay for good.
     gc.enable()
     server.start_io()

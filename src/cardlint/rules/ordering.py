@@ -109,7 +109,8 @@ class TierOrder(Rule):
             if index + 1 < len(tiers):
                 end = tiers[index + 1].heading.line - 1
             else:
-                end = tier.cards[-1].end_line if tier.cards else len(ctx.source.lines)
+                cards = ctx.document.cards_in(tier)
+                end = cards[-1].end_line if cards else len(ctx.source.lines)
                 if template is not None and template.line > tier.heading.line:
                     end = min(end, template.line - 1)
             if template is not None and tier.heading.line < template.line <= end:
@@ -155,11 +156,12 @@ class CardOrder(Rule):
         if not ctx.has_score_source:
             return
         for tier in ctx.document.tiers:
-            scores = {id(card): ctx.score(card) for card in tier.cards}
-            misplaced, order = plan(tier.cards, _descending(scores))
+            cards = ctx.document.cards_in(tier)
+            scores = {id(card): ctx.score(card) for card in cards}
+            misplaced, order = plan(cards, _descending(scores))
             if not misplaced:
                 continue
-            fix = self._fix(ctx, tier.cards, order)
+            fix = self._fix(ctx, cards, order)
             for item in misplaced:
                 card = item.item
                 score = scores[id(card)]
