@@ -75,23 +75,25 @@ def test_fifty_megabyte_readme(tmp_path):
     assert peak < 1536
 
 
-@pytest.mark.parametrize(
-    "name, body",
-    [
-        ("plain", "x" * M),
-        ("table-of-pipes", "| | |\n|--|--|\n" + "|" * M),
-        ("one-row-many-cells", "| | |\n|--|--|\n|Title|" + "a|" * (M // 2)),
-        ("images", "![a](b) " * (M // 8)),
-        ("unclosed-images", "![" * (M // 2)),
-        ("brackets", "![" + "[" * M),
-        ("bold-label", "1. " + "**" * (M // 2)),
-        ("emphasis-label", "1. " + "*a " * (M // 3)),
-        ("angle-brackets", "<" * M),
-        ("unclosed-img-tags", "<img " * (M // 5)),
-        ("unbalanced-html", "<div><p><details><summary>" * (M // 26)),
-        ("heading", "#" * 2 + " " + "x" * M),
-    ],
-)
+LONG_LINES = [
+    ("plain", "x" * M),
+    ("table-of-pipes", "| | |\n|--|--|\n" + "|" * M),
+    ("one-row-many-cells", "| | |\n|--|--|\n|Title|" + "a|" * (M // 2)),
+    ("images", "![a](b) " * (M // 8)),
+    ("unclosed-images", "![" * (M // 2)),
+    ("brackets", "![" + "[" * M),
+    ("bold-label", "1. " + "**" * (M // 2)),
+    ("emphasis-label", "1. " + "*a " * (M // 3)),
+    ("angle-brackets", "<" * M),
+    ("unclosed-img-tags", "<img " * (M // 5)),
+    ("unbalanced-html", "<div><p><details><summary>" * (M // 26)),
+    ("heading", "#" * 2 + " " + "x" * M),
+]
+
+
+# Each case is named by its name alone: an id of the 1 MB body would go into the environment of
+# every process the test starts (PYTEST_CURRENT_TEST), and past the system's limit.
+@pytest.mark.parametrize("name, body", LONG_LINES, ids=[name for name, _ in LONG_LINES])
 def test_one_megabyte_line(tmp_path, name, body):
     """A single line of about 1 MB under a card: a few seconds (at most 10 s) and 1 GB."""
     path = tmp_path / f"{name}.md"
@@ -101,18 +103,18 @@ def test_one_megabyte_line(tmp_path, name, body):
     assert peak < 1024
 
 
-@pytest.mark.parametrize(
-    "name, body",
-    [
-        ("nested-lists", "".join("  " * i + "- x\n" for i in range(5000))),
-        ("nested-quotes", "> " * 20000 + "x\n"),
-        ("thousands-of-details", "<details>\n<summary>S</summary>\n<p>\n" * 5000),
-        ("closed-details", "<details>\n<summary>S</summary>\n\n@misc{a, title={T}}\n</details>\n\n" * 5000),
-        ("ten-thousand-rows", "| | |\n|--|--|\n" + "".join(f"|Row{i}|v|\n" for i in range(10000))),
-        ("unclosed-fences", "```\n## Hidden\n" * 20000),
-        ("many-headings", "".join(f"## Card {i}\n" for i in range(20000))),
-    ],
-)
+DEEP_AND_MANY = [
+    ("nested-lists", "".join("  " * i + "- x\n" for i in range(5000))),
+    ("nested-quotes", "> " * 20000 + "x\n"),
+    ("thousands-of-details", "<details>\n<summary>S</summary>\n<p>\n" * 5000),
+    ("closed-details", "<details>\n<summary>S</summary>\n\n@misc{a, title={T}}\n</details>\n\n" * 5000),
+    ("ten-thousand-rows", "| | |\n|--|--|\n" + "".join(f"|Row{i}|v|\n" for i in range(10000))),
+    ("unclosed-fences", "```\n## Hidden\n" * 20000),
+    ("many-headings", "".join(f"## Card {i}\n" for i in range(20000))),
+]
+
+
+@pytest.mark.parametrize("name, body", DEEP_AND_MANY, ids=[name for name, _ in DEEP_AND_MANY])
 def test_deep_and_many(tmp_path, name, body):
     """Deep nesting and thousands of blocks: a few seconds (at most 10 s) and 1 GB, no recursion error."""
     path = tmp_path / f"{name}.md"

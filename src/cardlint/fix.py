@@ -280,10 +280,12 @@ def _cleanup_on_signal() -> Iterator[None]:
     def terminate(signum: int, frame: object) -> None:
         raise SystemExit(128 + signum)
 
-    previous = {signal.SIGTERM: signal.signal(signal.SIGTERM, terminate)}
-    previous[signal.SIGINT] = signal.signal(signal.SIGINT, signal.default_int_handler)
+    previous = [
+        (signal.SIGTERM, signal.signal(signal.SIGTERM, terminate)),
+        (signal.SIGINT, signal.signal(signal.SIGINT, signal.default_int_handler)),
+    ]
     try:
         yield
     finally:
-        for signum, handler in previous.items():
+        for signum, handler in previous:
             signal.signal(signum, handler)

@@ -450,6 +450,7 @@ class Shapes:
     depth: int = 1  # with ``keyed == "heading"``: how many levels below the card heading its sections are
 
 
+TABLE = Shapes()  # the seed's: a table, numbered fields
 ANY = Shapes("any")
 
 
@@ -463,7 +464,7 @@ class Parser:
     def __init__(
         self,
         tiers: Iterable[str] = (),
-        shapes: Shapes = Shapes(),
+        shapes: Shapes = TABLE,
         level: int = 2,
         region: tuple[int, int] | None = None,
     ) -> None:
@@ -982,5 +983,5 @@ def keyed_item(text: str, shape: str) -> tuple[str, int, int, int] | None:
     return key, at, at + len(key), max(value_start, after)
 
 
-def parse(source: Source, tiers: Iterable[str] = (), shapes: Shapes = Shapes()) -> Document:
+def parse(source: Source, tiers: Iterable[str] = (), shapes: Shapes = TABLE) -> Document:
     return Parser(tiers, shapes).parse(source)
