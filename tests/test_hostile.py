@@ -150,7 +150,8 @@ def test_two_processes_fixing_one_file(tmp_path):
         )
         for _ in range(2)
     ]
-    results = [(p.wait(timeout=60), p.stderr.read()) for p in processes]
+    errors = [p.communicate(timeout=60)[1] for p in processes]  # each read to its end, its pipes closed
+    results = [(p.returncode, err) for p, err in zip(processes, errors)]
     assert path.read_bytes() == reference.read_bytes()
     for code, err in results:
         assert code in (1, 2), err
