@@ -105,3 +105,21 @@ def builtin_config():
     from cardlint.config import Config
 
     return Config(template="builtin:iclr2023")
+
+
+# The rule and shape fixtures (their fixed-text snapshots left out).
+FIXTURE_FILES = sorted(
+    path
+    for folder in (FIXTURES / "rules", FIXTURES / "shapes")
+    for path in folder.glob("*.md")
+    if not path.name.endswith(".fixed.md")
+)
+
+
+def fixture_config(text: str, path: str):
+    """The fixture's own template, else the built-in card (as the rule fixtures are checked)."""
+    from cardlint.config import Config
+    from cardlint.locate import load
+    from cardlint.source import Source
+
+    return Config() if load(Source.from_text(text, path), Config()).template is not None else builtin_config()

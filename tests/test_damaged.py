@@ -22,10 +22,9 @@ import pytest
 from cardlint.config import Config
 from cardlint.fix import FixRefused, fix_source
 from cardlint.linter import lint_source
-from cardlint.locate import load
 from cardlint.rules import BUILTIN_RULES
 from cardlint.source import Source
-from conftest import DATA, FIXTURES, SEED, builtin_config, strip_markers
+from conftest import DATA, FIXTURE_FILES, SEED, fixture_config, strip_markers
 from rendering import rendering_problems
 
 RULES = [rule for rule in BUILTIN_RULES if not rule.code.startswith("CL8")]
@@ -121,12 +120,6 @@ def test_safe_fixes_of_damaged_variants_render_only_what_they_mean_to(batch):
 # The same over the rule and shape fixtures, with more kinds of damage: markup inserted anywhere (a
 # pipe, a backtick, an HTML tag or comment, a list marker, an unclosed URL bracket), lines moved and
 # indented, CR-only endings, no final newline.
-FIXTURE_FILES = sorted(
-    path
-    for folder in (FIXTURES / "rules", FIXTURES / "shapes")
-    for path in folder.glob("*.md")
-    if not path.name.endswith(".fixed.md")
-)
 SNIPPETS = ["|", "\t", "*", "**", "## ", "`", "```", "<details>", "</details>", "<!--", "-->", "<p>", "![](x.png)",
             "- ", "1. ", "\\", "[", "](", ":", "@", "{", "}", "> ", "https://[", "&amp;", "<br>"]  # fmt: skip
 FIXTURE_VARIANTS = 2000  # CL202 before its blank-line condition failed 2 of these, the image rules 1
@@ -141,11 +134,6 @@ def damaged_fixture(seed: int) -> tuple[str, str]:
     ending = chance.choice(["\n", "\r\n", "\r"])
     text = ending.join(lines)
     return str(path), text if chance.random() < 0.2 else text + ending
-
-
-def fixture_config(text: str, path: str) -> Config:
-    """The fixture's own template, else the built-in card (as the rule fixtures are checked)."""
-    return Config() if load(Source.from_text(text, path), Config()).template is not None else builtin_config()
 
 
 @pytest.mark.parametrize("batch", range(BATCHES))

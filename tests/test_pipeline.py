@@ -8,8 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from cardlint.config import Config
-from conftest import FIXTURES, ROOT, SEED_DIR, builtin_config, strip_markers
+from conftest import FIXTURE_FILES, ROOT, SEED_DIR, fixture_config, strip_markers
 
 PACKAGE = ROOT / "src" / "cardlint"
 
@@ -131,18 +130,16 @@ def test_a_lint_leaves_no_reference_cycles():
 
     from cardlint.fix import FixRefused, fix_source
     from cardlint.linter import lint_source
-    from cardlint.locate import load
     from cardlint.rules import all_rules
     from cardlint.source import Source
 
     rules = all_rules()
     texts = {str(SEED_DIR / "README.md"): (SEED_DIR / "README.md").read_text(encoding="utf-8")}
-    for folder in (FIXTURES / "rules", FIXTURES / "shapes"):
-        texts.update((str(path), strip_markers(path.read_text(encoding="utf-8"))[0]) for path in folder.glob("*.md"))
+    texts.update((str(path), strip_markers(path.read_text(encoding="utf-8"))[0]) for path in FIXTURE_FILES)
 
     def run(path: str, text: str) -> None:
         source = Source.from_text(text, path)
-        config = Config() if load(source, Config()).template is not None else builtin_config()
+        config = fixture_config(text, path)
         lint_source(source, config, rules)
         try:
             fix_source(source, config, rules, unsafe=True)

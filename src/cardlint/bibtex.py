@@ -80,13 +80,13 @@ def _parse(text: str) -> tuple[dict[str, str] | None, str | None]:
     finally:
         _LOGGER.removeHandler(_COLLECTOR)
         _LOGGER.propagate = propagate
-    for failed in library.failed_blocks:
-        # The library keeps the exception, and through its traceback the frames of this lint
-        # (the rule's, the card's): a reference cycle only the cyclic collector would free.
-        error = getattr(failed, "error", None)
-        if isinstance(error, BaseException):
-            error.__traceback__ = None
     if library.failed_blocks:
+        for failed in library.failed_blocks:
+            # The library keeps the exception, and through its traceback the frames of this lint
+            # (the rule's, the card's): a reference cycle only the cyclic collector would free.
+            error = getattr(failed, "error", None)
+            if isinstance(error, BaseException):
+                error.__traceback__ = None
         block = library.failed_blocks[0]
         detail = str(getattr(block, "error", "")).split(". Note")[0].strip()
         if not detail and messages:

@@ -179,8 +179,11 @@ def _continues_paragraph(card: Card, line: int, ctx: Context) -> bool:
         return False
     table = card.table
     # A table without its header or delimiter row is a paragraph of pipes on GitHub.
-    shown = table is not None and (table.shape != "table" or None not in (table.header, table.delimiter))
-    if shown and table is not None and table.span.line <= above <= table.span.end_line:
+    if (
+        table is not None
+        and table.span.line <= above <= table.span.end_line
+        and (table.shape != "table" or None not in (table.header, table.delimiter))
+    ):
         return False
     if any(field.line <= above <= field.end_line for field in card.fields):
         return False
