@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import re
+
 import mistune
 import pytest
 
 from cardlint.config import Config
 from cardlint.locate import load
-from cardlint.parser import parse, split_cells
+from cardlint.parser import BlockScan, parse, split_cells
 from cardlint.source import Source
-from conftest import SEED
+from conftest import CORPUS, FIXTURE_FILES, SEED
 from rendering import render
 
 TIERS = ["Notable Top 5%", "Notable Top 25%", "Poster"]
@@ -175,3 +177,68 @@ def test_cells_of_a_padded_row_are_those_github_shows(lead, trail, row):
     github = body.count("<td") - body.count('<td data-sourcepos="3:0-3:0">')  # less the cells it pads with
     cells = split_cells(line, 3)
     assert cells is not None and min(len(cells.cells), 3) == github, (line, body)
+
+
+# Headings as GitHub reads them, setext ones among them: (source, what cmark-gfm renders as headings).
+SETEXT_CASES = [
+    "Foo\n---", "Foo\n- ", "Foo\nbar\n===", "Foo\n   ---  ", "|a|\n---", "a | b\n---", "**Task**\n---",
+    "- item\n---", "> q\n---", "    code\n---", "Foo\n    ---", "1. x\n===", "Foo\n= =", "<div>\n---",
+    "Foo\n***\n---", "|a|\n|-|\n---", "| | |\n|--|--|\n|a|b|\n---", "- a\nFoo\n---", "- a\n\nFoo\n---",
+    "- a\n\n  Foo\n---", "1. a\n\n  Foo\n---", "1. **Task**\n\tText\n---", "Foo\n2. x\n---", "Foo\n1. x\n---",
+    "Foo\n<span>\n---", "Foo\n<!-- x -->\n---", "# Foo\n---", "Foo\n```\n---", "- a\n# H\n\n  Foo\n---",
+]  # fmt: skip
+_RENDERED_HEADING = re.compile(r'<h([1-6]) data-sourcepos="(\d+):')
+
+
+def rendered_headings(text: str) -> set[tuple[int, int]]:
+    return {(int(m.group(2)), int(m.group(1))) for m in _RENDERED_HEADING.finditer(render(text))}
+
+
+def read_headings(text: str) -> set[tuple[int, int]]:
+    return {(line, heading.level) for line, heading in BlockScan(text.split("\n")).headings.items()}
+
+
+@pytest.mark.parametrize("text", SETEXT_CASES)
+def test_headings_are_those_github_renders(text):
+    assert read_headings(text) == rendered_headings(text)
+
+
+def test_headings_of_every_fixture_and_real_list_are_those_github_renders():
+    files = [SEED, *FIXTURE_FILES]
+    if CORPUS is not None:
+        files += sorted(CORPUS.glob("*/*.md"))
+    for path in files:
+        text = Source.read(str(path)).text
+        assert read_headings(text) == rendered_headings(text), path
+
+
+def test_a_card_with_an_underlined_heading_is_checked():
+    text = SEED.read_text(encoding="utf-8").replace("## DreamFusion\n", "DreamFusion\n-----------\n", 1)
+    document = load(Source.from_text(text, str(SEED)), Config()).document
+    card = document.cards[0]
+    assert (card.title, card.line, card.heading.underline, card.heading.body_line) == ("DreamFusion", 8, 9, 10)
+    assert card.table is not None and card.table.rows[0].key == "Title"
+    assert card.fields[0].label == "Task"
+
+
+def test_an_underlined_card_at_the_wrong_level_is_reported_without_a_fix():
+    from cardlint.linter import lint_source
+    from cardlint.rules import BUILTIN_RULES
+
+    text = "# Notable Top 5%\n\nDreamFusion\n-----------\n\n| | |\n|--|--|\n|Title|x|\n\n### Deeper\n| | |\n|--|--|\n|Title|y|\n"
+    text += "\n## Template\n| | |\n|--|--|\n|Title|\n"
+    result = lint_source(Source.from_text(text, "README.md"), Config(tiers=["Notable Top 5%"]), list(BUILTIN_RULES))
+    levels = [(d.line, d.column, d.fix is not None) for d in result.diagnostics if d.code == "CL103"]
+    assert levels == [(10, 1, True)]  # the underlined card is at the cards' level; the ATX one is fixable
+    underlined = text.replace("### Deeper\n", "Deeper\n======\n")
+    result = lint_source(Source.from_text(underlined, "README.md"), Config(tiers=["Notable Top 5%"]), list(BUILTIN_RULES))
+    assert [d.code for d in result.diagnostics if d.line == 10 and d.code in ("CL101", "CL103")] == ["CL101"]
+
+
+def test_an_underlined_card_heading_deeper_than_the_cards_has_no_markers_to_fix():
+    from cardlint.linter import lint_source
+    from cardlint.rules import BUILTIN_RULES
+
+    text = "# A\n| | |\n|--|--|\n|Title|x|\n\nB\n---\n| | |\n|--|--|\n|Title|y|\n\n# Template\n| | |\n|--|--|\n|Title|\n"
+    result = lint_source(Source.from_text(text, "README.md"), Config(), list(BUILTIN_RULES))
+    assert [(d.code, d.line, d.column, d.end_column, d.fix) for d in result.diagnostics] == [("CL103", 6, 1, 2, None)]

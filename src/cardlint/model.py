@@ -26,13 +26,25 @@ class Span:
 
 @dataclass(slots=True)
 class Heading:
-    """An ATX heading outside code and HTML blocks."""
+    """A heading outside code and HTML blocks: an ATX heading (``## Title``), or a setext one (a
+    paragraph underlined with ``===`` or ``---``; ``line`` and ``span`` are its first line's)."""
 
     level: int
     text: str
     line: int
     span: Span
     text_column: int  # 1-based column where the heading text starts
+    underline: int | None = None  # a setext heading's underline
+
+    @property
+    def body_line(self) -> int:
+        """The first line under the heading."""
+        return (self.underline or self.line) + 1
+
+    @property
+    def text_span(self) -> Span:
+        """Where the text is: on one line (a setext heading's first line, when it has several)."""
+        return Span(self.line, self.text_column, self.line, min(self.text_column + len(self.text), self.span.end_column))
 
 
 @dataclass(slots=True)

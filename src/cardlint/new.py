@@ -85,7 +85,7 @@ def _card_lines(loaded: Loaded, config: Config, new: NewCard, openreview: str | 
     if new.score is not None and new.annotate:
         lines.append(f"<!-- cardlint: score={new.score:g} -->")
     in_paragraph = False
-    for number in range(card.line + 1, last + 1):
+    for number in range(card.heading.body_line, last + 1):
         row = rows.get(number)
         text = source.lines[number - 1]
         if row is not None and values.get(row.key):

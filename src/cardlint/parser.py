@@ -76,6 +76,8 @@ _HTML_ALT = re.compile(r"\balt\s*=\s*([\"'])(.*?)\1", re.IGNORECASE)
 LONG_LINE = 10_000
 # First characters that can open a heading, a fence or an HTML block; other lines skip the regexes.
 _BLOCK_STARTS = frozenset("#`~<")
+# First characters of a list item, a quote or a thematic break: what else can end a paragraph.
+_ITEM_STARTS = frozenset("-+*_>0123456789")
 
 
 @lru_cache(maxsize=1)
@@ -132,6 +134,10 @@ class BlockScan:
         # How the open HTML block ends: a marker, a tag pattern, or "" (at a blank line); None: none open.
         html_end: str | re.Pattern[str] | None = None
         in_paragraph = False
+        # The open paragraph's first line when a setext underline would make it a heading (it is
+        # not in a list item, a quote or a table), and the content column of the open list's items.
+        plain: int | None = None
+        items: int | None = None
         for number, text in enumerate(lines, start=1):
             if fence is not None:
                 self.code.add(number)
@@ -155,26 +161,40 @@ class BlockScan:
                 continue
             if blank:
                 in_paragraph = False
+                plain = None
                 continue
             first = text[0]
             if first == " ":
                 unindented = text.lstrip(" ")
                 first = unindented[0] if len(text) - len(unindented) <= 3 else ""
             if first not in _BLOCK_STARTS:
-                # Indented code cannot interrupt a paragraph, nor open one.
-                in_paragraph = in_paragraph or not text.startswith(("\t", "    "))
+                if plain is not None and first in "=-" and _SETEXT.match(text):
+                    self.headings[plain] = _setext_heading(lines, plain, number)
+                    in_paragraph, plain = False, None
+                elif in_paragraph:
+                    marked = first in _ITEM_STARTS
+                    if marked and _THEMATIC_BREAK.match(text):
+                        in_paragraph, plain = False, None
+                    elif (marked and (plain or items is None) and _interrupts_paragraph(text)) or (
+                        plain and _is_delimiter_of(text, lines[number - 2])
+                    ):
+                        plain = None
+                        items = _list_column(text, items)
+                elif not text.startswith(("\t", "    ")):  # indented code cannot open a paragraph
+                    in_paragraph = not _THEMATIC_BREAK.match(text)
+                    plain, items = _paragraph_start(text, number, items) if in_paragraph else (None, items)
                 continue
             match = _FENCE_OPEN.match(text)
             if match and not (match.group(2)[0] == "`" and "`" in match.group(3)):
                 fence = (match.group(2)[0], len(match.group(2))) if number != ended else None
                 self.code.add(number)
                 block_line = number
-                in_paragraph = False
+                in_paragraph, plain, items = False, None, _outside(text, items)
                 continue
             heading = _heading(text, number)
             if heading is not None:
                 self.headings[number] = heading
-                in_paragraph = False
+                in_paragraph, plain, items = False, None, _outside(text, items)
                 continue
             opened = _html_start(text, in_paragraph)
             if opened is not None:
@@ -183,9 +203,11 @@ class BlockScan:
                 if html_end and number == ended:
                     html_end = None
                 block_line = number
-                in_paragraph = False
+                in_paragraph, plain, items = False, None, _outside(text, items)
                 continue
-            in_paragraph = True  # a line starting with a block marker is never indented code
+            if not in_paragraph:  # a line starting with a block marker is never indented code
+                plain, items = _paragraph_start(text, number, items)
+            in_paragraph = True
         # A code fence or an HTML block (a comment, say) still open at the end: GitHub hides the rest
         # of the file in it (a blank line ends the other kinds). The line it opens on, or None.
         self.unclosed = block_line if fence is not None or html_end else None
@@ -198,6 +220,58 @@ def _heading(text: str, line: int) -> Heading | None:
         return None
     column = text.index(match.group(2)) + 1 if match.group(2) else len(text) + 1
     return Heading(len(match.group(1)), match.group(2).strip(), line, Span(line, 1, line, len(text) + 1), column)
+
+
+def _setext_heading(lines: list[str], first: int, underline: int) -> Heading:
+    """The paragraph of lines ``first`` to ``underline - 1`` made a heading by the underline below it."""
+    text = lines[first - 1]
+    words = " ".join(lines[n - 1].strip() for n in range(first, underline))
+    level = 1 if lines[underline - 1].lstrip(" ").startswith("=") else 2
+    column = len(text) - len(text.lstrip(" ")) + 1
+    return Heading(level, words, first, Span(first, 1, first, len(text) + 1), column, underline)
+
+
+def _paragraph_start(text: str, number: int, items: int | None) -> tuple[int | None, int | None]:
+    """For a line that opens a block of text: the paragraph's first line if an underline could make
+    it a heading (None in a list item, a quote or link definitions), and the list's items' column."""
+    first = text.lstrip(" ")[:1]
+    if first in _ITEM_STARTS and _LIST_OR_QUOTE.match(text):
+        return None, _list_column(text, items)
+    if items is not None and len(text) - len(text.lstrip(" ")) >= items:
+        return None, items  # more of a list item's text
+    return (None if first == "[" and starts_definition(text) else number), None
+
+
+def _outside(text: str, items: int | None) -> int | None:
+    """The list's items' column after a block that ``text`` opens: None once it stands left of it."""
+    return None if items is not None and len(text) - len(text.lstrip(" ")) < items else items
+
+
+def _interrupts_paragraph(text: str) -> bool:
+    """Whether a line ends the paragraph above it to open a quote or a list item (an empty item, or
+    a numbered one not from 1, does not: it is more of the paragraph)."""
+    if not _LIST_OR_QUOTE.match(text):
+        return False
+    item = _ORDERED_ITEM.match(text)
+    return not _NO_BREAK_IN.match(text) and (item is None or int(item.group(1)) == 1)
+
+
+def _list_column(text: str, items: int | None) -> int | None:
+    """The column of a list's items' text, with ``text`` read as one more line of the list."""
+    item = _ITEM_MARKER.match(text)
+    if item is None:  # a quote
+        return items
+    column = len(item.group(0)) if len(item.group(2)) <= 4 else len(item.group(1)) + 1
+    return column if items is None or column < items else items
+
+
+def _is_delimiter_of(text: str, above: str) -> bool:
+    """Whether ``text`` is a table's delimiter row under the header row ``above`` (GFM: the two have
+    as many cells, and the delimiter row has a pipe)."""
+    if "|" not in text or not _DELIMITER.match(text):
+        return False
+    cells, header = split_cells(text), split_cells(above)
+    return cells is not None and header is not None and len(cells.cells) == len(header.cells)
 
 
 def opens_html_to_blank(text: str) -> bool:
@@ -524,7 +598,7 @@ class Parser:
         """With a table template, a heading directly followed by a table is a card whatever its level."""
         if self.shapes.keyed != "table":
             return False
-        for number in range(heading.line + 1, min(heading.line + 4, len(source.lines) + 1)):
+        for number in range(heading.body_line, min(heading.body_line + 3, len(source.lines) + 1)):
             text = source.lines[number - 1]
             if is_blank(text):
                 continue
@@ -535,7 +609,7 @@ class Parser:
         """Read the parts of ``card`` (its heading and line range set) with this parser's shapes."""
         lines = source.lines
         keyed, fields = self.shapes.keyed, self.shapes.fields
-        number = card.heading.line + 1
+        number = card.heading.body_line
         end = card.end_line
         while number <= end:
             text = lines[number - 1]
@@ -614,11 +688,10 @@ class Parser:
         deeper = (n for n in range(number + 1, end + 1) if n in scan.headings and scan.headings[n].level <= heading.level)
         stop = next(deeper, end + 1)
         last = _last_content_line(lines, number, stop - 1)
-        body = "\n".join(lines[n - 1].strip() for n in range(number + 1, last + 1)).strip()
-        start = heading.text_column - 1
-        key_span = Span(number, start + 1, number, start + len(heading.text) + 1)
+        body = "\n".join(lines[n - 1].strip() for n in range(heading.body_line, last + 1)).strip()
+        key_span = heading.text_span
         value_span = Span(number, len(lines[number - 1]) + 1, number, len(lines[number - 1]) + 1)
-        first_text = next((n for n in range(number + 1, last + 1) if lines[n - 1].strip()), None)
+        first_text = next((n for n in range(heading.body_line, last + 1) if lines[n - 1].strip()), None)
         if first_text is not None:
             text = lines[first_text - 1]
             indent = len(text) - len(text.lstrip())
@@ -847,6 +920,8 @@ _LIST_OR_QUOTE = re.compile(r" {0,3}(?:[-+*]|\d{1,9}[.)])(?:[ \t]|$)| {0,3}>")
 
 
 _THEMATIC_BREAK = re.compile(r" {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
+_SETEXT = re.compile(r" {0,3}(?:=+|-+)[ \t]*$")  # under a paragraph: a level-1 or level-2 heading
+_ITEM_MARKER = re.compile(r"( {0,3}(?:[-+*]|\d{1,9}[.)]))([ \t]*)")
 
 
 def opens_list_item(text: str) -> bool:

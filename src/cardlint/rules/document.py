@@ -56,17 +56,15 @@ class UnknownTier(Rule):
             heading = tier.heading
             if heading.text in tiers:
                 continue
-            span = Span(heading.line, heading.text_column, heading.line, heading.text_column + len(heading.text))
+            span = heading.text_span
             guess = suggest(heading.text, tiers)
             if guess is None:
                 yield self.report(ctx, span, f"Unknown tier '{heading.text}'; expected one of: {', '.join(tiers)}")
-            else:
-                yield self.report(
-                    ctx,
-                    span,
-                    f"Unknown tier '{heading.text}'; did you mean '{guess}'?",
-                    self.make_fix(f"Rename the tier to '{guess}'", ctx.replace(span, guess), rewrites=True),
-                )
+                continue
+            # A setext heading of several lines has its text on all of them: renaming it is no one edit.
+            one_line = heading.body_line <= heading.line + 2
+            fix = self.make_fix(f"Rename the tier to '{guess}'", ctx.replace(span, guess), rewrites=True) if one_line else None
+            yield self.report(ctx, span, f"Unknown tier '{heading.text}'; did you mean '{guess}'?", fix)
 
 
 class CardOutsideTier(Rule):
@@ -124,7 +122,8 @@ class CardHeadingLevel(Rule):
     ```
 
     ## Fix safety
-    The fix rewrites the heading markers only; it is safe.
+    The fix rewrites the heading markers only; it is safe. A heading underlined with `===` or `---`
+    has no markers to rewrite: it is reported without a fix.
     """
 
     code = "CL103"
@@ -137,15 +136,14 @@ class CardHeadingLevel(Rule):
         level = ctx.document.card_level
         if heading.level == level:
             return
+        message = f"Card heading '{card.title}' is level {heading.level}; cards are level {level} ({'#' * level})"
+        if heading.underline is not None:  # a setext heading: no markers to rewrite
+            yield self.report(ctx, heading.span, message)
+            return
         text = ctx.source.lines[heading.line - 1]
         start = text.index("#")
         span = Span(heading.line, start + 1, heading.line, start + heading.level + 1)
-        yield self.report(
-            ctx,
-            span,
-            f"Card heading '{card.title}' is level {heading.level}; cards are level {level} ({'#' * level})",
-            self.make_fix(f"Make it a level-{level} heading", ctx.replace(span, "#" * level)),
-        )
+        yield self.report(ctx, span, message, self.make_fix(f"Make it a level-{level} heading", ctx.replace(span, "#" * level)))
 
 
 class EmptyCard(Rule):

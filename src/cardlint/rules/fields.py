@@ -429,7 +429,7 @@ def _broken_markers(card: Card, ctx: Context) -> list[tuple[int, int, int, str, 
         return []
     code, html = ctx.document.code_lines, ctx.document.html_lines
     found = []
-    for number in range(card.line + 1, card.end_line + 1):
+    for number in range(card.heading.body_line, card.end_line + 1):
         text = ctx.source.lines[number - 1]
         match = _BROKEN_MARKER.match(text) if text.lstrip(" ")[:1].isdigit() else None
         if match is None or number in code or number in html:
@@ -519,7 +519,7 @@ def _code_below(lines: list[str], card: Card, line: int) -> bool:
     line between: the paragraph above it is a table's header, which the list would break up."""
     blank_above = table = False  # table: the lines since the last blank one hold a table's delimiter row
     run = True  # no blank line yet from ``line`` on
-    for number in range(card.line + 1, card.end_line + 1):
+    for number in range(card.heading.body_line, card.end_line + 1):
         text = lines[number - 1]
         if is_blank(text):
             blank_above, table = True, False
@@ -566,7 +566,7 @@ def _fields_in_html(card: Card, ctx: Context) -> list[HtmlBlock]:
     lines, code, html = ctx.source.lines, ctx.document.code_lines, ctx.document.html_lines
     details = card.details.span if card.details is not None else None
     blocks: dict[int, HtmlBlock] = {}
-    for number in range(card.line + 1, card.end_line + 1):
+    for number in range(card.heading.body_line, card.end_line + 1):
         match = FIELD.match(lines[number - 1]) if number in html else None
         if match is None or number in code or (details is not None and details.line <= number <= details.end_line):
             continue

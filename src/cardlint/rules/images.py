@@ -291,7 +291,7 @@ def _broken_images(card: Card, ctx: Context) -> list[BrokenImage]:
     lines, code, html = ctx.source.lines, ctx.document.code_lines, ctx.document.html_lines
     details = card.details.span if card.details is not None else None
     found = []
-    for number in range(card.line + 1, card.end_line + 1):
+    for number in range(card.heading.body_line, card.end_line + 1):
         text = lines[number - 1]
         if "![" not in text or number in code or number in html:
             continue

@@ -363,7 +363,7 @@ class MissingLink(Rule):
             return
         code = ctx.document.code_lines
         found: set[str] = set()
-        for number in range(card.line + 1, card.end_line + 1):
+        for number in range(card.heading.body_line, card.end_line + 1):
             if number not in code and "](" in ctx.source.lines[number - 1]:
                 found.update(label.casefold() for label in link_labels(ctx.source.lines[number - 1]))
         for label in wanted:
