@@ -28,6 +28,25 @@ def render(text: str) -> str:
     return cmarkgfm.github_flavored_markdown_to_html(text, options=Options.CMARK_OPT_SOURCEPOS | Options.CMARK_OPT_UNSAFE)
 
 
+_HEADING = re.compile(r'<h([1-6]) data-sourcepos="(\d+):')
+_CODE = re.compile(r'<pre data-sourcepos="(\d+):(\d+)-(\d+):\d+"')
+
+
+def rendered_headings(text: str) -> set[tuple[int, int]]:
+    """The headings GitHub renders: (line, level)."""
+    return {(int(m.group(2)), int(m.group(1))) for m in _HEADING.finditer(render(text))}
+
+
+def fenced_lines(text: str) -> set[int]:
+    """The lines of the fenced code blocks GitHub renders, their fences included."""
+    lines, found = text.split("\n"), set()
+    for match in _CODE.finditer(render(text)):
+        first, column, last = (int(group) for group in match.groups())
+        if first and lines[first - 1][column - 1 :].startswith(("```", "~~~")):
+            found.update(range(first, last + 1))
+    return found
+
+
 def blocks(text: str) -> list[tuple[int, int, str]]:
     """The top-level blocks GitHub renders: (first source line, last source line, HTML without positions).
     Raw HTML, which carries no position, belongs to the block before it."""

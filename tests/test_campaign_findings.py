@@ -790,3 +790,16 @@ def test_a_card_is_not_moved_away_from_above_an_indented_heading():
     found, after = _checked(text, Config())
     assert [entry[:4] for entry in found if entry[2] == "CL108" and entry[0] == 7] == [(7, 1, "CL108", False)]
     assert after.index("### Template") < after.index("### Paper B")
+
+
+def test_an_html_image_right_under_the_table_makes_the_fields_raw_text():
+    """A lone tag cannot interrupt a paragraph, but a table is none: `<img …>` right under the rows
+    opens an HTML block that takes the fields in, to the next blank line. CL309 says so (before, the
+    card was clean), and its blank line makes them a list again."""
+    text = clean_list().replace("|Github|Not found|\n\n![DreamFusion samples](img/ok.png)\n", '|Github|Not found|\n<img src="img/ok.png" alt="DreamFusion samples">\n', 1)
+    assert "<li" not in render(text).split("</table>")[1].split("<details>")[0]
+    assert [entry for entry in check(text) if entry[2] == "CL309"] == [(12, 1, "CL309", True)]
+    after = fixed(text)
+    assert '<img src="img/ok.png" alt="DreamFusion samples">\n\n1. **Task**\n' in after
+    assert render(after).split("</table>")[1].count("<li") == 6
+    assert [entry[2] for entry in check(after)] == ["CL501"]  # the image is not beside this README.md

@@ -16,9 +16,11 @@ from hypothesis import strategies as st
 from cardlint.fix import fix_source
 from cardlint.linter import lint_source
 from cardlint.locate import load
+from cardlint.parser import BlockScan
 from cardlint.rules import BUILTIN_RULES
 from cardlint.source import Source
 from conftest import SEED, builtin_config, clean_list
+from rendering import fenced_lines, rendered_headings
 
 settings.register_profile(
     "ci", max_examples=60, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow]
@@ -102,6 +104,26 @@ def test_random_edits_of_a_clean_card(edits):
 @example([(261, "insert", "1.")], False)
 def test_random_edits_of_the_example(edits, crlf):
     check(("\r\n" if crlf else "\n").join(edited(EXAMPLE, edits)))
+
+
+# Lines that open, close or continue blocks outside list items and quotes (cardlint reads headings
+# there only; a paragraph that opens with a link definition is not read as a setext heading).
+BLOCK_LINES = [
+    "| | |", "|--|--|", "|-|-|", "|Title|X|", "Title|x", "| a | b |", "\tbody", "    indented", "     Foo", "  Foo",
+    "\t\tx", "Foo", "bar baz", "", " ", "\t", "---", "   ---", "===", "***", "- - -", "_ _ _", "# Notable", "## Card",
+    "### Deep", "#", "##", "```", "````", "  ```", "```py", "~~~", "~~~ x", "<details>", "</details>", "<div>", "</div>",
+    "<p>", "</p>", "<pre>", "</pre>", "<script>", "</script>", '<img src="x.png">', "<br>", "<!--", "-->",
+    "<!-- x -->", "<?php", "?>", "<![CDATA[", "]]>", "<!X", ">",
+]  # fmt: skip
+
+
+@settings(max_examples=max(1000, settings.default.max_examples))
+@given(st.lists(st.sampled_from(BLOCK_LINES), min_size=1, max_size=8))
+def test_headings_and_code_fences_are_those_github_reads(lines):
+    text = "\n".join(lines).rstrip("\n")  # cmark-gfm counts an open fence down to the line past the last
+    scan = BlockScan(text.split("\n"))
+    assert {(line, heading.level) for line, heading in scan.headings.items()} == rendered_headings(text)
+    assert scan.code == fenced_lines(text)
 
 
 def edited(lines: list[str], edits: list[tuple[int, str, str]]) -> list[str]:

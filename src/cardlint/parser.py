@@ -138,6 +138,7 @@ class BlockScan:
         # not in a list item, a quote or a table), and the content column of the open list's items.
         plain: int | None = None
         items: int | None = None
+        table = False  # the open block of text is a table (not a paragraph: any block may start under it)
         for number, text in enumerate(lines, start=1):
             if fence is not None:
                 self.code.add(number)
@@ -160,8 +161,7 @@ class BlockScan:
                     html_end = None
                 continue
             if blank:
-                in_paragraph = False
-                plain = None
+                in_paragraph, plain, table = False, None, False
                 continue
             first = text[0]
             if first == " ":
@@ -174,12 +174,14 @@ class BlockScan:
                 elif in_paragraph:
                     marked = first in _ITEM_STARTS
                     if marked and _THEMATIC_BREAK.match(text):
-                        in_paragraph, plain = False, None
-                    elif (marked and (plain or items is None) and _interrupts_paragraph(text)) or (
-                        plain and _is_delimiter_of(text, lines[number - 2])
-                    ):
-                        plain = None
+                        in_paragraph, plain, table = False, None, False
+                    elif marked and (plain or table or items is None) and _item_interrupts(text, table):
+                        plain, table = None, False
                         items = _list_column(text, items)
+                    elif plain and _is_delimiter_of(text, lines[number - 2], plain == number - 1):
+                        plain, table = None, True
+                    elif table and text.startswith(("\t", "    ")):
+                        in_paragraph = table = False  # indented code under a table's rows ends it
                 elif not text.startswith(("\t", "    ")):  # indented code cannot open a paragraph
                     in_paragraph = not _THEMATIC_BREAK.match(text)
                     plain, items = _paragraph_start(text, number, items) if in_paragraph else (None, items)
@@ -189,21 +191,24 @@ class BlockScan:
                 fence = (match.group(2)[0], len(match.group(2))) if number != ended else None
                 self.code.add(number)
                 block_line = number
-                in_paragraph, plain, items = False, None, _outside(text, items)
+                in_paragraph, plain, table, items = False, None, False, _outside(text, items)
                 continue
             heading = _heading(text, number)
             if heading is not None:
                 self.headings[number] = heading
-                in_paragraph, plain, items = False, None, _outside(text, items)
+                in_paragraph, plain, table, items = False, None, False, _outside(text, items)
                 continue
-            opened = _html_start(text, in_paragraph)
+            # A lone tag (`<img …>`) cannot interrupt a paragraph that the line continues; under a
+            # table, or as a lazy line under a list item's text (indented less), it opens a block.
+            continues = in_paragraph and not table and (items is None or len(text) - len(text.lstrip(" ")) >= items)
+            opened = _html_start(text, continues)
             if opened is not None:
                 self.html.add(number)
                 html_end = _still_open(text, opened)
                 if html_end and number == ended:
                     html_end = None
                 block_line = number
-                in_paragraph, plain, items = False, None, _outside(text, items)
+                in_paragraph, plain, table, items = False, None, False, _outside(text, items)
                 continue
             if not in_paragraph:  # a line starting with a block marker is never indented code
                 plain, items = _paragraph_start(text, number, items)
@@ -247,11 +252,13 @@ def _outside(text: str, items: int | None) -> int | None:
     return None if items is not None and len(text) - len(text.lstrip(" ")) < items else items
 
 
-def _interrupts_paragraph(text: str) -> bool:
-    """Whether a line ends the paragraph above it to open a quote or a list item (an empty item, or
-    a numbered one not from 1, does not: it is more of the paragraph)."""
+def _item_interrupts(text: str, table: bool) -> bool:
+    """Whether a line ends the paragraph or the table above it to open a quote or a list item (under
+    a paragraph, an empty item or a numbered one not from 1 does not: it is more of the paragraph)."""
     if not _LIST_OR_QUOTE.match(text):
         return False
+    if table:
+        return True
     item = _ORDERED_ITEM.match(text)
     return not _NO_BREAK_IN.match(text) and (item is None or int(item.group(1)) == 1)
 
@@ -265,10 +272,11 @@ def _list_column(text: str, items: int | None) -> int | None:
     return column if items is None or column < items else items
 
 
-def _is_delimiter_of(text: str, above: str) -> bool:
+def _is_delimiter_of(text: str, above: str, first: bool) -> bool:
     """Whether ``text`` is a table's delimiter row under the header row ``above`` (GFM: the two have
-    as many cells, and the delimiter row has a pipe)."""
-    if "|" not in text or not _DELIMITER.match(text):
+    as many cells, and the delimiter row has a pipe). ``first``: ``above`` opens its paragraph;
+    below other lines of text, cmark-gfm takes no delimiter row (``|--|--|``) for a header row."""
+    if "|" not in text or not _DELIMITER.match(text) or (not first and _DELIMITER.match(above)):
         return False
     cells, header = split_cells(text), split_cells(above)
     return cells is not None and header is not None and len(cells.cells) == len(header.cells)
