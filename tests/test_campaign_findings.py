@@ -803,3 +803,35 @@ def test_an_html_image_right_under_the_table_makes_the_fields_raw_text():
     assert '<img src="img/ok.png" alt="DreamFusion samples">\n\n1. **Task**\n' in after
     assert render(after).split("</table>")[1].count("<li") == 6
     assert [entry[2] for entry in check(after)] == ["CL501"]  # the image is not beside this README.md
+
+
+def test_a_card_heading_right_under_details_is_raw_html_and_reported():
+    """`</details>` opens an HTML block that runs on to the next blank line: a card heading right
+    under it is raw text on GitHub, and the card is gone into the one above. CL110 says so (before,
+    nothing did: the card's own diagnostics vanished with it), and its blank line brings it back."""
+    from conftest import SEED
+
+    seed = SEED.read_text(encoding="utf-8")
+    text = seed.replace("</details>\n\n## Sampling is as easy", "</details>\n## Sampling is as easy", 1)
+    assert "learning the score</h2>" not in render(text)
+    found = [entry for entry in check(text) if entry[2] in ("CL110", "CL301")]
+    assert found == [(60, 1, "CL110", True)]  # the card's missing fields (CL301) are not seen either
+    message = next(d.message for d in lint_source(Source.from_text(text, "README.md"), Config(), OFFLINE).diagnostics if d.code == "CL110")
+    assert message == (
+        "GitHub shows '## Sampling is as easy as learning the score' as raw HTML (the HTML block that "
+        "line 59 opens runs on to the next blank line), not as a card heading"
+    )
+    after = fixed(text)
+    assert "</details>\n\n## Sampling is as easy" in after
+    assert rendering_problems(text, after) == []
+    assert [entry for entry in check(after) if entry[2] in ("CL110", "CL301")] == [(61, 1, "CL301", True)]
+
+
+def test_a_heading_in_an_html_block_is_reported_without_a_fix_when_a_comment_opens_below_it():
+    """The rest of the block is raw text now; under the blank line a `<!--` there would open a
+    comment that hides the rest of the file. And a heading in a comment is the comment's."""
+    text = clean_list().replace("|Github|Not found|\n\n", '|Github|Not found|\n<img src="img/ok.png">\n## Second\n<!-- a note\n\n', 1)
+    assert [entry for entry in check(text) if entry[2] == "CL110"] == [(12, 1, "CL110", False)]
+    commented = clean_list().replace("|Github|Not found|\n\n", "|Github|Not found|\n\n<!--\n## Old card\n-->\n\n", 1)
+    assert [entry for entry in check(commented) if entry[2] == "CL110"] == []
+    assert "Second</h2>" not in render(text)

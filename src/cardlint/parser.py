@@ -295,6 +295,30 @@ def hidden_in_item(text: str) -> bool:
     return opens_fence(text) or _html_start(text, False) is not None or starts_definition(text)
 
 
+def html_block_to_blank(lines: list[str], html: set[int], number: int, floor: int = 0) -> int | None:
+    """The line that opens the HTML block holding line ``number`` (not above line ``floor``), when it
+    is one a blank line ends (kinds 6 and 7) and ``number`` is below it; else None. (Only a block
+    with no other block above it in the run of HTML lines is found: a comment, say.)"""
+    top = number
+    while top - 1 > floor and top - 1 in html:
+        top -= 1
+    if top == number or not opens_html_to_blank(lines[top - 1]) or any(is_blank(lines[n - 1]) for n in range(top, number)):
+        return None
+    return top
+
+
+def lasting_block_in(lines: list[str], html: set[int], start: int) -> bool:
+    """Whether a line of the HTML block from ``start`` on opens a code fence, or a comment or
+    ``<pre>`` left open: raw text in the block now, it would open one once the block ends above it,
+    and run on past the blank line that ends the block now (a fence's info string hidden)."""
+    number = start
+    while number in html:
+        if opens_lasting_block(lines[number - 1]):
+            return True
+        number += 1
+    return False
+
+
 def opens_lasting_block(text: str) -> bool:
     """Whether ``text`` opens a block that a blank line does not end: a code fence, or an HTML block
     of CommonMark's kinds 1 to 5 (a ``<!--`` comment, ``<pre>``, ``<script>``) not closed on its line."""

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from cardlint.config import DEFAULT_TIERS
 from cardlint.diagnostic import Diagnostic, Fix, FixSafety, Severity
 from cardlint.model import Card, Span
-from cardlint.parser import ends_table_only, indented_code, is_blank
+from cardlint.parser import ends_table_only, html_block_to_blank, indented_code, is_blank, lasting_block_in
 from cardlint.rules.base import Context, Rule
 from cardlint.rules.table import insert_row
 from cardlint.template import suggest
@@ -377,9 +377,11 @@ class UnclosedBlock(Rule):
         yield self.report(ctx, Span.of_line(ctx.source, line), f"{shown}, {headings} headings among them")
 
 
-# A heading GitHub shows as something else: `##DreamFusion` (text: no space after the markers), and
-# `    ## DreamFusion` after a blank line (code: indented by four columns or a tab).
+# A heading GitHub shows as something else: `##DreamFusion` (text: no space after the markers),
+# `    ## DreamFusion` after a blank line (code: indented by four columns or a tab), and a heading
+# right under `</details>` (raw HTML: in the block that line opens).
 _NO_SPACE = re.compile(r"^( {0,3})(#{1,6})(?=[^\s#])")
+_HEADING = re.compile(r"^( {0,3})(#{1,6})(?:[ \t]+|$)")  # a heading, but for the block it stands in
 _INDENTED = re.compile(r"^([ \t]+)(#{1,6})[ \t]+(\S.*)$")
 _LIST_ITEM = re.compile(r"^(?:[-+*]|\d{1,9}[.)])(?:[ \t]|$)")
 
@@ -387,8 +389,10 @@ _LIST_ITEM = re.compile(r"^(?:[-+*]|\d{1,9}[.)])(?:[ \t]|$)")
 class BrokenHeading(Rule):
     """## What it does
     Checks that a card or tier heading is one on GitHub: with a space after its `#` markers
-    (`##DreamFusion` shows as text), and not indented as code (four spaces or a tab after a blank
-    line show it as code). Either way the card runs into the one above it, its table and fields with it.
+    (`##DreamFusion` shows as text), not indented as code (four spaces or a tab after a blank line
+    show it as code), and not in an HTML block (a `</details>` or an `<img …>` line right above it
+    opens a block that runs on to the next blank line, and shows it as raw text). Either way the card
+    runs into the one above it, its table and fields with it.
 
     Checked: lines at the cards' level and at the tiers' level; with a single `#`, only a line whose
     text is one of the `tiers` (a `#hashtag` line means to be text). An indented heading in a list
@@ -413,12 +417,15 @@ class BrokenHeading(Rule):
     meant to be. It is safe. For a heading with no space, it is withheld when the line below is
     more of its paragraph now but would start a block under a heading: an indented line (code), a
     numbered line not from 1 or an empty list item (a list, which would take the lines below it in,
-    a table's rows say), a lone HTML tag, or `---`.
+    a table's rows say), a lone HTML tag, or `---`. For a heading in an HTML block, the fix inserts
+    a blank line above it, which ends the block there; it is withheld when a code fence, a `<!--`
+    comment or a `<pre>` opens in the rest of the block (raw text now, it would open then, and run
+    on past the block's end).
     """
 
     code = "CL110"
     name = "broken-heading"
-    summary = "A card or tier heading that GitHub shows as text or code"
+    summary = "A card or tier heading that GitHub shows as text, code or raw HTML"
     fix = FixSafety.SAFE
 
     def check_document(self, ctx: Context) -> Iterable[Diagnostic]:
@@ -427,9 +434,17 @@ class BrokenHeading(Rule):
         for number, text in enumerate(lines, start=1):
             if "#" not in text or not text.lstrip(" \t").startswith("#"):
                 continue
-            if number in document.code_lines or number in document.html_lines:
+            if number in document.code_lines:
                 continue
-            if (match := _NO_SPACE.match(text)) is not None:
+            if number in document.html_lines:
+                top = html_block_to_blank(lines, document.html_lines, number)
+                if top is None or (match := _HEADING.match(text)) is None:
+                    continue
+                markers, words = match.group(2), text[match.end() :].strip()
+                span = Span(number, len(match.group(1)) + 1, number, len(text.rstrip()) + 1)
+                edit, title = ctx.insert_before_line(number, [""]), "Insert a blank line to end the HTML block"
+                shown = f"raw HTML (the HTML block that line {top} opens runs on to the next blank line)"
+            elif (match := _NO_SPACE.match(text)) is not None:
                 markers, words = match.group(2), text[match.end() :].strip()
                 span = Span(number, len(match.group(1)) + 1, number, match.end() + 1)
                 edit, title = ctx.replace(Span(number, match.end() + 1, number, match.end() + 1), " "), "Insert a space"
@@ -452,6 +467,8 @@ class BrokenHeading(Rule):
             following = lines[number] if number < len(lines) else ""
             if shown.startswith("text") and ends_table_only(following):
                 fix = None  # more of the line's paragraph now, a block of its own under a heading
+            if shown.startswith("raw") and lasting_block_in(lines, document.html_lines, number + 1):
+                fix = None  # `<!--` below it in the block: it would open once the block ends above it
             yield self.report(ctx, span, f"GitHub shows '{text.strip()}' as {shown}, not as a {kind} heading", fix)
 
 

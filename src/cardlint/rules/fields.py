@@ -13,12 +13,12 @@ from cardlint.parser import (
     FIELD,
     ends_table,
     hidden_in_item,
+    html_block_to_blank,
     indented_code,
     is_blank,
     is_delimiter,
+    lasting_block_in,
     opens_fence,
-    opens_html_to_blank,
-    opens_lasting_block,
     opens_list_item,
     parse_field_label,
     starts_definition,
@@ -573,11 +573,8 @@ def _fields_in_html(card: Card, ctx: Context) -> list[HtmlBlock]:
         label = ctx.template.match_label(parse_field_label(match.group(4) or "")[0]).canonical
         if label is None or label in present:
             continue
-        top = number
-        while top - 1 > card.line and top - 1 in html:
-            top -= 1
-        # Only a block that a blank line ends (not a comment, nor a run of blocks): the field is in it.
-        if not opens_html_to_blank(lines[top - 1]) or any(is_blank(lines[n - 1]) for n in range(top, number)):
+        top = html_block_to_blank(lines, html, number, card.line)
+        if top is None:
             continue
         present.add(label)
         if top not in blocks:
@@ -637,7 +634,7 @@ class FieldInHtml(Rule):
             message = f"{what} raw text on GitHub: the HTML block that line {block.line} opens runs on to the next blank line"
             blank = ctx.insert_before_line(block.ends_before, [""])
             fix: Fix | None = self.make_fix("Insert a blank line to end the HTML block", blank)
-            if _code_below(lines, card, line) or _lasting_block_in(lines, ctx.document.html_lines, block.ends_before):
+            if _code_below(lines, card, line) or lasting_block_in(lines, ctx.document.html_lines, block.ends_before):
                 fix = None
             if starts_definition(lines[block.ends_before - 1]):
                 fix = None  # `[^1]: note`, raw text now: under the blank line it would show nowhere
@@ -645,18 +642,6 @@ class FieldInHtml(Rule):
                 fix = None  # fields below a blank line under the block: their list would take these in
             indent = len(lines[line - 1]) - len(lines[line - 1].lstrip(" "))
             yield self.report(ctx, Span(line, indent + 1, line, len(lines[line - 1].rstrip()) + 1), message, fix)
-
-
-def _lasting_block_in(lines: list[str], html: set[int], start: int) -> bool:
-    """Whether a line of the HTML block from ``start`` on opens a code fence, or a comment or
-    ``<pre>`` left open: raw text in the block now, it would open one once the block ends above it,
-    and run on past the blank line that ends the block now (a fence's info string hidden)."""
-    number = start
-    while number in html:
-        if opens_lasting_block(lines[number - 1]):
-            return True
-        number += 1
-    return False
 
 
 class FieldInParagraph(Rule):
