@@ -184,15 +184,18 @@ SETEXT_CASES = [
     "Foo\n***\n---", "|a|\n|-|\n---", "| | |\n|--|--|\n|a|b|\n---", "- a\nFoo\n---", "- a\n\nFoo\n---",
     "- a\n\n  Foo\n---", "1. a\n\n  Foo\n---", "1. **Task**\n\tText\n---", "Foo\n2. x\n---", "Foo\n1. x\n---",
     "Foo\n<span>\n---", "Foo\n<!-- x -->\n---", "# Foo\n---", "Foo\n```\n---", "- a\n# H\n\n  Foo\n---",
+    ">\nFoo\n---", "-\nFoo\n---", "1.\nFoo\n---", "Bar\n>\nFoo\n---", "> a\n>\nFoo\n---", "-\n  Foo\n---",
 ]  # fmt: skip
 # HTML blocks GitHub opens where a paragraph would not let them, and the lines below to a blank one
-# raw HTML (no heading there): a lone tag under a table's rows, or as a lazy line under a list item's
-# text. And cmark-gfm's table rule for a header row shaped as a delimiter row.
+# raw HTML (no heading there): a lone tag under a table's rows, or as a lazy line under a quote or a
+# list item's text. And cmark-gfm's table rule: a paragraph whose delimiter row made no table makes none.
 HTML_CASES = [
     '| | |\n|--|--|\n|a|b|\n<img src="x.png">\n## Next', "|a|\n|-|\n<br>\n# H", "|a|b|\n|-|-|\n<b>bold</b> text\n## H",
     '|a|b|\n|-|-|\n2. x\n<img src="x">\n## H', '|a|b|\n|-|-|\n    code\n<img src="x">\n## H', '- x\n<img src="x">\n## H',
     '- x\n  <img src="x">\n## H', '1. **Task**\n\tText\n<img src="x">\n## H', '- x\n\npara\n<img src="x">\n## H',
     'Foo\n<img src="x">\n## H', "|a|b|\n|-|-|\n</div>\n## H", "Foo\n|--|--|\n|--|--|\n---", "|-|-|\n|-|-|\n---",
+    "|a|b|c|\n|-|-|\n|x|y|\n|-|-|\n---", '> q\n<img src="x">\n## H', '> q\n> <img src="x">\n## H',
+    '> q\n- item\n<img src="x">\n## H',
 ]  # fmt: skip
 
 

@@ -138,7 +138,10 @@ class BlockScan:
         # not in a list item, a quote or a table), and the content column of the open list's items.
         plain: int | None = None
         items: int | None = None
-        table = False  # the open block of text is a table (not a paragraph: any block may start under it)
+        # The open block of text is a table's rows (no paragraph: any block may start under them),
+        # or a quote's paragraph (a line without the `>` is a lazy line: a lone tag there opens a block).
+        table = quoted = False
+        tried = False  # a delimiter row under the open paragraph made no table: cmark-gfm tries no other
         for number, text in enumerate(lines, start=1):
             if fence is not None:
                 self.code.add(number)
@@ -161,7 +164,7 @@ class BlockScan:
                     html_end = None
                 continue
             if blank:
-                in_paragraph, plain, table = False, None, False
+                in_paragraph, plain = False, None
                 continue
             first = text[0]
             if first == " ":
@@ -174,33 +177,40 @@ class BlockScan:
                 elif in_paragraph:
                     marked = first in _ITEM_STARTS
                     if marked and _THEMATIC_BREAK.match(text):
-                        in_paragraph, plain, table = False, None, False
+                        in_paragraph, plain = False, None
                     elif marked and (plain or table or items is None) and _item_interrupts(text, table):
-                        plain, table = None, False
+                        plain, table, quoted = None, False, first == ">"
                         items = _list_column(text, items)
-                    elif plain and _is_delimiter_of(text, lines[number - 2], plain == number - 1):
-                        plain, table = None, True
+                        in_paragraph = not _OPENS_NOTHING.match(text)
+                    elif plain and not tried and "|" in text and _DELIMITER.match(text):
+                        if _header_fits(text, lines[number - 2]):
+                            plain, table = None, True
+                        tried = True
                     elif table and text.startswith(("\t", "    ")):
-                        in_paragraph = table = False  # indented code under a table's rows ends it
+                        in_paragraph = False  # indented code under a table's rows ends it
                 elif not text.startswith(("\t", "    ")):  # indented code cannot open a paragraph
                     in_paragraph = not _THEMATIC_BREAK.match(text)
                     plain, items = _paragraph_start(text, number, items) if in_paragraph else (None, items)
+                    table, quoted, tried = False, first == ">", False
+                    if in_paragraph and first in _ITEM_STARTS and _OPENS_NOTHING.match(text):
+                        in_paragraph = False  # an empty quote or list item: the line below opens a paragraph
                 continue
             match = _FENCE_OPEN.match(text)
             if match and not (match.group(2)[0] == "`" and "`" in match.group(3)):
                 fence = (match.group(2)[0], len(match.group(2))) if number != ended else None
                 self.code.add(number)
                 block_line = number
-                in_paragraph, plain, table, items = False, None, False, _outside(text, items)
+                in_paragraph, plain, items = False, None, _outside(text, items)
                 continue
             heading = _heading(text, number)
             if heading is not None:
                 self.headings[number] = heading
-                in_paragraph, plain, table, items = False, None, False, _outside(text, items)
+                in_paragraph, plain, items = False, None, _outside(text, items)
                 continue
             # A lone tag (`<img …>`) cannot interrupt a paragraph that the line continues; under a
-            # table, or as a lazy line under a list item's text (indented less), it opens a block.
-            continues = in_paragraph and not table and (items is None or len(text) - len(text.lstrip(" ")) >= items)
+            # table, or as a lazy line under a quote or a list item's text (indented less), it opens a block.
+            lazy = quoted or (items is not None and len(text) - len(text.lstrip(" ")) < items)
+            continues = in_paragraph and not table and not lazy
             opened = _html_start(text, continues)
             if opened is not None:
                 self.html.add(number)
@@ -208,10 +218,11 @@ class BlockScan:
                 if html_end and number == ended:
                     html_end = None
                 block_line = number
-                in_paragraph, plain, table, items = False, None, False, _outside(text, items)
+                in_paragraph, plain, items = False, None, _outside(text, items)
                 continue
             if not in_paragraph:  # a line starting with a block marker is never indented code
                 plain, items = _paragraph_start(text, number, items)
+                table = quoted = tried = False
             in_paragraph = True
         # A code fence or an HTML block (a comment, say) still open at the end: GitHub hides the rest
         # of the file in it (a blank line ends the other kinds). The line it opens on, or None.
@@ -272,12 +283,9 @@ def _list_column(text: str, items: int | None) -> int | None:
     return column if items is None or column < items else items
 
 
-def _is_delimiter_of(text: str, above: str, first: bool) -> bool:
-    """Whether ``text`` is a table's delimiter row under the header row ``above`` (GFM: the two have
-    as many cells, and the delimiter row has a pipe). ``first``: ``above`` opens its paragraph;
-    below other lines of text, cmark-gfm takes no delimiter row (``|--|--|``) for a header row."""
-    if "|" not in text or not _DELIMITER.match(text) or (not first and _DELIMITER.match(above)):
-        return False
+def _header_fits(text: str, above: str) -> bool:
+    """Whether the delimiter row ``text`` makes a table of the header row ``above`` (GFM: the two
+    have as many cells)."""
     cells, header = split_cells(text), split_cells(above)
     return cells is not None and header is not None and len(cells.cells) == len(header.cells)
 
@@ -978,6 +986,8 @@ def ends_table(text: str) -> bool:
 
 # Under a paragraph, an empty list item is no block, and `-` or `---` underline it as a heading.
 _NO_BREAK_IN = re.compile(r" {0,3}(?:[-+*]|\d{1,9}[.)])[ \t]*$| {0,3}-+[ \t]*$")
+# A quote marker or a list item with nothing after it: it holds no paragraph for a line to continue.
+_OPENS_NOTHING = re.compile(r" {0,3}(?:[-+*]|\d{1,9}[.)]|>[ \t>]*)[ \t]*$")
 _LONE_PIPE = re.compile(r" {0,3}\|[ \t]*$")
 _DEFINITION = re.compile(r" {0,3}\[(?:[^\\\[\]]|\\.)+\]:")
 _ORDERED_ITEM = re.compile(r" {0,3}(\d{1,9})[.)](?:[ \t]|$)")
