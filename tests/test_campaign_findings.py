@@ -835,3 +835,29 @@ def test_a_heading_in_an_html_block_is_reported_without_a_fix_when_a_comment_ope
     commented = clean_list().replace("|Github|Not found|\n\n", "|Github|Not found|\n\n<!--\n## Old card\n-->\n\n", 1)
     assert [entry for entry in check(commented) if entry[2] == "CL110"] == []
     assert "Second</h2>" not in render(text)
+
+
+def test_rows_cut_off_with_an_indented_one_get_no_fix():
+    """An indented row under a cut-off one is more of their paragraph; joined to the table, it would
+    be code under the table's rows (and the code block below it would take it in)."""
+    text = clean_list().replace("|Institute|Google Research, UC Berkeley|\n", "|Institute|Google Research, UC Berkeley|\n\n", 1)
+    assert (10, 1, "CL212", True) in check(text)
+    indented = text.replace("\n|Github|Not found|\n", "\n    |Github|Not found|\n", 1)
+    assert (10, 1, "CL212", False) in check(indented)
+    joined = indented.replace("Berkeley|\n\n|Authors", "Berkeley|\n|Authors", 1)
+    assert "<pre" not in render(indented) and "<code>|Github|Not found|" in render(joined)  # what the fix would do
+
+
+def test_a_heading_in_an_html_block_is_not_freed_when_its_list_would_join_the_one_below():
+    """Under the blank line the fix inserts, the bullets in the rest of the block become a list, and
+    the bullet after the block's own blank line joins it: a loose list, each item a paragraph."""
+    template = "### Template\n- **Venue**: Conference Year\n- **Code**: a link\n"
+    card = "### A\n- **Venue**: ICLR 2023\n- **Code**: x\n\n<details><summary>Abstract</summary>\nText.\n</details>\n### B\n- **Venue**: CVPR 2023\n"
+    text = card + "\n- **Code**: y\n\n" + template
+    assert [entry for entry in check(text) if entry[2] == "CL110"] == [(8, 1, "CL110", False)]
+    freed = text.replace("</details>\n### B", "</details>\n\n### B", 1)
+    loose = re.compile(r"<li[^>]*>\n<p")
+    assert loose.search(render(freed)) and not loose.search(render(text))  # what the fix would do
+    tight = card + "\n" + template  # nothing after the block to join
+    assert [entry for entry in check(tight) if entry[2] == "CL110"] == [(8, 1, "CL110", True)]
+    assert rendering_problems(tight, fixed(tight)) == []

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 
 from cardlint.diagnostic import Diagnostic, Edit, Fix, FixSafety
 from cardlint.model import Card, Span, TableLine
-from cardlint.parser import ends_table, ends_table_only, is_blank, is_delimiter, split_cells, starts_definition
+from cardlint.parser import ends_table, ends_table_only, indented_code, is_blank, is_delimiter, split_cells, starts_definition
 from cardlint.planner import out_of_template_order
 from cardlint.rules.base import Context, Rule
 from cardlint.template import CASE, FUZZY, JOINED
@@ -616,8 +616,9 @@ class RowCutOff(Rule):
     ## Fix safety
     The fix removes the blank lines between the table and the rows, and the rows join the table; it is
     safe. It is offered only when a blank line or the card's end follows the rows (a table takes a
-    text line right below it as one more row), and when no row has more cells than the table has
-    columns (GitHub drops the cells beyond them, and their text).
+    text line right below it as one more row), when no row has more cells than the table has
+    columns (GitHub drops the cells beyond them, and their text), and when no row is indented by
+    four columns (under a table's rows, that is code).
     """
 
     code = "CL212"
@@ -632,7 +633,9 @@ class RowCutOff(Rule):
         first, last = rows[0][0], rows[-1][0]
         keys = ", ".join(f"'{key}'" for _, key in rows)
         fix = None
-        if (last == card.end_line or is_blank(ctx.source.lines[last])) and not _wider(card, rows, ctx):
+        # An indented row, more of the rows' paragraph now, would be code under the table's rows.
+        indented = any(indented_code(ctx.source.lines[number - 1]) for number, _ in rows)
+        if (last == card.end_line or is_blank(ctx.source.lines[last])) and not _wider(card, rows, ctx) and not indented:
             start, end = ctx.source.line_start(blank), ctx.source.line_start(first)
             fix = self.make_fix("Remove the blank lines between the table and its rows", Edit(start, end, ""))
         which = f"Row {keys} is" if len(rows) == 1 else f"Rows {keys} are"
