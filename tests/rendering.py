@@ -29,7 +29,7 @@ def render(text: str) -> str:
 
 
 _HEADING = re.compile(r'<h([1-6]) data-sourcepos="(\d+):')
-_CODE = re.compile(r'<pre data-sourcepos="(\d+):(\d+)-(\d+):\d+"')
+_CODE = re.compile(r'<pre data-sourcepos="(\d+):(\d+)-')
 
 
 def rendered_headings(text: str) -> set[tuple[int, int]]:
@@ -38,12 +38,20 @@ def rendered_headings(text: str) -> set[tuple[int, int]]:
 
 
 def fenced_lines(text: str) -> set[int]:
-    """The lines of the fenced code blocks GitHub renders, their fences included."""
-    lines, found = text.split("\n"), set()
-    for match in _CODE.finditer(render(text)):
-        first, column, last = (int(group) for group in match.groups())
-        if first and lines[first - 1][column - 1 :].startswith(("```", "~~~")):
-            found.update(range(first, last + 1))
+    """The lines of the fenced code blocks GitHub renders, their fences included. (Counted from the
+    code itself: cmark-gfm ends the position of a block that its list item's end closes on the line
+    that closed it.)"""
+    lines, found, rendered = text.split("\n"), set(), render(text)
+    for match in _CODE.finditer(rendered):
+        first, column = int(match.group(1)), int(match.group(2))
+        if not first or not lines[first - 1][column - 1 :].startswith(("```", "~~~")):
+            continue
+        start = rendered.index(">", rendered.index("<code", match.end())) + 1
+        last = first + rendered[start : rendered.index("</code>", start)].count("\n")
+        closing = lines[last].strip(" \t") if last < len(lines) else ""
+        if closing[:3] in ("```", "~~~") and not closing.strip(closing[0]):
+            last += 1
+        found.update(range(first, last + 1))
     return found
 
 

@@ -848,9 +848,10 @@ def test_rows_cut_off_with_an_indented_one_get_no_fix():
     assert "<pre" not in render(indented) and "<code>|Github|Not found|" in render(joined)  # what the fix would do
 
 
-def test_a_heading_in_an_html_block_is_not_freed_when_its_list_would_join_the_one_below():
+def test_a_heading_in_an_html_block_is_not_freed_where_the_rest_of_the_block_would_change():
     """Under the blank line the fix inserts, the bullets in the rest of the block become a list, and
-    the bullet after the block's own blank line joins it: a loose list, each item a paragraph."""
+    the bullet after the block's own blank line joins it: a loose list, each item a paragraph. And
+    an indented line in the rest of the block, raw text now, would be code under the heading."""
     template = "### Template\n- **Venue**: Conference Year\n- **Code**: a link\n"
     card = "### A\n- **Venue**: ICLR 2023\n- **Code**: x\n\n<details><summary>Abstract</summary>\nText.\n</details>\n### B\n- **Venue**: CVPR 2023\n"
     text = card + "\n- **Code**: y\n\n" + template
@@ -861,3 +862,18 @@ def test_a_heading_in_an_html_block_is_not_freed_when_its_list_would_join_the_on
     tight = card + "\n" + template  # nothing after the block to join
     assert [entry for entry in check(tight) if entry[2] == "CL110"] == [(8, 1, "CL110", True)]
     assert rendering_problems(tight, fixed(tight)) == []
+    indented = card.replace("### B\n", "### B\n\t<p>An abstract.</p>\n", 1) + "\n" + template
+    assert [entry for entry in check(indented) if entry[2] == "CL110"] == [(8, 1, "CL110", False)]
+    assert "<pre" in render(indented.replace("</details>\n### B", "</details>\n\n### B", 1)) and "<pre" not in render(indented)
+
+
+def test_a_fence_left_open_in_a_field_ends_with_the_field():
+    """In a list item, a code fence ends where the item does: at the next field. Before, cardlint
+    read the rest of the file as code and said so (CL109), and checked none of the cards below."""
+    from conftest import SEED
+
+    text = SEED.read_text(encoding="utf-8").replace("3. **Method**\n", "3. **Method**\n   ```python\n   x = 1\n", 1)
+    assert "<h2" in render(text).split("x = 1")[1]  # the cards below are cards on GitHub
+    found = check(text)
+    assert [entry for entry in found if entry[2] == "CL109"] == []
+    assert (161, 2, "CL207", True) in found  # DIFFormer's misspelled key, far below, is still seen

@@ -10,7 +10,7 @@ from cardlint.locate import load
 from cardlint.parser import BlockScan, parse, split_cells
 from cardlint.source import Source
 from conftest import CORPUS, FIXTURE_FILES, SEED
-from rendering import render, rendered_headings
+from rendering import fenced_lines, render, rendered_headings
 
 TIERS = ["Notable Top 5%", "Notable Top 25%", "Poster"]
 
@@ -208,13 +208,29 @@ def test_headings_are_those_github_renders(text):
     assert read_headings(text) == rendered_headings(text)
 
 
-def test_headings_of_every_fixture_and_real_list_are_those_github_renders():
+def test_headings_and_code_fences_of_every_fixture_and_real_list_are_those_github_renders():
     files = [SEED, *FIXTURE_FILES]
     if CORPUS is not None:
         files += sorted(CORPUS.glob("*/*.md"))
     for path in files:
         text = Source.read(str(path)).text
         assert read_headings(text) == rendered_headings(text), path
+        assert BlockScan(text.split("\n")).code == fenced_lines(text), path
+
+
+# A fence in a list item ends with the item: at a line left of the item's text (not at a blank line).
+FENCE_CASES = [
+    "3. **Method**\n   ```python\n   x = 1\n4. **Performance**\n## Next", "- a\n  ```\n  code\n\n  more\nend\n## H",
+    "- a\n  ```\n  code\n\n## H", "- a\n  ```\n\n  code\n  ```\n## H", "1. a\n\n   ```\n   x\n\n## H",
+    "- a\n   ```\n  x\n# H", "1. **Task**\n   ```\n\tx\n## H", "- a\n  ```\n \n## H", "- a\n\n  ```\nx\n## H",
+    "  ```\n## H",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("text", FENCE_CASES)
+def test_code_fences_in_list_items_are_those_github_renders(text):
+    assert BlockScan(text.split("\n")).code == fenced_lines(text)
+    assert read_headings(text) == rendered_headings(text)
 
 
 def test_a_card_with_an_underlined_heading_is_checked():

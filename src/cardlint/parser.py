@@ -130,6 +130,7 @@ class BlockScan:
         self.code: set[int] = set()
         self.html: set[int] = set()
         fence: tuple[str, int] | None = None  # the open fence's character and length
+        fenced_in: int | None = None  # the content column of the list item the open fence is in
         block_line = 0  # the line the last fence or HTML block opened on
         # How the open HTML block ends: a marker, a tag pattern, or "" (at a blank line); None: none open.
         html_end: str | re.Pattern[str] | None = None
@@ -143,6 +144,8 @@ class BlockScan:
         table = quoted = False
         tried = False  # a delimiter row under the open paragraph made no table: cmark-gfm tries no other
         for number, text in enumerate(lines, start=1):
+            if fence is not None and fenced_in is not None and text.strip() and _indent_width(text) < fenced_in:
+                fence = None  # a line left of the list item's text ends the item, and the code in it
             if fence is not None:
                 self.code.add(number)
                 stripped = text.lstrip(" ")
@@ -198,6 +201,7 @@ class BlockScan:
             match = _FENCE_OPEN.match(text)
             if match and not (match.group(2)[0] == "`" and "`" in match.group(3)):
                 fence = (match.group(2)[0], len(match.group(2))) if number != ended else None
+                fenced_in = items if items is not None and len(text) - len(text.lstrip(" ")) >= items else None
                 self.code.add(number)
                 block_line = number
                 in_paragraph, plain, items = False, None, _outside(text, items)

@@ -427,8 +427,9 @@ class BrokenHeading(Rule):
     a table's rows say), a lone HTML tag, or `---`. For a heading in an HTML block, the fix inserts
     a blank line above it, which ends the block there; it is withheld when a code fence, a `<!--`
     comment or a `<pre>` opens in the rest of the block (raw text now, it would open then, and run
-    on past the block's end), and when a list item stands in the rest of the block and another
-    right after its end (the two lists would be one, and loose).
+    on past the block's end), when a line in it is indented by four columns (code then), and when
+    a list item stands in the rest of the block and another right after its end (the two lists
+    would be one, and loose).
     """
 
     code = "CL110"
@@ -476,20 +477,23 @@ class BrokenHeading(Rule):
             if shown.startswith("text") and ends_table_only(following):
                 fix = None  # more of the line's paragraph now, a block of its own under a heading
             if shown.startswith("raw") and (
-                lasting_block_in(lines, document.html_lines, number + 1) or _list_runs_on(lines, document.html_lines, number)
+                lasting_block_in(lines, document.html_lines, number + 1) or _freed_otherwise(lines, document.html_lines, number)
             ):
-                fix = None  # a `<!--` in the rest of the block would open, or its list join the one below
+                fix = None  # a `<!--` in the rest of the block would open, an indented line be code
             yield self.report(ctx, span, f"GitHub shows '{text.strip()}' as {shown}, not as a {kind} heading", fix)
 
 
-def _list_runs_on(lines: list[str], html: set[int], number: int) -> bool:
-    """Whether the HTML block below line ``number`` holds a list item, and one opens the first line
-    of text after the block: once the block ends above ``number``, the two are one loose list."""
+def _freed_otherwise(lines: list[str], html: set[int], number: int) -> bool:
+    """Whether the rest of the HTML block below line ``number`` would show as more than its Markdown
+    once the block ends above ``number``: an indented line in it would be code (under the heading, or
+    under a table's rows), or a list item in it and one right after the block one loose list."""
     end = number
     while end + 1 in html:
         end += 1
-    after = next((n for n in range(end + 1, len(lines) + 1) if not is_blank(lines[n - 1])), None)
     below = range(number + 1, end + 1)
+    if any(indented_code(lines[n - 1]) for n in below):
+        return True
+    after = next((n for n in range(end + 1, len(lines) + 1) if not is_blank(lines[n - 1])), None)
     return after is not None and opens_list_item(lines[after - 1]) and any(opens_list_item(lines[n - 1]) for n in below)
 
 
