@@ -263,3 +263,14 @@ def test_an_underlined_card_heading_deeper_than_the_cards_has_no_markers_to_fix(
     text = "# A\n| | |\n|--|--|\n|Title|x|\n\nB\n---\n| | |\n|--|--|\n|Title|y|\n\n# Template\n| | |\n|--|--|\n|Title|\n"
     result = lint_source(Source.from_text(text, "README.md"), Config(), list(BUILTIN_RULES))
     assert [(d.code, d.line, d.column, d.end_column, d.fix) for d in result.diagnostics] == [("CL103", 6, 1, 2, None)]
+
+
+def test_a_misspelled_underlined_tier_is_renamed_only_when_its_text_is_one_line():
+    from cardlint.linter import lint_source
+    from cardlint.rules import BUILTIN_RULES
+
+    cards = "\n## A\n| | |\n|--|--|\n|Title|x|\n\n# Notable Top 5%\n## Template\n| | |\n|--|--|\n|Title|\n"
+    for tier, fixable in (("Notabel Top 5%\n===", True), ("Notabel Top\n5%\n===", False)):
+        text = "# A list\n\n" + tier + "\n" + cards
+        result = lint_source(Source.from_text(text, "README.md"), Config(tiers=["Notable Top 5%"]), list(BUILTIN_RULES))
+        assert [(d.code, d.line, d.column, d.fix is not None) for d in result.diagnostics] == [("CL101", 3, 1, fixable)], tier

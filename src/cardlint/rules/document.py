@@ -69,7 +69,7 @@ class UnknownTier(Rule):
                 yield self.report(ctx, span, f"Unknown tier '{heading.text}'; expected one of: {', '.join(tiers)}")
                 continue
             # A setext heading of several lines has its text on all of them: renaming it is no one edit.
-            one_line = heading.body_line <= heading.line + 2
+            one_line = heading.underline in (None, heading.line + 1)
             fix = self.make_fix(f"Rename the tier to '{guess}'", ctx.replace(span, guess), rewrites=True) if one_line else None
             yield self.report(ctx, span, f"Unknown tier '{heading.text}'; did you mean '{guess}'?", fix)
 
