@@ -206,7 +206,7 @@ class BlockScan:
                 block_line = number
                 in_paragraph, plain, items = False, None, _outside(text, items)
                 continue
-            heading = _heading(text, number)
+            heading = atx_heading(text, number)
             if heading is not None:
                 self.headings[number] = heading
                 in_paragraph, plain, items = False, None, _outside(text, items)
@@ -233,8 +233,8 @@ class BlockScan:
         self.unclosed = block_line if fence is not None or html_end else None
 
 
-def _heading(text: str, line: int) -> Heading | None:
-    """The ATX heading that ``text`` (line ``line``) is, if it is one."""
+def atx_heading(text: str, line: int) -> Heading | None:
+    """The ATX heading that ``text`` (line ``line``) is, if it is one (outside a code or HTML block)."""
     match = _HEADING.match(text)
     if not match:
         return None

@@ -9,11 +9,12 @@ from cardlint.config import DEFAULT_TIERS
 from cardlint.diagnostic import Diagnostic, Fix, FixSafety, Severity
 from cardlint.model import Card, Span
 from cardlint.parser import (
+    atx_heading,
     ends_table_only,
     html_block_to_blank,
     indented_code,
     is_blank,
-    lasting_block_in,
+    opens_lasting_block,
     opens_list_item,
 )
 from cardlint.rules.base import Context, Rule
@@ -388,7 +389,6 @@ class UnclosedBlock(Rule):
 # `    ## DreamFusion` after a blank line (code: indented by four columns or a tab), and a heading
 # right under `</details>` (raw HTML: in the block that line opens).
 _NO_SPACE = re.compile(r"^( {0,3})(#{1,6})(?=[^\s#])")
-_HEADING = re.compile(r"^( {0,3})(#{1,6})(?:[ \t]+|$)")  # a heading, but for the block it stands in
 _INDENTED = re.compile(r"^([ \t]+)(#{1,6})[ \t]+(\S.*)$")
 _LIST_ITEM = re.compile(r"^(?:[-+*]|\d{1,9}[.)])(?:[ \t]|$)")
 
@@ -447,10 +447,10 @@ class BrokenHeading(Rule):
                 continue
             if number in document.html_lines:
                 top = html_block_to_blank(lines, document.html_lines, number)
-                if top is None or (match := _HEADING.match(text)) is None:
+                if top is None or (heading := atx_heading(text, number)) is None:
                     continue
-                markers, words = match.group(2), text[match.end() :].strip()
-                span = Span(number, len(match.group(1)) + 1, number, len(text.rstrip()) + 1)
+                markers, words = "#" * heading.level, heading.text
+                span = Span(number, len(text) - len(text.lstrip(" ")) + 1, number, len(text.rstrip()) + 1)
                 edit, title = ctx.insert_before_line(number, [""]), "Insert a blank line to end the HTML block"
                 shown = f"raw HTML (the HTML block that line {top} opens runs on to the next blank line)"
             elif (match := _NO_SPACE.match(text)) is not None:
@@ -476,22 +476,21 @@ class BrokenHeading(Rule):
             following = lines[number] if number < len(lines) else ""
             if shown.startswith("text") and ends_table_only(following):
                 fix = None  # more of the line's paragraph now, a block of its own under a heading
-            if shown.startswith("raw") and (
-                lasting_block_in(lines, document.html_lines, number + 1) or _freed_otherwise(lines, document.html_lines, number)
-            ):
+            if shown.startswith("raw") and _freed_otherwise(lines, document.html_lines, number):
                 fix = None  # a `<!--` in the rest of the block would open, an indented line be code
             yield self.report(ctx, span, f"GitHub shows '{text.strip()}' as {shown}, not as a {kind} heading", fix)
 
 
 def _freed_otherwise(lines: list[str], html: set[int], number: int) -> bool:
     """Whether the rest of the HTML block below line ``number`` would show as more than its Markdown
-    once the block ends above ``number``: an indented line in it would be code (under the heading, or
-    under a table's rows), or a list item in it and one right after the block one loose list."""
+    once the block ends above ``number``: a fence, a `<!--` or a `<pre>` in it would open and run on
+    past the block's end, an indented line would be code (under the heading, or under a table's
+    rows), or a list item in it and one right after the block would be one loose list."""
     end = number
     while end + 1 in html:
         end += 1
     below = range(number + 1, end + 1)
-    if any(indented_code(lines[n - 1]) for n in below):
+    if any(indented_code(lines[n - 1]) or opens_lasting_block(lines[n - 1]) for n in below):
         return True
     after = next((n for n in range(end + 1, len(lines) + 1) if not is_blank(lines[n - 1])), None)
     return after is not None and opens_list_item(lines[after - 1]) and any(opens_list_item(lines[n - 1]) for n in below)
