@@ -877,3 +877,18 @@ def test_a_fence_left_open_in_a_field_ends_with_the_field():
     found = check(text)
     assert [entry for entry in found if entry[2] == "CL109"] == []
     assert (161, 2, "CL207", True) in found  # DIFFormer's misspelled key, far below, is still seen
+
+
+def test_an_indented_card_heading_is_freed_though_the_heading_above_stops_being_a_card():
+    """Indented, `## Dreamfusion` is code in 'Overview', whose bullets it takes: de-indented, they are
+    Dreamfusion's again and 'Overview' is a section heading, not a card lost."""
+    text = (
+        "# Papers\n\n### template\n* Category:\n* Link:\n\n## Overview\nNotes on the field.\n\n"
+        "\t## Dreamfusion\n* Category: Text to 3D\n* Link: https://dreamfusion3d.github.io\n\n"
+        "## Magic3D\n* Category: Text to 3D\n* Link: https://research.nvidia.com/labs/dir/magic3d/\n"
+    )
+    assert check(text) == [(10, 1, "CL110", True)]
+    after = fixed(text)
+    assert after == text.replace("\t## Dreamfusion", "## Dreamfusion")
+    assert check(after) == []
+    assert rendering_problems(text, after) == []

@@ -17,7 +17,7 @@ from cardlint.config import Config
 from cardlint.diagnostic import Diagnostic, Edit, Fix, FixSafety, words
 from cardlint.errors import UsageError
 from cardlint.linter import LintResult, OnlineCheck, lint_source
-from cardlint.model import Document
+from cardlint.model import Card, Document
 from cardlint.rules import Rule
 from cardlint.scores import ScoreTable
 from cardlint.source import Source
@@ -130,15 +130,19 @@ def _verify(before: str, after: str, fixes: Sequence[Fix], old_doc: Document, ne
     if lost:
         raise FixRefused(f"the fixes would lose the word '{next(iter(lost))}'")
     # Cards may move (ordering fixes) and titles repeat, so compare per title as multisets.
-    def shapes(document: Document) -> dict[str, list[tuple[bool, int]]]:
+    def shapes(cards: Sequence[Card]) -> dict[str, list[tuple[bool, int]]]:
         found: dict[str, list[tuple[bool, int]]] = {}
-        for card in document.cards:
+        for card in cards:
             found.setdefault(card.title, []).append((card.table is not None, len(card.fields)))
         return {title: sorted(items, reverse=True) for title, items in found.items()}
 
-    old_shapes, new_shapes = shapes(old_doc), shapes(new_doc)
+    old_shapes, new_shapes = shapes(old_doc.cards), shapes(new_doc.cards)
     if any(fix.makes_heading for fix in fixes):  # cards appear, with parts the cards above had
-        if any(len(new_shapes.get(title, ())) < len(olds) for title, olds in old_shapes.items()):
+        # A heading above a freed one may have been a card only by the parts under the freed heading
+        # (a section heading, say): those parts are the new card's now, so it may stop being one.
+        freed = {before.count("\n", 0, edit.start) + 1 for fix in fixes if fix.makes_heading for edit in fix.edits}
+        others = [card for card in old_doc.cards if not any(card.line < line <= card.end_line for line in freed)]
+        if any(len(new_shapes.get(title, ())) < len(olds) for title, olds in shapes(others).items()):
             raise FixRefused("the fixes would remove a card")
         return allowed
     if {t: len(v) for t, v in old_shapes.items()} != {t: len(v) for t, v in new_shapes.items()}:
