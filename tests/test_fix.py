@@ -154,6 +154,25 @@ def test_fix_that_loses_a_word_is_refused():
         fix_source(source, builtin_config(), [*BUILTIN_RULES, DropsAWord])
 
 
+class UnmakesACard(Rule):
+    """A broken rule: its 'fix' turns each card's heading into a line of text."""
+
+    code = "XD101"
+    name = "unmakes-a-card"
+    summary = "broken fixer"
+    fix = FixSafety.SAFE
+
+    def check_card(self, card, ctx):
+        start = ctx.source.offset(card.line, 1) - 1
+        yield self.report(ctx, card.heading.span, "x", self.make_fix("unmake", Edit(start, start + 3, "")))
+
+
+def test_fix_that_removes_a_card_is_refused_naming_it():
+    source = Source.read(str(RULE_FIXTURES / "clean.md"))
+    with pytest.raises(FixRefused, match=r"^the fixes would remove the card 'DreamFusion'$"):
+        fix_source(source, builtin_config(), [*BUILTIN_RULES, UnmakesACard])
+
+
 def test_refused_fix_via_cli_writes_nothing(cli, tmp_path, monkeypatch):
     from importlib.metadata import EntryPoint
 

@@ -142,11 +142,14 @@ def _verify(before: str, after: str, fixes: Sequence[Fix], old_doc: Document, ne
         # (a section heading, say): those parts are the new card's now, so it may stop being one.
         freed = {before.count("\n", 0, edit.start) + 1 for fix in fixes if fix.makes_heading for edit in fix.edits}
         others = [card for card in old_doc.cards if not any(card.line < line <= card.end_line for line in freed)]
-        if any(len(new_shapes.get(title, ())) < len(olds) for title, olds in shapes(others).items()):
-            raise FixRefused("the fixes would remove a card")
+        for title, olds in shapes(others).items():
+            if len(new_shapes.get(title, ())) < len(olds):
+                raise FixRefused(f"the fixes would remove the card '{title}'")
         return allowed
-    if {t: len(v) for t, v in old_shapes.items()} != {t: len(v) for t, v in new_shapes.items()}:
-        raise FixRefused("the fixes would change which cards the document has")
+    for title in [*old_shapes, *(title for title in new_shapes if title not in old_shapes)]:
+        had, has = len(old_shapes.get(title, ())), len(new_shapes.get(title, ()))
+        if had != has:
+            raise FixRefused(f"the fixes would {'remove the' if had > has else 'add a'} card '{title}'")
     for title, olds in old_shapes.items():
         for (had_table, old_fields), (has_table, new_fields) in zip(olds, new_shapes[title]):
             if had_table and not has_table:
