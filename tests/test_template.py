@@ -27,10 +27,15 @@ def test_alternatives_are_shown_as_the_allowed_values(cli):
     assert "Bold labels:\n  **Status**    one of: Active, Monitored, Retired\n" in run.out
 
 
-def test_a_file_without_template_is_an_error_that_says_how_to_get_one(cli):
-    run = cli("template", SHAPES / "contributing.md")
+def test_a_file_without_template_is_an_error_that_says_how_to_get_one(cli, tmp_path):
+    text = (SHAPES / "bullets.md").read_text(encoding="utf-8")
+    path = tmp_path / "README.md"
+    path.write_text(text[: text.index("### Template")], encoding="utf-8")
+    run = cli("template", path)
     assert run.code == 2
-    assert run.err.startswith("Error: no template card: not a review list; 'cardlint template --infer' proposes one")
+    assert run.err == f"Error: no template card: not a review list; 'cardlint template --infer' proposes one ({path})\n"
+    # A contributing guide's headings share no part: no template to propose.
+    assert cli("template", SHAPES / "contributing.md").err.startswith("Error: no template card: not a review list (")
 
 
 def test_infer_proposes_the_parts_most_cards_share_and_write_appends_it(cli, tmp_path):
@@ -51,6 +56,32 @@ def test_infer_proposes_the_parts_most_cards_share_and_write_appends_it(cli, tmp
     assert written == text + "\n" + run.out  # the cards are untouched: the card is appended
     found = cli("--output-format", "json", "--select", "CL2,CL6", path)
     assert '"code": "CL203"' in found.out and '"code": "CL207"' in found.out
+
+
+def test_cards_that_share_no_part_infer_no_template_and_the_note_offers_none(cli, tmp_path):
+    """Weekly tables whose rows are papers share no row key: a template of no part would check
+    nothing, so none is proposed, and the note on the file does not point to --infer."""
+    week = "| **Paper** | **Links** |\n|--|--|\n| 1) **{0}** - a model | [Paper](https://arxiv.org/abs/{1}) |\n"
+    text = "# Papers of the Week\n\n" + "\n".join(
+        f"## Week {n}\n\n" + week.format(title, arxiv)
+        for n, title, arxiv in [(1, "Sparks of AGI", "2303.12712"), (2, "Reflexion", "2303.11366"), (3, "Text2Room", "2303.11989")]
+    )
+    path = tmp_path / "README.md"
+    path.write_text(text, encoding="utf-8")
+    run = cli("template", "--infer", path)
+    assert run.code == 2
+    assert run.err == f"Error: no two headings share key/value parts or numbered fields to infer a template from ({path})\n"
+    assert cli(path).err == f"note: {path} has no template card, so it is not checked as a review list\n"
+    assert cli("template", path).err == f"Error: no template card: not a review list ({path})\n"
+
+
+def test_a_label_whose_text_starts_below_it_is_inferred_with_its_closing_bold(cli, tmp_path):
+    card = "## {0}\n\n**Summary**\nA model of {0}.\n\n**Code**\nhttps://github.com/example/{0}\n"
+    path = tmp_path / "README.md"
+    path.write_text("# Papers\n\n" + "\n".join(card.format(name) for name in ("Alpha", "Beta")), encoding="utf-8")
+    run = cli("template", "--infer", path)
+    assert run.out == "## Template\n**Summary**\n\n**Code**\n\n"
+    assert cli(path).err.endswith(f"'cardlint template --infer {path}' proposes one\n")
 
 
 def test_write_needs_infer(cli):

@@ -185,12 +185,13 @@ def template_command(path: str, infer: bool, write: bool, config_path: str | Non
     if not infer:
         loaded = load(source, config)
         if loaded.template is None:
-            raise UsageError(f"no template card: not a review list; 'cardlint template --infer' proposes one ({path})")
+            hint = "; 'cardlint template --infer' proposes one" if infer_card(source) else ""
+            raise UsageError(f"no template card: not a review list{hint} ({path})")
         click.echo(describe(loaded, path), nl=False)
         raise SystemExit(EXIT_OK)
     card = infer_card(source)
     if card is None:
-        raise UsageError(f"no two headings hold key/value parts or numbered fields to infer a template from ({path})")
+        raise UsageError(f"no two headings share key/value parts or numbered fields to infer a template from ({path})")
     if not write:
         click.echo(card, nl=False)
         raise SystemExit(EXIT_OK)
@@ -416,9 +417,14 @@ def run(
     if list_cards:
         return EXIT_ERROR if unread else EXIT_OK
     if untemplated and len(paths) == 1 and output_format == "text" and not quiet:
-        # One file named and it is no review list: say why nothing was checked (never in machine output).
-        click.echo(f"note: {untemplated[0]} has no template card, so it is not checked as a review list; "
-                   f"'cardlint template --infer {untemplated[0]}' proposes one", err=True)  # fmt: skip
+        # One file named and it is no review list: say why nothing was checked (never in machine output),
+        # and how to get a template where the cards share enough parts to propose one.
+        from cardlint.schema import infer
+
+        note = f"note: {untemplated[0]} has no template card, so it is not checked as a review list"
+        if infer(sources[untemplated[0]]):
+            note += f"; 'cardlint template --infer {untemplated[0]}' proposes one"
+        click.echo(note, err=True)
     if diff:
         return EXIT_FOUND if changed_any or refused else EXIT_OK
     # With the fixed text of standard input on stdout, the report goes to stderr.

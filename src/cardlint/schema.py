@@ -43,7 +43,8 @@ def describe(loaded: Loaded, path: str) -> str:
 def infer(source: Source) -> str | None:
     """A template card built from the cards: the heading level where most headings hold key/value
     parts, the parts most cards share (at least half) in their usual order, each spelled as most
-    cards spell it. None when no two headings hold such parts."""
+    cards spell it. None when no two headings hold such parts, or when they share none (tables whose
+    rows are papers, say: a template of no part would check nothing)."""
     scan = BlockScan(source.lines)
     headings = [scan.headings[n] for n in sorted(scan.headings)]
     by_level: dict[int, list[Card]] = {}
@@ -59,7 +60,8 @@ def infer(source: Source) -> str | None:
     level, cards = max(by_level.items(), key=lambda item: (len(item[1]), -item[0]))
     if len(cards) < 2:
         return None
-    return "\n".join(_card_text(source, level, cards)) + "\n"
+    lines = _card_text(source, level, cards)
+    return "\n".join(lines) + "\n" if lines else None
 
 
 def _common(names_per_card: list[list[str]], total: int) -> list[str]:
@@ -77,7 +79,7 @@ def _common(names_per_card: list[list[str]], total: int) -> list[str]:
     return [spellings[folded].most_common(1)[0][0] for folded in kept]
 
 
-def _card_text(source: Source, level: int, cards: list[Card]) -> list[str]:
+def _card_text(source: Source, level: int, cards: list[Card]) -> list[str] | None:
     shapes = Counter(card.table.shape for card in cards if card.table)
     shape = shapes.most_common(1)[0][0] if shapes else None
     tables = [card.table for card in cards if card.table and card.table.shape == shape]
@@ -93,6 +95,8 @@ def _card_text(source: Source, level: int, cards: list[Card]) -> list[str]:
             if shape == "label":
                 lines.append("")
     labels = _common([[f.label for f in card.fields] for card in cards], len(cards))
+    if not keys and not labels:
+        return None
     if labels:
         lines.append("")
         for number, label in enumerate(labels, start=1):
@@ -108,4 +112,6 @@ def _prefix(source: Source, card: Card) -> tuple[str, str]:
     assert card.table is not None
     row = card.table.rows[0]
     text = source.lines[row.line - 1]
-    return text[: row.key_span.column - 1], text[row.key_span.end_column - 1 : row.value_span.column - 1].rstrip()
+    # The value may start on the next line (`**Planner**` above its text): the key's line ends the key.
+    end = row.value_span.column - 1 if row.value_span.line == row.line else len(text)
+    return text[: row.key_span.column - 1], text[row.key_span.end_column - 1 : end].rstrip()
