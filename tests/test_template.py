@@ -73,6 +73,10 @@ def test_cards_that_share_no_part_infer_no_template_and_the_note_offers_none(cli
     assert run.err == f"Error: no two headings share key/value parts or numbered fields to infer a template from ({path})\n"
     assert cli(path).err == f"note: {path} has no template card, so it is not checked as a review list\n"
     assert cli("template", path).err == f"Error: no template card: not a review list ({path})\n"
+    # Nor do tables whose rows are numbered records (`| 1 | … |` under `| # | file |`).
+    numbered = "## {0}\n\n| # | file |\n|---|---|\n| 1 | `a.md` |\n| 2 | `b.md` |\n"
+    path.write_text("# Sources\n\n" + "\n".join(numbered.format(name) for name in ("Lists", "Shapes")), encoding="utf-8")
+    assert cli("template", "--infer", path).code == 2
 
 
 def test_a_label_whose_text_starts_below_it_is_inferred_with_its_closing_bold(cli, tmp_path):

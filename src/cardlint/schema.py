@@ -84,6 +84,7 @@ def _card_text(source: Source, level: int, cards: list[Card]) -> list[str] | Non
     shape = shapes.most_common(1)[0][0] if shapes else None
     tables = [card.table for card in cards if card.table and card.table.shape == shape]
     keys = _common([[row.key for row in table.rows] for table in tables], len(cards))
+    keys = [key for key in keys if not key.rstrip(".)").isdigit()]  # `| 1 | …`: the rows are records, numbered
     lines = ["#" * level + " Template"]
     if shape == "table":
         lines += ["| | |", "|--|--|", *(f"|{key}| |" for key in keys)]
