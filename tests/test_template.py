@@ -88,6 +88,17 @@ def test_a_label_whose_text_starts_below_it_is_inferred_with_its_closing_bold(cl
     assert cli(path).err.endswith(f"'cardlint template --infer {path}' proposes one\n")
 
 
+def test_write_adds_no_second_template(cli, tmp_path):
+    path = tmp_path / "README.md"
+    shutil.copy(SHAPES / "bullets.md", path)
+    before = path.read_bytes()
+    run = cli("template", "--infer", "--write", path)
+    assert run.code == 2
+    line = before.decode().split("\n").index("### Template") + 1
+    assert run.err == f"Error: the list is checked against the template at {path}:{line} already; nothing written ({path})\n"
+    assert path.read_bytes() == before
+
+
 def test_write_needs_infer(cli):
     run = cli("template", "--write", SEED)
     assert run.code == 2 and run.err.startswith("Error: --write needs --infer")

@@ -195,6 +195,9 @@ def template_command(path: str, infer: bool, write: bool, config_path: str | Non
     if not write:
         click.echo(card, nl=False)
         raise SystemExit(EXIT_OK)
+    template = load(source, config).template
+    if template is not None:  # a second template card would be read as a card of the first
+        raise UsageError(f"the list is checked against the template at {template.origin} already; nothing written ({path})")
     from cardlint.fix import write_atomically
 
     text = source.text
