@@ -892,3 +892,17 @@ def test_an_indented_card_heading_is_freed_though_the_heading_above_stops_being_
     assert after == text.replace("\t## Dreamfusion", "## Dreamfusion")
     assert check(after) == []
     assert rendering_problems(text, after) == []
+
+
+def test_a_card_after_the_template_still_headed_template_is_reported_without_a_move():
+    """A filled copy of the template card pasted below it, its `## Template` heading kept: moved above
+    the template it would be the template (the first heading naming one is), and the fixes would
+    chase each other. It is reported, with what to do, and nothing is moved."""
+    text = clean_list()
+    card = text[text.index("## DreamFusion") : text.index("## Template")].replace("## DreamFusion", "## Template", 1)
+    text = text.rstrip("\n") + "\n\n" + card
+    found = lint_source(Source.from_text(text, "README.md"), Config(), OFFLINE).diagnostics
+    [after] = [d for d in found if d.code == "CL108"]
+    assert (after.line, after.column, after.fix) == (text.split("\n").index("## Template", 40) + 1, 1, None)
+    assert after.message.endswith("; its heading names a template: give it the paper's title")
+    assert fix_source(Source.from_text(text, "README.md"), Config(), OFFLINE, unsafe=True).text.endswith(card)

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 
 from cardlint.config import DEFAULT_TIERS
 from cardlint.diagnostic import Diagnostic, Fix, FixSafety, Severity
+from cardlint.locate import names_template
 from cardlint.model import Card, Span
 from cardlint.parser import (
     atx_heading,
@@ -308,7 +309,9 @@ class CardAfterTemplate(Rule):
     them when the card does not end with one); it is safe. Where a code fence or an HTML block opens
     in the card or above it and is never closed, it is reported without a fix: the template
     would move into what that block hides. So it is when the card's heading, the template's or the
-    line after the card is indented: under a list it would be the text of its last item.
+    line after the card is indented: under a list it would be the text of its last item. And so it
+    is when the card's heading names a template (a copy of the template card whose `## Template`
+    was left as it was): moved above the template, it would be the template.
     """
 
     code = "CL108"
@@ -324,6 +327,7 @@ class CardAfterTemplate(Rule):
         if not any(card.line < template.line for card in cards):
             return  # the template opens the list: the cards follow it
         source = ctx.source
+        configured = None if ctx.config.template_heading == "Template" else ctx.config.template_heading
         for card in cards:
             if card.line < template.line:
                 continue
@@ -334,9 +338,13 @@ class CardAfterTemplate(Rule):
                 pieces.append("")
             pieces += range(template.line, card.line)
             fix = None
-            if not ctx.moves_more((card.line, template.line), card.end_line):
-                fix = self.make_fix("Move the card above the template", ctx.move_lines(template.line, card.end_line, pieces))
             message = f"Card '{card.title}' comes after the template (line {template.line})"
+            if names_template(card.heading.text, configured):
+                # Moved above the template, it would be the template (the first such heading is):
+                # a copy of the template card whose heading was left as it was.
+                message += "; its heading names a template: give it the paper's title"
+            elif not ctx.moves_more((card.line, template.line), card.end_line):
+                fix = self.make_fix("Move the card above the template", ctx.move_lines(template.line, card.end_line, pieces))
             yield self.report(ctx, card.heading.span, message, fix)
 
 
