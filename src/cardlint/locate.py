@@ -55,11 +55,12 @@ class _Spot:
     placed: bool  # whether it stands among the cards (unfenced, in this README): its level is theirs
 
 
-def names_template(text: str, configured: str | None) -> bool:
-    """Whether a heading's text names the template; ``configured`` is config's ``template-heading``."""
+def names_template(text: str, setting: str) -> bool:
+    """Whether a heading's text names the template. ``setting`` is config's ``template-heading``: its
+    default, "Template", takes any short heading whose last word is "template"; another, that heading."""
     plain = text.strip().strip("*_`").strip().rstrip(":").strip().strip("*_`").strip().casefold()
-    if configured is not None:
-        return plain == configured.strip().casefold()
+    if setting != "Template":
+        return plain == setting.strip().casefold()
     words = plain.split()
     return 0 < len(words) <= _NAME_WORDS and words[-1] == "template"
 
@@ -79,14 +80,13 @@ def load(source: Source, config: Config) -> Loaded:
         cards = find_entries(source, scan, template, region)
         document = Document(source, None, [], cards, headings, scan.code, scan.html, 0)
         return Loaded(document, template, config)
-    heading_name = None if config.template_heading == "Template" else config.template_heading
-    spot = _find_in(source, scan, heading_name, source.path)
+    spot = _find_in(source, scan, config.template_heading, source.path)
     if config.template is not None:
         configured = _configured(config)
         spot = configured if spot is None else replace(configured, region=spot.region, heading_line=spot.heading_line)
         if config.template == BUILTIN and config.tiers is None:
             config = replace(config, tiers=list(DEFAULT_TIERS))
-    elif heading_name is not None and spot is None:
+    elif config.template_heading != "Template" and spot is None:
         raise UsageError(f"config key 'template-heading': no card is headed '{config.template_heading}' ({source.path})")
     if spot is None:  # not a review list: no cards, no sections
         headings = [scan.headings[n] for n in sorted(scan.headings)]
@@ -97,11 +97,11 @@ def load(source: Source, config: Config) -> Loaded:
     return Loaded(parser.parse(source, scan), template, config, spot.card, spot.source)
 
 
-def _find_in(source: Source, scan: BlockScan, configured: str | None, label: str) -> _Spot | None:
+def _find_in(source: Source, scan: BlockScan, setting: str, label: str) -> _Spot | None:
     """The template a heading of ``source`` names, or None."""
     headings = [scan.headings[n] for n in sorted(scan.headings)]
     for index, heading in enumerate(headings):
-        if not names_template(heading.text, configured):
+        if not names_template(heading.text, setting):
             continue
         following = headings[index + 1] if index + 1 < len(headings) else None
         section_end = (following.line - 1) if following else len(source.lines)
@@ -208,7 +208,7 @@ def _configured(config: Config) -> _Spot:
         raise UsageError(f"config key 'template': cannot read {config.template}: {exc}") from None
     source = Source.from_text(text, config.template)
     scan = BlockScan(source.lines)
-    spot = _find_in(source, scan, None, config.template)
+    spot = _find_in(source, scan, "Template", config.template)
     if spot is None:
         headings = sorted(scan.headings)
         if headings:

@@ -327,7 +327,6 @@ class CardAfterTemplate(Rule):
         if not any(card.line < template.line for card in cards):
             return  # the template opens the list: the cards follow it
         source = ctx.source
-        configured = None if ctx.config.template_heading == "Template" else ctx.config.template_heading
         for card in cards:
             if card.line < template.line:
                 continue
@@ -339,7 +338,7 @@ class CardAfterTemplate(Rule):
             pieces += range(template.line, card.line)
             fix = None
             message = f"Card '{card.title}' comes after the template (line {template.line})"
-            if names_template(card.heading.text, configured):
+            if names_template(card.heading.text, ctx.config.template_heading):
                 # Moved above the template, it would be the template (the first such heading is):
                 # a copy of the template card whose heading was left as it was.
                 message += "; its heading names a template: give it the paper's title"
