@@ -906,3 +906,19 @@ def test_a_card_after_the_template_still_headed_template_is_reported_without_a_m
     assert (after.line, after.column, after.fix) == (text.split("\n").index("## Template", 40) + 1, 1, None)
     assert after.message.endswith("; its heading names a template: give it the paper's title")
     assert fix_source(Source.from_text(text, "README.md"), Config(), OFFLINE, unsafe=True).text.endswith(card)
+
+
+def test_a_table_under_an_html_image_line_is_raw_text_and_the_fix_frees_it():
+    """`<img …>` alone on the line under the heading opens an HTML block down to the next blank line:
+    GitHub shows the table as raw text. The table is still read (no 'missing rows', whose inserted
+    rows would have stayed raw text on every pass), and the fix ends the block above it."""
+    img = '<img src="img/ok.png" alt="DreamFusion samples" width="400">'
+    text = clean_list().replace("## DreamFusion\n", f"## DreamFusion\n{img}\n", 1)
+    assert render(text).count("<table") == 1  # the template's only
+    assert [d for d in check(text) if d[2].startswith("CL2")] == [(4, 1, "CL214", True)]
+    after = fixed(text)
+    assert after == text.replace(f"{img}\n", f"{img}\n\n", 1)
+    assert render(after).count("<table") == 2 and rendering_problems(text, after) == []
+    # An indented line in the rest of the block would be code once the block ends: no fix.
+    indented = text.replace("|Github|Not found|\n", "|Github|Not found|\n    see the project page\n", 1)
+    assert (4, 1, "CL214", False) in check(indented)

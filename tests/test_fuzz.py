@@ -102,6 +102,9 @@ def test_random_edits_of_a_clean_card(edits):
 # Found by the long profile: an empty tier moved up left `</details>` right above `## Template`.
 @example([(260, "insert", "# Notable Top 5%")], False)
 @example([(261, "insert", "1.")], False)
+# Found by the long profile: an `<img>` line right under a heading made the table raw HTML; the
+# rows inserted as missing stayed raw text, and the fix grew on every pass.
+@example([(154, "insert", '<img src="img/0001.png">')], False)
 def test_random_edits_of_the_example(edits, crlf):
     check(("\r\n" if crlf else "\n").join(edited(EXAMPLE, edits)))
 

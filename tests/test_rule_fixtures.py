@@ -20,8 +20,8 @@ INSERTING = {"CL107", "CL203", "CL301"}
 # Reordering fixes restore an original order, tested in test_ordering.py.
 REORDERING = {"CL108", "CL701", "CL702"}
 # Fixes that mend part of what their fixture shows: CL204 inserts a missing pipe, the unknown row stays;
-# CL309 ends the HTML block, its `<img>` stays; CL310 starts the list, the paragraph above stays.
-PARTIAL = {"CL204", "CL309", "CL310", "CL951", "CL953", "CL956"}  # the entry rules: their fixtures are lists of their own
+# CL214 and CL309 end the HTML block, its `<img>` stays; CL310 starts the list, the paragraph above stays.
+PARTIAL = {"CL204", "CL214", "CL309", "CL310", "CL951", "CL953", "CL956"}  # the entry rules: their fixtures are lists of their own
 # Most fixtures hold cards and no template card: they are checked against the built-in one.
 BUILTIN = Config(template="builtin:iclr2023")
 

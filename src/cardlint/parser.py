@@ -331,6 +331,21 @@ def lasting_block_in(lines: list[str], html: set[int], start: int) -> bool:
     return False
 
 
+def freed_otherwise(lines: list[str], html: set[int], number: int) -> bool:
+    """Whether the rest of the HTML block below line ``number`` would show as more than its Markdown
+    once the block ends above ``number``: a fence, a `<!--` or a `<pre>` in it would open and run on
+    past the block's end, an indented line would be code (under the heading, or under a table's
+    rows), or a list item in it and one right after the block would be one loose list."""
+    end = number
+    while end + 1 in html:
+        end += 1
+    below = range(number + 1, end + 1)
+    if any(indented_code(lines[n - 1]) or opens_lasting_block(lines[n - 1]) for n in below):
+        return True
+    after = next((n for n in range(end + 1, len(lines) + 1) if not is_blank(lines[n - 1])), None)
+    return after is not None and opens_list_item(lines[after - 1]) and any(opens_list_item(lines[n - 1]) for n in below)
+
+
 def opens_lasting_block(text: str) -> bool:
     """Whether ``text`` opens a block that a blank line does not end: a code fence, or an HTML block
     of CommonMark's kinds 1 to 5 (a ``<!--`` comment, ``<pre>``, ``<script>``) not closed on its line."""
@@ -808,8 +823,11 @@ class Parser:
                     number += 1
                     continue
                 break
-            if number > start and (_interrupts(number, scan) or _LIST_OR_QUOTE.match(text) or indented_code(text)):
-                break  # a line with pipes that begins another block: GitHub's table ends above it
+            # A line with pipes that begins another block: GitHub's table ends above it. (A table whose
+            # first line is raw text of an HTML block is read on through the block: CL214 says why.)
+            opens = number in scan.headings or number in scan.code or (number in scan.html and start not in scan.html)
+            if number > start and (opens or _LIST_OR_QUOTE.match(text) or indented_code(text)):
+                break
             if delimiter is None and not rows and _DELIMITER.match(text):
                 delimiter = table_line
             elif header is None and delimiter is None and not rows and self._is_header(text, table_line, lines, number, end):

@@ -41,6 +41,7 @@ BUILTIN_RULES: tuple[type[Rule], ...] = (
     table.ValueNotAllowed,  # CL211
     table.RowCutOff,  # CL212
     table.TableRunOn,  # CL213
+    table.TableInHtml,  # CL214
     fields.MissingField,  # CL301
     fields.FieldNumber,  # CL302
     fields.FieldOrder,  # CL303

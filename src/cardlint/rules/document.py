@@ -12,11 +12,10 @@ from cardlint.model import Card, Span
 from cardlint.parser import (
     atx_heading,
     ends_table_only,
+    freed_otherwise,
     html_block_to_blank,
     indented_code,
     is_blank,
-    opens_lasting_block,
-    opens_list_item,
 )
 from cardlint.rules.base import Context, Rule
 from cardlint.rules.table import insert_row
@@ -483,24 +482,9 @@ class BrokenHeading(Rule):
             following = lines[number] if number < len(lines) else ""
             if shown.startswith("text") and ends_table_only(following):
                 fix = None  # more of the line's paragraph now, a block of its own under a heading
-            if shown.startswith("raw") and _freed_otherwise(lines, document.html_lines, number):
+            if shown.startswith("raw") and freed_otherwise(lines, document.html_lines, number):
                 fix = None  # a `<!--` in the rest of the block would open, an indented line be code
             yield self.report(ctx, span, f"GitHub shows '{text.strip()}' as {shown}, not as a {kind} heading", fix)
-
-
-def _freed_otherwise(lines: list[str], html: set[int], number: int) -> bool:
-    """Whether the rest of the HTML block below line ``number`` would show as more than its Markdown
-    once the block ends above ``number``: a fence, a `<!--` or a `<pre>` in it would open and run on
-    past the block's end, an indented line would be code (under the heading, or under a table's
-    rows), or a list item in it and one right after the block would be one loose list."""
-    end = number
-    while end + 1 in html:
-        end += 1
-    below = range(number + 1, end + 1)
-    if any(indented_code(lines[n - 1]) or opens_lasting_block(lines[n - 1]) for n in below):
-        return True
-    after = next((n for n in range(end + 1, len(lines) + 1) if not is_blank(lines[n - 1])), None)
-    return after is not None and opens_list_item(lines[after - 1]) and any(opens_list_item(lines[n - 1]) for n in below)
 
 
 class DuplicateCard(Rule):

@@ -7,7 +7,17 @@ from collections.abc import Iterable
 
 from cardlint.diagnostic import Diagnostic, Edit, Fix, FixSafety
 from cardlint.model import Card, Span, TableLine
-from cardlint.parser import ends_table, ends_table_only, indented_code, is_blank, is_delimiter, split_cells, starts_definition
+from cardlint.parser import (
+    ends_table,
+    ends_table_only,
+    freed_otherwise,
+    html_block_to_blank,
+    indented_code,
+    is_blank,
+    is_delimiter,
+    split_cells,
+    starts_definition,
+)
 from cardlint.planner import out_of_template_order
 from cardlint.rules.base import Context, Rule
 from cardlint.template import CASE, FUZZY, JOINED
@@ -729,6 +739,62 @@ class TableRunOn(Rule):
         if any(_EQUALS_UNDERLINE.match(ctx.source.lines[number - 1]) for number in found[1:]):
             fix = None  # `===` among them: the paragraph above it would be a heading
         yield self.report(ctx, Span.of_line(ctx.source, found[0]), message, fix)
+
+
+class TableInHtml(Rule):
+    """## What it does
+    Checks that the table does not stand in an HTML block. A line that holds nothing but one tag
+    (`<img …>`) or begins with a block tag (`<div>`, `<p>`) opens a block that runs on to the next
+    blank line, and GitHub shows the Markdown in it as raw text: the table's rows, pipes and all,
+    in one run.
+
+    ## Why is this bad?
+    An image written as `<img src="…" width="400">` right under the card's heading, where another
+    list puts it, leaves the card with no table on GitHub, and nothing in the source looks wrong.
+
+    ## Example
+    ```markdown
+    ## DreamFusion
+    <img src="img/dreamfusion.png" width="400">
+    | | |
+    |--|--|
+    |Title|DreamFusion: Text-to-3D using 2D Diffusion|
+    ```
+
+    ## Use instead
+    ```markdown
+    ## DreamFusion
+    <img src="img/dreamfusion.png" width="400">
+
+    | | |
+    |--|--|
+    |Title|DreamFusion: Text-to-3D using 2D Diffusion|
+    ```
+
+    ## Fix safety
+    The fix inserts a blank line above the table, which ends the block there; it is safe. It is not
+    offered where the rest of the block would then show as more than its Markdown: a code fence, a
+    `<!--` or a `<pre>` in it would open and run on past the block's end, an indented line would be
+    code, or a list in it would join the one right after the block.
+    """
+
+    code = "CL214"
+    name = "table-in-html"
+    summary = "The table stands in an HTML block: GitHub shows it as raw text"
+    fix = FixSafety.SAFE
+
+    def check_card(self, card: Card, ctx: Context) -> Iterable[Diagnostic]:
+        if card.table is None or card.table.shape != "table":
+            return
+        lines, html, line = ctx.source.lines, ctx.document.html_lines, card.table.span.line
+        top = html_block_to_blank(lines, html, line, card.line)
+        if top is None:
+            return
+        message = f"The table is raw text on GitHub: the HTML block that line {top} opens runs on to the next blank line"
+        fix: Fix | None = self.make_fix("Insert a blank line to end the HTML block", ctx.insert_before_line(line, [""]))
+        if freed_otherwise(lines, html, line):
+            fix = None  # a `<!--` in the rest of the block would open, an indented line be code
+        yield self.report(ctx, Span.of_line(ctx.source, line), message, fix)
 
 
 class EmptyValue(Rule):
