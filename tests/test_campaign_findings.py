@@ -922,3 +922,12 @@ def test_a_table_under_an_html_image_line_is_raw_text_and_the_fix_frees_it():
     # An indented line in the rest of the block would be code once the block ends: no fix.
     indented = text.replace("|Github|Not found|\n", "|Github|Not found|\n    see the project page\n", 1)
     assert (4, 1, "CL214", False) in check(indented)
+
+
+def test_a_row_ending_in_a_no_break_space_gets_its_trailing_pipe_after_it():
+    """GitHub pads a row with spaces and tabs only: a no-break space is the last cell's text, and the
+    pipe goes after it (before it, the row still lacked one, and every pass added another)."""
+    text = clean_list().replace("|Github|Not found|\n", "|Github|Not found\u00a0\n", 1)
+    line = text.split("\n").index("|Github|Not found\u00a0") + 1
+    assert (line, 19, "CL208", True) in check(text)
+    assert fixed(text) == text.replace("|Github|Not found\u00a0\n", "|Github|Not found\u00a0|\n", 1)

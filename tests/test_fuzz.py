@@ -105,6 +105,8 @@ def test_random_edits_of_a_clean_card(edits):
 # Found by the long profile: an `<img>` line right under a heading made the table raw HTML; the
 # rows inserted as missing stayed raw text, and the fix grew on every pass.
 @example([(154, "insert", '<img src="img/0001.png">')], False)
+# And a row ending in a no-break space: the trailing pipe went in before it, on every pass.
+@example([(155, "insert", "0|\xa0")], False)
 def test_random_edits_of_the_example(edits, crlf):
     check(("\r\n" if crlf else "\n").join(edited(EXAMPLE, edits)))
 

@@ -528,7 +528,7 @@ class RowPipes(Rule):
                     ctx, span, "Table row has no leading pipe", self.make_fix("Add a leading pipe", ctx.replace(span, "|"))
                 )
             if not table_line.trailing_pipe:
-                column = len(text.rstrip()) + 1
+                column = len(text.rstrip(" \t")) + 1  # as a row is read: a no-break space is text
                 span = Span(table_line.line, column, table_line.line, column)
                 yield self.report(
                     ctx,
