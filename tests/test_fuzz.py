@@ -107,6 +107,9 @@ def test_random_edits_of_a_clean_card(edits):
 @example([(154, "insert", '<img src="img/0001.png">')], False)
 # And a row ending in a no-break space: the trailing pipe went in before it, on every pass.
 @example([(155, "insert", "0|\xa0")], False)
+# And a card heading right under `</details>`, its fields below it: CL309's blank line freed the
+# heading too, a card more, and the whole fix was refused.
+@example([(163, "insert", "## Card"), (163, "insert", "</details>")], False)
 def test_random_edits_of_the_example(edits, crlf):
     check(("\r\n" if crlf else "\n").join(edited(EXAMPLE, edits)))
 

@@ -11,6 +11,7 @@ from cardlint.diagnostic import Diagnostic, Fix, FixSafety
 from cardlint.model import Card, Field, Span
 from cardlint.parser import (
     FIELD,
+    atx_heading,
     ends_table,
     hidden_in_item,
     html_block_to_blank,
@@ -616,8 +617,9 @@ class FieldInHtml(Rule):
     block there; it is safe. The fields below then become a list again, and so would an indented line
     below them that GitHub shows as code until then (see CL308), and so would the card's fields below
     the block; a code fence or a `<!--` comment opened in the block below the fields would open there
-    and run on past the block's end, and a link definition (`[ref]: …`) first under the blank line
-    would show nowhere: there, they are reported without a fix.
+    and run on past the block's end, a link definition (`[ref]: …`) first under the blank line
+    would show nowhere, and a card heading in the block above the fields would be a heading again
+    (CL110 reports it), the fields its card's: there, they are reported without a fix.
     """
 
     code = "CL309"
@@ -640,6 +642,8 @@ class FieldInHtml(Rule):
                 fix = None  # `[^1]: note`, raw text now: under the blank line it would show nowhere
             if any(field.line > block.fields[-1][0] for field, _ in ctx.fields(card)):
                 fix = None  # fields below a blank line under the block: their list would take these in
+            if any(atx_heading(lines[n - 1], n) for n in range(block.line + 1, line)):
+                fix = None  # a heading in the block above them would be one too (CL110 says so): a card more
             indent = len(lines[line - 1]) - len(lines[line - 1].lstrip(" "))
             yield self.report(ctx, Span(line, indent + 1, line, len(lines[line - 1].rstrip()) + 1), message, fix)
 
