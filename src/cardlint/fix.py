@@ -140,7 +140,7 @@ def _verify(before: str, after: str, fixes: Sequence[Fix], old_doc: Document, ne
     if any(fix.makes_heading for fix in fixes):  # cards appear, with parts the cards above had
         # A heading above a freed one may have been a card only by the parts under the freed heading
         # (a section heading, say): those parts are the new card's now, so it may stop being one.
-        freed = {before.count("\n", 0, edit.start) + 1 for fix in fixes if fix.makes_heading for edit in fix.edits}
+        freed = {old_doc.source.position(edit.start)[0] for fix in fixes if fix.makes_heading for edit in fix.edits}
         others = [card for card in old_doc.cards if not any(card.line < line <= card.end_line for line in freed)]
         for title, olds in shapes(others).items():
             if len(new_shapes.get(title, ())) < len(olds):

@@ -825,7 +825,7 @@ class Parser:
                 break
             # A line with pipes that begins another block: GitHub's table ends above it. (A table whose
             # first line is raw text of an HTML block is read on through the block: CL214 says why.)
-            opens = number in scan.headings or number in scan.code or (number in scan.html and start not in scan.html)
+            opens = _interrupts(number, scan) and not (start in scan.html and number in scan.html)
             if number > start and (opens or _LIST_OR_QUOTE.match(text) or indented_code(text)):
                 break
             if delimiter is None and not rows and _DELIMITER.match(text):
