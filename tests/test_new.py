@@ -176,3 +176,97 @@ def test_a_list_without_tiers_takes_a_new_card_without_tier(cli, tmp_path):
     shutil.copy(DATA / "seed-clean" / "README.md", seed)
     run = cli("new", seed, *MAGIC3D)
     assert (run.code, run.err) == (2, "Error: --tier is needed: the list's tiers are Notable Top 5%, Notable Top 25% (new)\n")
+
+
+def shape_fixture(tmp_path, name: str, config: str = ""):
+    from conftest import FIXTURES, strip_markers
+
+    text, _ = strip_markers((FIXTURES / "shapes" / f"{name}.md").read_text(encoding="utf-8"))
+    path = tmp_path / "README.md"
+    path.write_text(text, encoding="utf-8")
+    if config:
+        (tmp_path / ".cardlint.toml").write_text(config)
+    return path
+
+
+def added_lines(before: str, after: str) -> list[str]:
+    import difflib
+
+    diff = difflib.ndiff(before.splitlines(), after.splitlines())
+    return [line[2:] for line in diff if line.startswith("+ ")]
+
+
+def test_a_bullet_template_gives_its_keys_without_the_placeholders(cli, tmp_path):
+    """The template's `Names`, `Conference Year` are left out, so the card shows what is to write;
+    a row named in link-rows takes its option's value; the new card then lints clean."""
+    path = shape_fixture(tmp_path, "bullets", '[link-rows]\ngithub = "Code"\n')
+    before = path.read_text(encoding="utf-8")
+    run = cli("new", path, "--tier", "Image editing", "--title", "Imagen Editor", "--github", "https://github.com/x/y")
+    assert (run.code, run.out) == (0, f"Added card 'Imagen Editor' under 'Image editing' at {path}:56.\n")
+    assert added_lines(before, path.read_text(encoding="utf-8")) == [
+        "### Imagen Editor",
+        "- **Authors**:",
+        "- **Venue**:",
+        "- **Code**: https://github.com/x/y",
+        "",
+        "<details><summary>Abstract</summary>",
+        "The abstract.",
+        "</details>",
+        "",
+    ]
+    found = json.loads(cli("--output-format", "json", path).out)
+    assert [d["code"] for d in found if 56 <= d["line"] <= 64] == []
+
+
+def test_a_label_template_leaves_out_its_allowed_values_and_takes_a_value_below_its_label(cli, tmp_path):
+    path = shape_fixture(tmp_path, "labels")
+    before = path.read_text(encoding="utf-8")
+    assert cli("new", path, "--title", "2026-07-01 - Lost write").code == 0
+    assert added_lines(before, path.read_text(encoding="utf-8")) == [
+        "", "### 2026-07-01 - Lost write", "**Status**", "", "**Symptoms**", "", "**Evidence**", "", "---",
+    ]
+    path = shape_fixture(tmp_path, "labels", '[link-rows]\npaper = "Evidence"\n')
+    before = path.read_text(encoding="utf-8")
+    run = cli("new", path, "--title", "2026-07-01 - Lost write", "--paper-link", "https://arxiv.org/abs/2303.11328")
+    assert run.code == 0, run.err
+    assert added_lines(before, path.read_text(encoding="utf-8"))[6:8] == ["**Evidence**", "https://arxiv.org/abs/2303.11328"]
+
+
+def test_a_sub_heading_template_keeps_its_headings_and_takes_no_placeholder_text(cli, tmp_path):
+    path = shape_fixture(tmp_path, "sections")
+    before = path.read_text(encoding="utf-8")
+    assert cli("new", path, "--tier", "Agents", "--title", "Voyager").code == 0
+    assert added_lines(before, path.read_text(encoding="utf-8")) == [
+        "### Voyager", "#### Summary", "", "#### Strengths", "", "#### Weaknesses", "",
+    ]
+
+
+def test_a_value_the_template_has_no_row_for_is_refused_and_nothing_is_written(cli, tmp_path):
+    path = shape_fixture(tmp_path, "real-header")
+    before = path.read_bytes()
+    run = cli("new", path, "--tier", "2023", "--title", "Zero-1-to-3", "--github", "https://github.com/cvlab-columbia/zero123")
+    assert (run.code, run.err) == (
+        2,
+        "Error: the template card has no row for the Github link (--github): its rows are Title, Venue;"
+        " name the one for it in the config's link-rows.github; nothing written\n",
+    )
+    assert path.read_bytes() == before
+    path = shape_fixture(tmp_path, "bullets")
+    before = path.read_bytes()
+    run = cli("new", path, "--tier", "Text-to-3D", "--title", "Zero-1-to-3: Zero-shot One Image to 3D Object", "--name", "Zero-1-to-3")
+    assert (run.code, run.err) == (
+        2,
+        "Error: the template card has no bullet for the title (--title): its bullets are Authors, Venue, Code;"
+        " leave out --name, and the heading is the title; nothing written\n",
+    )
+    assert path.read_bytes() == before
+
+
+def test_a_table_row_is_written_padded_as_the_template_pads_it(cli, tmp_path):
+    path = shape_fixture(tmp_path, "real-header")
+    before = path.read_text(encoding="utf-8")
+    assert cli("new", path, "--tier", "2023", "--title", "Zero-1-to-3").code == 0
+    assert added_lines(before, path.read_text(encoding="utf-8"))[:5] == [
+        "### Zero-1-to-3", "| Field | Value |", "|--|--|", "| Title | Zero-1-to-3 |", "| Venue | |",
+    ]
+

@@ -280,6 +280,27 @@ def test_new_from_arxiv_and_openreview_writes_a_complete_card_in_its_tier_and_pl
     assert remaining == {"CL306"}  # only the review fields are left to write
 
 
+def test_new_from_arxiv_leaves_out_and_names_what_the_template_has_no_place_for(cli, tmp_path, sources):
+    """A bullet template with Authors, a <details> block without <p> and no paper link row: the
+    authors, the abstract (in place of the template's) and the BibTeX are written, the link is named
+    as left out, and the command succeeds."""
+    from conftest import FIXTURES, strip_markers
+
+    text, _ = strip_markers((FIXTURES / "shapes" / "bullets.md").read_text(encoding="utf-8"))
+    path = tmp_path / "README.md"
+    path.write_text(text, encoding="utf-8")
+    (tmp_path / ".cardlint.toml").write_text(config_text(sources.server.port))
+    run = cli("new", path, "--arxiv", "2209.14988", "--tier", "Text-to-3D")
+    assert run.code == 0, run.err
+    assert run.out.splitlines() == [
+        f"Added card 'DreamFusion: Text-to-3D using 2D Diffusion' under 'Text-to-3D' at {path}:31.",
+        "Left out, as the template card has no place for them: the paper link from arXiv.",
+    ]
+    lines = path.read_text(encoding="utf-8").splitlines()
+    assert lines[31] == "- **Authors**: Ben Poole, Ajay Jain, Jonathan T. Barron, Ben Mildenhall"
+    assert lines[35:39] == ["<details><summary>Abstract</summary>", "The abstract of 2209.14988.", "", "@misc{https://doi.org/10.48550/arxiv.2209.14988,"]
+
+
 def test_checking_makes_no_network_call_with_or_without_a_lock_file(cli, review, sources, monkeypatch):
     assert cli("sync", review).code == 0
 

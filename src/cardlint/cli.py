@@ -160,6 +160,8 @@ def new_command(path: str, config_path: str | None, arxiv_id: str | None, **fiel
         write_lock(path, papers)
     under = f" under '{card.tier}'" if card.tier else ""
     click.echo(f"Added card '{card.name or card.title}'{under} at {path}:{added.line}.")
+    if added.left_out:
+        click.echo(f"Left out, as the template card has no place for them: the {', the '.join(added.left_out)} from arXiv.")
     if added.to_fill:
         click.echo("Still to write:")
         for diagnostic in added.to_fill:
@@ -269,6 +271,9 @@ def _fetch_new_card(config: Config, arxiv_id: str, fields: dict[str, object]) ->
         raise UsageError(f"OpenReview: {answer} (new --openreview)")
     if forum and answer is None:
         raise UsageError(f"OpenReview has no paper '{forum}' (new --openreview)")
+    fetched = {"authors", "abstract", "BibTeX"} | ({"title"} if not fields.get("title") else set())
+    fetched |= {"paper link"} if not fields.get("paper_link") else set()
+    fields["fetched"] = frozenset(fetched)
     fields["title"] = fields.get("title") or paper.title
     fields["paper_link"] = fields.get("paper_link") or f"https://arxiv.org/abs/{wanted}"
     fields["authors"] = ", ".join(paper.authors)

@@ -5,15 +5,15 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from cardlint.config import Config
 from cardlint.diagnostic import Diagnostic
 from cardlint.errors import UsageError
 from cardlint.linter import LintResult
 from cardlint.locate import Loaded, load
-from cardlint.model import Card, Document
-from cardlint.parser import CELL_PIPE
+from cardlint.model import Card, Document, TableRow
+from cardlint.parser import CELL_PIPE, keyed_item
 from cardlint.rules import Rule
 from cardlint.rules.base import Context
 from cardlint.scores import ScoreTable
@@ -37,6 +37,7 @@ class NewCard:
     authors: str | None = None
     abstract: str | None = None  # goes in the <details> block's <p>, the BibTeX after it
     bibtex: str | None = None
+    fetched: frozenset[str] = frozenset()  # what arXiv gave: left out, not refused, where the template has no place
 
 
 _LINE_BREAKS = re.compile(r"[ \t\r\n\f\v]+")
@@ -67,45 +68,110 @@ def _one_line(new: NewCard) -> NewCard:
     )
 
 
-def _card_lines(loaded: Loaded, config: Config, new: NewCard, openreview: str | None) -> list[str]:
+def _card_lines(loaded: Loaded, config: Config, new: NewCard, openreview: str | None) -> tuple[list[str], list[str]]:
+    """The new card's lines, copied from the template card with the values given, and what was given
+    that the template has no place for (as ``_one_line`` names it: "paper link", "abstract")."""
     source, card = loaded.card_source, loaded.card
     assert source is not None and card is not None
-    values = {
-        config.link_rows.get("title", "Title"): new.title,
-        config.link_rows.get("paper", "Paper Link"): new.paper_link,
-        config.link_rows.get("openreview", "OpenReview"): openreview,
-        config.link_rows.get("github", "Github"): new.github,
-        "Authors": new.authors,
+    roles = config.link_rows
+    given = {  # row key -> (value, where the value came from)
+        roles.get("title", "Title"): (new.title, "title"),
+        roles.get("paper", "Paper Link"): (new.paper_link, "paper link"),
+        roles.get("openreview", "OpenReview"): (openreview, "OpenReview link"),
+        roles.get("github", "Github"): (new.github, "Github link"),
+        "Authors": (new.authors, "authors"),
     }
-    rows = {row.line: row for row in (card.table.rows if card.table else [])}
+    values = {key: value for key, (value, _) in given.items() if value}
+    template_rows = card.table.rows if card.table else []
+    rows = {row.line: row for row in template_rows}
+    shape = card.table.shape if card.table else None
     last = card.end_line
     while last > card.line and not source.lines[last - 1].strip():
         last -= 1
     lines = [f"{'#' * loaded.document.card_level} {new.name or new.title}"]
     if new.score is not None and new.annotate:
         lines.append(f"<!-- cardlint: score={new.score:g} -->")
+    placed = {row.key for row in template_rows if row.key in values}
+    if new.name is None or new.name == new.title:
+        placed.add(roles.get("title", "Title"))  # the heading says it
     in_paragraph = False
-    for number in range(card.heading.body_line, last + 1):
+    text_below = _abstract_lines(source.lines, card) if new.abstract else None
+    number = card.heading.body_line
+    while number <= last:
         row = rows.get(number)
         text = source.lines[number - 1]
+        if row is not None and shape != "table":
+            lines += _keyed_lines(source.lines, row, shape, values.get(row.key))
+            number = max(row.last_line, number) + 1
+            continue
+        if text_below is not None and number == text_below.start:  # the template's abstract text, replaced
+            below = source.lines[number - 1] if len(text_below) else ""
+            lines.append(f"{below[: len(below) - len(below.lstrip())]}{new.abstract}")
+            placed.add("abstract")
+            number, text_below = text_below.stop, None  # an empty range: the line is read below
+            continue
         if row is not None and values.get(row.key):
             # A pipe in a value would end its cell: escaped, GitHub shows it as a pipe. A closing
             # backslash would escape the cell's last pipe: a space keeps them apart.
             value = CELL_PIPE.sub(r"\\|", values[row.key] or "")
             if value.endswith("\\"):
                 value += " "
-            lines.append(f"|{row.key}|{value}|")
+            pad = " " if row.table_line.cells and row.table_line.cells[0].text.startswith(" ") else ""
+            lines.append(f"|{pad}{row.key}{pad}|{pad}{value}{pad}|")
         elif new.abstract and "<p" in text and card.details and card.details.span.line <= number:
             indent = text[: len(text) - len(text.lstrip())]
             lines += [f"{indent}<p>", f"{indent}{new.abstract}", f"{indent}</p>"]
             in_paragraph = "</p" not in text
+            placed.add("abstract")
         elif in_paragraph:
             in_paragraph = "</p" not in text  # the template's own </p> is written above
         elif new.bibtex and "</details" in text:
             lines += ["", *new.bibtex.splitlines(), "", text]
+            placed.add("BibTeX")
         else:
             lines.append(text)
-    return lines
+        number += 1
+    wanted = [(key, what) for key, (value, what) in given.items() if value]
+    wanted += [(what, what) for what, value in (("abstract", new.abstract), ("BibTeX", new.bibtex)) if value]
+    return lines, [what for key, what in wanted if key not in placed]
+
+
+def _abstract_lines(lines: list[str], card: Card) -> range | None:
+    """The lines of a template's ``<details>`` block that hold its abstract when it has no ``<p>``:
+    plain text between the ``<summary>`` line and a closing ``</details>`` line. None: no such place."""
+    details = card.details
+    if details is None or details.summary_span is None or not details.closed:
+        return None
+    body = range(details.summary_span.end_line + 1, details.span.end_line)
+    if not lines[details.span.end_line - 1].lstrip().startswith("</details"):
+        return None
+    if not lines[details.summary_span.end_line - 1].rstrip().endswith("</summary>"):
+        return None
+    block = "\n".join(lines[details.span.line - 1 : details.span.end_line])
+    if any(mark in block for mark in ("<p", "```", "~~~", "@")):
+        return None  # a <p> is its place (see _card_lines); a fence or an entry: the BibTeX is there
+    return body
+
+
+def _keyed_lines(lines: list[str], row: TableRow, shape: str | None, value: str | None) -> list[str]:
+    """A template's ``- **Key**: text`` bullet, ``**Key**`` label or ``#### Key`` sub-heading with
+    ``value`` for its text. Without a value, the template's text (a placeholder, or the allowed
+    values) is left out, so that the card shows what is still to write."""
+    first = row.line
+    text = lines[first - 1]
+    span = row.value_span
+    prefix = text[: span.column - 1].rstrip() if span.line == first else text.rstrip()
+    # On the key's line where the template writes it there, or where the line stays a key with it.
+    if shape in ("bullet", "label") and (
+        (span.line == first and row.value) or keyed_item(f"{prefix} value", shape) is not None
+    ):
+        return [f"{prefix} {value}" if value else prefix]
+    if not value:
+        return [text.rstrip() if span.line != first or not row.value else prefix]
+    below = lines[span.line - 1] if span.line != first else ""
+    indent = below[: len(below) - len(below.lstrip())]
+    between = [lines[n - 1] for n in range(first + 1, span.line)]  # blank lines the template keeps there
+    return [text, *between, f"{indent}{value}"]
 
 
 def arxiv_bibtex(arxiv_id: str, title: str, authors: list[str], published: str) -> str:
@@ -129,17 +195,27 @@ def arxiv_bibtex(arxiv_id: str, title: str, authors: list[str], published: str) 
     )
 
 
+# What ``cardlint new`` is given that goes in a row: the option it comes from and its config link-rows role.
+_OPTIONS = {
+    "title": ("--title", "title"),
+    "paper link": ("--paper-link", "paper"),
+    "OpenReview link": ("--openreview", "openreview"),
+    "Github link": ("--github", "github"),
+}
+
 # What a contributor still has to write: a new card may keep these, every other problem is refused.
 TO_FILL = {"CL306": "a field's text", "CL209": "a required row's value"}
 
 
 @dataclass(slots=True)
 class Added:
-    """The README text with the new card, where its heading landed, and what is left to fill in."""
+    """The README text with the new card, where its heading landed, what is left to fill in, and what
+    arXiv gave that the template has no place for."""
 
     text: str
     line: int
     to_fill: list[Diagnostic]
+    left_out: list[str] = field(default_factory=list)
 
 
 def add_card(
@@ -152,8 +228,6 @@ def add_card(
     document, template_, config = loaded.document, loaded.template, loaded.config
     if template_ is None:
         raise UsageError(f"{source.path} has no template card; add one (see 'cardlint template --help')")
-    if template_.shape != "table":
-        raise UsageError(f"cardlint new fills table templates; this one writes its keys as {template_.shape}s ({source.path})")
     ctx = Context(source.path, source, document, template_, config, scores)
     if os.path.isfile(source.path):
         from cardlint.lock import read_lock
@@ -174,7 +248,17 @@ def add_card(
             raise UsageError(f"a card with arXiv id {wanted_arxiv} exists: {where}")
         if identity["title_key"] == normalize_title(new.title):
             raise UsageError(f"a card with this title exists: {where}")
-    lines = _card_lines(loaded, config, new, openreview)
+    lines, unplaced = _card_lines(loaded, config, new, openreview)
+    refused = [what for what in unplaced if what in _OPTIONS and what not in new.fetched]
+    if refused:
+        what = refused[0]
+        option, role = _OPTIONS[what]
+        noun = template_.noun
+        rows = f"its {noun}s are {', '.join(template_.row_keys)}" if template_.row_keys else f"it has no {noun}s"
+        hint = "leave out --name, and the heading is the title"
+        if role != "title":
+            hint = f"name the one for it in the config's link-rows.{role}"
+        raise UsageError(f"the template card has no {noun} for the {what} ({option}): {rows}; {hint}; nothing written")
     tier = next((t for t in document.tiers if t.name == new.tier), None)
     template = document.template_card
     fallback = template.line if template is not None else len(source.lines) + 1
@@ -203,7 +287,9 @@ def add_card(
     heading = lines[1] if new.tier is not None and tier is None else lines[0]  # after a new tier's heading
     written = Source.from_text(text).lines
     line = next(number for number in range(at, len(written) + 1) if written[number - 1] == heading)
-    return _checked(source, text, line, config, scores, rules)
+    added = _checked(source, text, line, config, scores, rules)
+    added.left_out = [what for what in unplaced if what not in refused]
+    return added
 
 
 def _checked(
