@@ -270,3 +270,15 @@ def test_a_table_row_is_written_padded_as_the_template_pads_it(cli, tmp_path):
         "### Zero-1-to-3", "| Field | Value |", "|--|--|", "| Title | Zero-1-to-3 |", "| Venue | |",
     ]
 
+
+def test_a_card_for_a_tier_without_cards_stays_above_the_next_part_of_the_list(cli, tmp_path):
+    """`# Proposed` after an empty tier is no tier and holds no card, but ends the tier all the same:
+    the card goes above it, not under the next tier (CL102 refused it there)."""
+    path = tmp_path / "README.md"
+    path.write_text(
+        "# Review\n\n## Samples\n\nNone yet.\n\n# Proposed\n\n## Agents\n\n### ReAct\n| | |\n|--|--|\n|Title|ReAct|\n\n"
+        "## Template\n\n### Template\n| | |\n|--|--|\n|Title| |\n"
+    )
+    run = cli("new", path, "--tier", "Samples", "--title", "Voyager")
+    assert (run.code, run.out) == (0, f"Added card 'Voyager' under 'Samples' at {path}:7.\n")
+    assert headings(path)[:4] == ["# Review", "## Samples", "### Voyager", "# Proposed"]
