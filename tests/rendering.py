@@ -46,8 +46,14 @@ def fenced_lines(text: str) -> set[int]:
         first, column = int(match.group(1)), int(match.group(2))
         if not first or not lines[first - 1][column - 1 :].startswith(("```", "~~~")):
             continue
-        start = rendered.index(">", rendered.index("<code", match.end())) + 1
-        last = first + rendered[start : rendered.index("</code>", start)].count("\n")
+        tag = rendered.index("<code", match.end())
+        start = rendered.index(">", tag) + 1
+        code = rendered[start : rendered.index("</code>", start)]
+        # Indented code whose text starts as a fence does (`\t```py`) holds that line as its first;
+        # a fenced block's first line is its fence's only with an info string (`lang=` then).
+        if html.unescape(code).split("\n", 1)[0] == lines[first - 1][column - 1 :] and " lang=" not in rendered[match.start() : tag]:
+            continue
+        last = first + code.count("\n")
         closing = lines[last].strip(" \t") if last < len(lines) else ""
         if closing[:3] in ("```", "~~~") and not closing.strip(closing[0]):
             last += 1

@@ -223,7 +223,7 @@ FENCE_CASES = [
     "3. **Method**\n   ```python\n   x = 1\n4. **Performance**\n## Next", "- a\n  ```\n  code\n\n  more\nend\n## H",
     "- a\n  ```\n  code\n\n## H", "- a\n  ```\n\n  code\n  ```\n## H", "1. a\n\n   ```\n   x\n\n## H",
     "- a\n   ```\n  x\n# H", "1. **Task**\n   ```\n\tx\n## H", "- a\n  ```\n \n## H", "- a\n\n  ```\nx\n## H",
-    "  ```\n## H",
+    "  ```\n## H", "<!-- t -->\n\t```Markdown\n**x**\n## H", "```\n```\n\t```\n## H", "```py\n```py\n## H",
 ]  # fmt: skip
 
 
