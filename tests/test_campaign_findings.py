@@ -931,3 +931,26 @@ def test_a_row_ending_in_a_no_break_space_gets_its_trailing_pipe_after_it():
     line = text.split("\n").index("|Github|Not found\u00a0") + 1
     assert (line, 19, "CL208", True) in check(text)
     assert fixed(text) == text.replace("|Github|Not found\u00a0\n", "|Github|Not found\u00a0|\n", 1)
+
+
+LABELS = "# Bugs\n\n## Template\n### Date - Title\n**Status**\nActive\n\n**Prevention**\nWhat stops it.\n\n**Evidence**\nWhere it shows.\n\n"
+
+
+def test_a_missing_last_label_gets_no_insertion_inside_the_list_item_above_it():
+    """The last label's text is a list item with a fence in it (the fence is not the label's text as
+    cardlint reads it): an `**Evidence**` inserted right under the item's line cut the fence out of
+    the item, and it became the new label's text, the next item a list of its own. CL203 now reports
+    the label without a fix. (In a damaged card, the fence cut off opened a block that hid the rest.)"""
+    text = LABELS + (
+        "### 2026-06-30 - Redirects\n**Status**\nActive\n\n**Prevention**\n- Use this pattern:\n"
+        "  ```php\n  add_filter('wp_redirect', $f);\n  ```\n- Reset it between calls.\n"
+    )
+    found = [(line, code, fixable) for line, _, code, fixable in check(text)]
+    assert found == [(19, "CL203", False)]
+    result = fix_source(Source.from_text(text, "README.md"), Config(), OFFLINE, unsafe=True)
+    assert result.text == text
+    # Where the card has the label after the list, the row goes before it, as before.
+    text = text.replace("**Status**\nActive\n\n**Prevention**\n- Use", "**Prevention**\n- Use", 1) + "\n**Evidence**\nA test.\n"
+    after = fix_source(Source.from_text(text, "README.md"), Config(), OFFLINE, unsafe=True).text
+    assert "### 2026-06-30 - Redirects\n**Status**\n\n**Prevention**\n- Use" in after
+    assert not rendering_problems(text, after)

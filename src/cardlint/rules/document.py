@@ -256,8 +256,10 @@ class StaleTemplate(Rule):
         noun = template.noun
         for key, cards in drift.missing.items():
             message = f"{len(cards)} of {drift.cards} cards lack the template's '{key}' {noun}; update the template or the cards"
-            edits = [insert_row(card, key, ctx)[1] for card in cards]
-            fix = self.make_fix(f"Insert an empty '{key}' {noun} in each card", *edits)
+            edits = [edit for card in cards if (edit := insert_row(card, key, ctx)[1]) is not None]
+            fix = None
+            if len(edits) == len(cards):  # each card has a place for it
+                fix = self.make_fix(f"Insert an empty '{key}' {noun} in each card", *edits)
             yield self._report(ctx, cards[0], message, fix)
         for key, cards in drift.extra.items():
             yield self._report(

@@ -200,7 +200,9 @@ class MissingRow(Rule):
     unsafe: the value still has to be filled in by a person, and an empty required row is then
     reported by CL209. When nearly every card lacks the same row, CL107 reports it once instead.
     A card that writes the row by a part of its key (`- Issue:` for `- Upstream Issue (URL):`, see
-    CL204) gets no fix: an empty row beside it would say the same thing twice.
+    CL204) gets no fix: an empty row beside it would say the same thing twice. Nor does a row that
+    goes after a last bullet or label whose text runs on in lines it does not hold (a fence in its
+    list item): inserted there, it would cut them off.
     """
 
     code = "CL203"
@@ -225,7 +227,7 @@ class MissingRow(Rule):
                 continue
             line, edit = insert_row(card, key, ctx)
             noun = ctx.template.noun
-            fix = None if key in written_short else self.make_fix(f"Insert an empty '{key}' {noun}", edit)
+            fix = None if key in written_short or edit is None else self.make_fix(f"Insert an empty '{key}' {noun}", edit)
             yield self.report(ctx, Span(line, 1, line, 1), f"{ctx.template.holder} has no '{key}' {noun}", fix)
 
 
@@ -237,9 +239,11 @@ def short_name_of(key: str, present: set[str], ctx: Context) -> str | None:
     return meant[0] if len(meant) == 1 else None
 
 
-def insert_row(card: Card, key: str, ctx: Context) -> tuple[int, Edit]:
+def insert_row(card: Card, key: str, ctx: Context) -> tuple[int, Edit | None]:
     """Where the template's empty ``key`` row goes in ``card`` (before the next template row it has,
-    else after its last), as the line to report and the edit that inserts it."""
+    else after its last), as the line to report and the edit that inserts it. No edit where the last
+    bullet or label runs on in lines it does not hold (a fence in its list item): a row there would
+    split them."""
     table = card.table
     assert table is not None
     rows = ctx.rows(card)
@@ -253,6 +257,9 @@ def insert_row(card: Card, key: str, ctx: Context) -> tuple[int, Edit]:
     if following is not None:
         return following.line, ctx.insert_before_line(following.line, [new_line, ""] if label else [new_line])
     last = table.rows[-1].end_line if table.rows else table.span.end_line
+    lines = ctx.source.lines
+    if ctx.template.shape != "table" and last < card.end_line and lines[last][:1] in (" ", "\t") and not is_blank(lines[last]):
+        return last, None  # an indented line the row does not hold: a fence in its list item, say
     return last, ctx.insert_after_line(last, ["", new_line] if label else [new_line])
 
 
