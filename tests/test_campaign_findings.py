@@ -954,3 +954,33 @@ def test_a_missing_last_label_gets_no_insertion_inside_the_list_item_above_it():
     after = fix_source(Source.from_text(text, "README.md"), Config(), OFFLINE, unsafe=True).text
     assert "### 2026-06-30 - Redirects\n**Status**\n\n**Prevention**\n- Use" in after
     assert not rendering_problems(text, after)
+
+
+BULLET_CARDS = (
+    "# Review\n\n## Agents\n\n### ReAct\n- **Venue**: ICLR 2023\n- **Code**: https://github.com/ysymyth/ReAct\n\n"
+    "\t### Reflexion\n- **Venue**: NeurIPS 2023\n- **Code**: https://github.com/noahshinn/reflexion\n\n"
+    "### Template\n- **Venue**: Conference Year\n- **Code**: a link, or Not found\n"
+)
+
+
+def test_a_card_heading_tab_indented_under_a_bullet_is_that_bullet_s_and_is_freed():
+    """Under a blank line after `- **Code**: …`, a tab puts `### Reflexion` in that bullet's list
+    item: GitHub shows a heading inside the list, whose next items are the card's bullets, and those
+    are the card above's (CL205).
+    CL110 said nothing (an indented heading in a list item was taken for a field's own); it now
+    reports it, and the fix removes the tab where nothing more of the item follows."""
+    from rendering import rendered_headings
+
+    assert (9, 3) in rendered_headings(BULLET_CARDS) and '<h3 data-sourcepos="9:2-9:14">Reflexion</h3>\n</li>' in render(BULLET_CARDS)
+    message = "GitHub shows '### Reflexion' as part of the bullet above it (it is indented), not as a card heading"
+    result = lint_source(Source.from_text(BULLET_CARDS, "README.md"), Config(), OFFLINE)
+    first = result.diagnostics[0]
+    assert (first.line, first.column, first.code, first.fixable, first.message) == (9, 1, "CL110", True, message)
+    after = fixed(BULLET_CARDS)
+    assert after == BULLET_CARDS.replace("\t### Reflexion", "### Reflexion")
+    assert check(after) == [] and not rendering_problems(BULLET_CARDS, after)
+    # More of the item below it: unindented, the heading would end the item above that text.
+    text = BULLET_CARDS.replace("\t### Reflexion\n", "\t### Reflexion\n\n\tIts notes.\n")
+    assert check(text)[0] == (9, 1, "CL110", False)
+    # Under a numbered item (a field's body), an indented heading is the item's own, as before.
+    assert all(code != "CL110" for _, _, code, _ in check(BULLET_CARDS.replace("- **Code**: https://github.com/ysymyth", "1. **Code**: https://github.com/ysymyth")))

@@ -144,7 +144,7 @@ class BlockScan:
         table = quoted = False
         tried = False  # a delimiter row under the open paragraph made no table: cmark-gfm tries no other
         for number, text in enumerate(lines, start=1):
-            if fence is not None and fenced_in is not None and text.strip() and _indent_width(text) < fenced_in:
+            if fence is not None and fenced_in is not None and text.strip() and indent_width(text) < fenced_in:
                 fence = None  # a line left of the list item's text ends the item, and the code in it
             if fence is not None:
                 self.code.add(number)
@@ -183,7 +183,7 @@ class BlockScan:
                         in_paragraph, plain = False, None
                     elif marked and (plain or table or items is None) and _item_interrupts(text, table):
                         plain, table, quoted = None, False, first == ">"
-                        items = _list_column(text, items)
+                        items = list_column(text, items)
                         in_paragraph = not _OPENS_NOTHING.match(text)
                     elif plain and not tried and "|" in text and _DELIMITER.match(text):
                         if _header_fits(text, lines[number - 2]):
@@ -256,7 +256,7 @@ def _paragraph_start(text: str, number: int, items: int | None) -> tuple[int | N
     it a heading (None in a list item, a quote or link definitions), and the list's items' column."""
     first = text.lstrip(" ")[:1]
     if first in _ITEM_STARTS and _LIST_OR_QUOTE.match(text):
-        return None, _list_column(text, items)
+        return None, list_column(text, items)
     if items is not None and len(text) - len(text.lstrip(" ")) >= items:
         return None, items  # more of a list item's text
     return (None if first == "[" and starts_definition(text) else number), None
@@ -278,7 +278,7 @@ def _item_interrupts(text: str, table: bool) -> bool:
     return not _NO_BREAK_IN.match(text) and (item is None or int(item.group(1)) == 1)
 
 
-def _list_column(text: str, items: int | None) -> int | None:
+def list_column(text: str, items: int | None) -> int | None:
     """The column of a list's items' text, with ``text`` read as one more line of the list."""
     item = _ITEM_MARKER.match(text)
     if item is None:  # a quote
@@ -874,7 +874,7 @@ class Parser:
                 number += 1
                 continue
             indented = line.startswith(("\t", " "))
-            if previous_blank and _indent_width(line) < inside:
+            if previous_blank and indent_width(line) < inside:
                 break  # under a blank line, only a line indented to the item's text is more of the item
             lazy = not previous_blank and not indented and not _starts_block(line, number, scan)
             if not (indented or lazy) or FIELD.match(line):
@@ -1039,14 +1039,14 @@ def opens_fence(text: str) -> bool:
     return _FENCE_OPEN.match(text) is not None
 
 
-def _indent_width(text: str) -> int:
+def indent_width(text: str) -> int:
     """How many columns a line's indent takes, a tab counting to the next multiple of 4."""
     return len(text[: len(text) - len(text.lstrip(" \t"))].expandtabs(4))
 
 
 def indented_code(text: str) -> bool:
     """Whether a line is indented as code (four columns)."""
-    return _indent_width(text) >= 4
+    return indent_width(text) >= 4
 
 
 def _content_column(text: str, match: re.Match[str]) -> int:

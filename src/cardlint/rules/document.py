@@ -14,8 +14,10 @@ from cardlint.parser import (
     ends_table_only,
     freed_otherwise,
     html_block_to_blank,
+    indent_width,
     indented_code,
     is_blank,
+    list_column,
 )
 from cardlint.rules.base import Context, Rule
 from cardlint.rules.table import insert_row
@@ -399,6 +401,7 @@ class UnclosedBlock(Rule):
 _NO_SPACE = re.compile(r"^( {0,3})(#{1,6})(?=[^\s#])")
 _INDENTED = re.compile(r"^([ \t]+)(#{1,6})[ \t]+(\S.*)$")
 _LIST_ITEM = re.compile(r"^(?:[-+*]|\d{1,9}[.)])(?:[ \t]|$)")
+_BULLET = re.compile(r"^[-+*](?:[ \t]|$)")
 
 
 class BrokenHeading(Rule):
@@ -410,8 +413,10 @@ class BrokenHeading(Rule):
     runs into the one above it, its table and fields with it.
 
     Checked: lines at the cards' level and at the tiers' level; with a single `#`, only a line whose
-    text is one of the `tiers` (a `#hashtag` line means to be text). An indented heading in a list
-    item (under `1. **Task**`, say) is the item's, and is not concerned.
+    text is one of the `tiers` (a `#hashtag` line means to be text). An indented heading under a
+    numbered item (a field's body, under `1. **Task**`) is the item's, and is not concerned; under a
+    bullet (`- **Code**: …`, a blank line, then a tab) it stands in that bullet's list item, and
+    GitHub shows it inside the list, with the card's bullets as more items of it.
 
     ## Why is this bad?
     The paper drops out of the list's outline, and out of every check of its card: cardlint, like
@@ -437,7 +442,8 @@ class BrokenHeading(Rule):
     comment or a `<pre>` opens in the rest of the block (raw text now, it would open then, and run
     on past the block's end), when a line in it is indented by four columns (code then), and when
     a list item stands in the rest of the block and another right after its end (the two lists
-    would be one, and loose).
+    would be one, and loose). For a heading in a bullet's item, it is withheld when an indented
+    line below it is more of the item: the heading would end the item above it.
     """
 
     code = "CL110"
@@ -451,6 +457,7 @@ class BrokenHeading(Rule):
         for number, text in enumerate(lines, start=1):
             if "#" not in text or not text.lstrip(" \t").startswith("#"):
                 continue
+            in_item = False
             if number in document.code_lines:
                 continue
             if number in document.html_lines:
@@ -470,11 +477,16 @@ class BrokenHeading(Rule):
                 if number > 1 and not is_blank(lines[number - 2]):
                     continue  # a paragraph's continuation line, not code
                 previous = next((lines[n - 1] for n in range(number - 1, 0, -1) if not is_blank(lines[n - 1])), "")
-                if previous[:1] in (" ", "\t") or _LIST_ITEM.match(previous):
-                    continue  # in a list item (a field's body): the item's own heading
+                bullet = _BULLET.match(previous) is not None
+                if previous[:1] in (" ", "\t") or (_LIST_ITEM.match(previous) and not bullet):
+                    continue  # in a numbered item (a field's body): the item's own heading
                 markers, words = match.group(2), match.group(3).strip()
                 span = Span(number, 1, number, len(match.group(1)) + 1)
                 edit, title, shown = ctx.replace(span, ""), "Remove the indentation", "code (it is indented)"
+                if bullet and indent_width(text) - (list_column(previous, None) or 0) < 4:
+                    shown = "part of the bullet above it (it is indented)"
+                below = next((line for line in lines[number:] if not is_blank(line)), "")
+                in_item = bullet and below[:1] in (" ", "\t")  # more of the bullet's item follows
             else:
                 continue
             kind = {document.card_level: "card", document.card_level - 1: "tier"}.get(len(markers))
@@ -486,6 +498,8 @@ class BrokenHeading(Rule):
                 fix = None  # more of the line's paragraph now, a block of its own under a heading
             if shown.startswith("raw") and freed_otherwise(lines, document.html_lines, number):
                 fix = None  # a `<!--` in the rest of the block would open, an indented line be code
+            if in_item:
+                fix = None  # unindented, the heading would end the item above the lines that follow it
             yield self.report(ctx, span, f"GitHub shows '{text.strip()}' as {shown}, not as a {kind} heading", fix)
 
 
