@@ -201,11 +201,11 @@ def test_a_bullet_template_gives_its_keys_without_the_placeholders(cli, tmp_path
     a row named in link-rows takes its option's value; the new card then lints clean."""
     path = shape_fixture(tmp_path, "bullets", '[link-rows]\ngithub = "Code"\n')
     before = path.read_text(encoding="utf-8")
-    run = cli("new", path, "--tier", "Image editing", "--title", "Imagen Editor", "--github", "https://github.com/x/y")
+    run = cli("new", path, "--tier", "Image editing", "--title", "Imagen Editor", "--github", "https://github.com/x/y", "--authors", "Su Wang")
     assert (run.code, run.out) == (0, f"Added card 'Imagen Editor' under 'Image editing' at {path}:56.\n")
     assert added_lines(before, path.read_text(encoding="utf-8")) == [
         "### Imagen Editor",
-        "- **Authors**:",
+        "- **Authors**: Su Wang",
         "- **Venue**:",
         "- **Code**: https://github.com/x/y",
         "",
@@ -249,6 +249,11 @@ def test_a_value_the_template_has_no_row_for_is_refused_and_nothing_is_written(c
         2,
         "Error: the template card has no row for the Github link (--github): its rows are Title, Venue;"
         " name the one for it in the config's link-rows.github; nothing written\n",
+    )
+    run = cli("new", path, "--tier", "2023", "--title", "Zero-1-to-3", "--authors", "Ruoshi Liu")
+    assert run.err == (
+        "Error: the template card has no row for the authors (--authors): its rows are Title, Venue;"
+        " it goes in an 'Authors' row; nothing written\n"
     )
     assert path.read_bytes() == before
     path = shape_fixture(tmp_path, "bullets")

@@ -299,6 +299,9 @@ def test_new_from_arxiv_leaves_out_and_names_what_the_template_has_no_place_for(
     lines = path.read_text(encoding="utf-8").splitlines()
     assert lines[31] == "- **Authors**: Ben Poole, Ajay Jain, Jonathan T. Barron, Ben Mildenhall"
     assert lines[35:39] == ["<details><summary>Abstract</summary>", "The abstract of 2209.14988.", "", "@misc{https://doi.org/10.48550/arxiv.2209.14988,"]
+    path.write_text(text, encoding="utf-8")  # --authors given: the card takes it, not arXiv's
+    assert cli("new", path, "--arxiv", "2209.14988", "--tier", "Text-to-3D", "--authors", "B. Poole et al.").code == 0
+    assert path.read_text(encoding="utf-8").splitlines()[31] == "- **Authors**: B. Poole et al."
 
 
 def test_checking_makes_no_network_call_with_or_without_a_lock_file(cli, review, sources, monkeypatch):

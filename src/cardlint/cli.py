@@ -132,6 +132,7 @@ def run_rule(code: str, where: str) -> int:
 @click.option("--paper-link", help="Paper Link row.")
 @click.option("--openreview", help="OpenReview forum URL or id.")
 @click.option("--github", help="Github row.")
+@click.option("--authors", help="Authors row; with --arxiv, arXiv's.")
 @click.option("--score", type=float, help="Average review score; placed in score order.")
 @click.option("--config", "config_path", type=str, help="Use this config file instead of searching for one.")
 def new_command(path: str, config_path: str | None, arxiv_id: str | None, **fields: object) -> None:
@@ -243,6 +244,10 @@ def sync_command(path: str, refresh: bool, config_path: str | None) -> None:
     raise SystemExit(EXIT_FOUND if synced.failures else EXIT_OK)
 
 
+# What arXiv fills of a new card unless given: what ``cardlint new`` calls it, and its option's name.
+_FETCHED = {"title": "title", "paper link": "paper_link", "authors": "authors"}
+
+
 def _fetch_new_card(config: Config, arxiv_id: str, fields: dict[str, object]) -> dict[str, dict[str, object]]:
     """Fill ``fields`` of ``cardlint new`` from arXiv and OpenReview; the lock file entry to record."""
     import time
@@ -271,12 +276,11 @@ def _fetch_new_card(config: Config, arxiv_id: str, fields: dict[str, object]) ->
         raise UsageError(f"OpenReview: {answer} (new --openreview)")
     if forum and answer is None:
         raise UsageError(f"OpenReview has no paper '{forum}' (new --openreview)")
-    fetched = {"authors", "abstract", "BibTeX"} | ({"title"} if not fields.get("title") else set())
-    fetched |= {"paper link"} if not fields.get("paper_link") else set()
+    fetched = {"abstract", "BibTeX"} | {what for what, name in _FETCHED.items() if not fields.get(name)}
     fields["fetched"] = frozenset(fetched)
     fields["title"] = fields.get("title") or paper.title
     fields["paper_link"] = fields.get("paper_link") or f"https://arxiv.org/abs/{wanted}"
-    fields["authors"] = ", ".join(paper.authors)
+    fields["authors"] = fields.get("authors") or ", ".join(paper.authors)
     fields["abstract"] = paper.abstract
     fields["bibtex"] = arxiv_bibtex(wanted, paper.title, paper.authors, paper.published)
     entry: dict[str, object] = {"arxiv": arxiv_entry(paper), "openreview": None}

@@ -196,11 +196,12 @@ def arxiv_bibtex(arxiv_id: str, title: str, authors: list[str], published: str) 
 
 
 # What ``cardlint new`` is given that goes in a row: the option it comes from and its config link-rows role.
-_OPTIONS = {
+_OPTIONS: dict[str, tuple[str, str | None]] = {
     "title": ("--title", "title"),
     "paper link": ("--paper-link", "paper"),
     "OpenReview link": ("--openreview", "openreview"),
     "Github link": ("--github", "github"),
+    "authors": ("--authors", None),
 }
 
 # What a contributor still has to write: a new card may keep these, every other problem is refused.
@@ -256,7 +257,9 @@ def add_card(
         noun = template_.noun
         rows = f"its {noun}s are {', '.join(template_.row_keys)}" if template_.row_keys else f"it has no {noun}s"
         hint = "leave out --name, and the heading is the title"
-        if role != "title":
+        if role is None:
+            hint = f"it goes in an 'Authors' {noun}"
+        elif role != "title":
             hint = f"name the one for it in the config's link-rows.{role}"
         raise UsageError(f"the template card has no {noun} for the {what} ({option}): {rows}; {hint}; nothing written")
     tier = next((t for t in document.tiers if t.name == new.tier), None)
