@@ -241,29 +241,30 @@ def test_a_sub_heading_template_keeps_its_headings_and_takes_no_placeholder_text
     ]
 
 
-def test_a_value_the_template_has_no_row_for_is_refused_and_nothing_is_written(cli, tmp_path):
-    path = shape_fixture(tmp_path, "real-header")
+REFUSED = [
+    (
+        "real-header", ["--tier", "2023", "--github", "https://github.com/cvlab-columbia/zero123"],
+        "no row for the Github link (--github): its rows are Title, Venue; name the one for it in the config's"
+        " link-rows.github",
+    ),
+    (
+        "real-header", ["--tier", "2023", "--authors", "Ruoshi Liu"],
+        "no row for the authors (--authors): its rows are Title, Venue; it goes in an 'Authors' row",
+    ),
+    (
+        "bullets", ["--tier", "Text-to-3D", "--name", "Zero-1-to-3"],
+        "no bullet for the title (--title): its bullets are Authors, Venue, Code; leave out --name, and the"
+        " heading is the title",
+    ),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("name", "options", "error"), REFUSED)
+def test_a_value_the_template_has_no_row_for_is_refused_and_nothing_is_written(cli, tmp_path, name, options, error):
+    path = shape_fixture(tmp_path, name)
     before = path.read_bytes()
-    run = cli("new", path, "--tier", "2023", "--title", "Zero-1-to-3", "--github", "https://github.com/cvlab-columbia/zero123")
-    assert (run.code, run.err) == (
-        2,
-        "Error: the template card has no row for the Github link (--github): its rows are Title, Venue;"
-        " name the one for it in the config's link-rows.github; nothing written\n",
-    )
-    run = cli("new", path, "--tier", "2023", "--title", "Zero-1-to-3", "--authors", "Ruoshi Liu")
-    assert run.err == (
-        "Error: the template card has no row for the authors (--authors): its rows are Title, Venue;"
-        " it goes in an 'Authors' row; nothing written\n"
-    )
-    assert path.read_bytes() == before
-    path = shape_fixture(tmp_path, "bullets")
-    before = path.read_bytes()
-    run = cli("new", path, "--tier", "Text-to-3D", "--title", "Zero-1-to-3: Zero-shot One Image to 3D Object", "--name", "Zero-1-to-3")
-    assert (run.code, run.err) == (
-        2,
-        "Error: the template card has no bullet for the title (--title): its bullets are Authors, Venue, Code;"
-        " leave out --name, and the heading is the title; nothing written\n",
-    )
+    run = cli("new", path, "--title", "Zero-1-to-3: Zero-shot One Image to 3D Object", *options)
+    assert (run.code, run.err) == (2, f"Error: the template card has {error}; nothing written\n")
     assert path.read_bytes() == before
 
 
