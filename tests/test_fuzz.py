@@ -118,7 +118,7 @@ def test_random_edits_of_the_example(edits, crlf):
 # there only), a quote's lazy lines among them (no link definition: a paragraph that opens with one
 # is not read as a setext heading).
 BLOCK_LINES = [
-    "| | |", "|--|--|", "|-|-|", "|Title|X|", "Title|x", "| a | b |", "\tbody", "    indented", "     Foo", "  Foo",
+    "| | |", "|--|--|", "|-|-|", "|Title|X|", "Title|x", "| a | b |", "|", "\tbody", "    indented", "     Foo", "  Foo",
     "\t\tx", "Foo", "bar baz", "", " ", "\t", "---", "   ---", "===", "***", "- - -", "_ _ _", "# Notable", "## Card",
     "### Deep", "#", "##", "```", "````", "  ```", "```py", "~~~", "~~~ x", "<details>", "</details>", "<div>", "</div>",
     "<p>", "</p>", "<pre>", "</pre>", "<script>", "</script>", '<img src="x.png">', "<br>", "<!--", "-->",

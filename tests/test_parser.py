@@ -185,6 +185,9 @@ SETEXT_CASES = [
     "- a\n\n  Foo\n---", "1. a\n\n  Foo\n---", "1. **Task**\n\tText\n---", "Foo\n2. x\n---", "Foo\n1. x\n---",
     "Foo\n<span>\n---", "Foo\n<!-- x -->\n---", "# Foo\n---", "Foo\n```\n---", "- a\n# H\n\n  Foo\n---",
     ">\nFoo\n---", "-\nFoo\n---", "1.\nFoo\n---", "Bar\n>\nFoo\n---", "> a\n>\nFoo\n---", "-\n  Foo\n---",
+    # A lone pipe under a table's rows is no row: it ends the table and opens a paragraph.
+    "|a|b|\n|-|-|\n|x|y|\n|\n---", "|a|b|\n|-|-|\n  |  \n===", "|a|b|\n|-|-|\n||\n---", "|a|b|\n|-|-|\n| |\n---",
+    "- a\n\n  |a|b|\n  |-|-|\n  |\n---",
 ]  # fmt: skip
 # HTML blocks GitHub opens where a paragraph would not let them, and the lines below to a blank one
 # raw HTML (no heading there): a lone tag under a table's rows, or as a lazy line under a quote or a

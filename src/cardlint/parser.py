@@ -179,7 +179,10 @@ class BlockScan:
                     in_paragraph, plain = False, None
                 elif in_paragraph:
                     marked = first in _ITEM_STARTS
-                    if marked and _THEMATIC_BREAK.match(text):
+                    if table and text.strip(" \t") == "|":  # a lone pipe is no row: it opens a paragraph
+                        plain, items = _paragraph_start(text, number, items)
+                        table = tried = False
+                    elif marked and _THEMATIC_BREAK.match(text):
                         in_paragraph, plain = False, None
                     elif marked and (plain or table or items is None) and _item_interrupts(text, table):
                         plain, table, quoted = None, False, first == ">"
