@@ -242,8 +242,8 @@ class StaleTemplate(Rule):
 
     ## Fix safety
     For a key the cards lack, the fix inserts the template's empty row (bullet, label) in each of them,
-    as CL203 would one by one. It is unsafe: the values are still to fill in, and the template may be
-    what is wrong. The other findings have no fix.
+    as CL203 would one by one (and none where CL203 would give a card none). It is unsafe: the values
+    are still to fill in, and the template may be what is wrong. The other findings have no fix.
     """
 
     code = "CL107"
