@@ -332,10 +332,9 @@ def _place(ctx: Context, document: Document, cards: list[Card], after: int, scor
             if existing is not None and existing < score:
                 return card.line
     anchor = cards[-1].line if cards else after
-    # The tier ends at the next heading that starts a card or a tier (the template card included),
-    # or any heading above the cards' level: a part of the list that is not a tier (`# Proposed`).
+    # The tier ends at the next card (the template card included), or at any heading above the
+    # cards' level: the next tier, or a part of the list that is not a tier (`# Proposed`).
     ends = [c.line for c in document.cards if c.line > anchor]
-    ends += [t.heading.line for t in document.tiers if t.heading.line > anchor]
     if document.tiers:
         ends += [h.line for h in document.headings if h.line > anchor and h.level < document.card_level]
     return min(ends) if ends else len(document.source.lines) + 1

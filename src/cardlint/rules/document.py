@@ -400,7 +400,7 @@ class UnclosedBlock(Rule):
 # right under `</details>` (raw HTML: in the block that line opens).
 _NO_SPACE = re.compile(r"^( {0,3})(#{1,6})(?=[^\s#])")
 _INDENTED = re.compile(r"^([ \t]+)(#{1,6})[ \t]+(\S.*)$")
-_LIST_ITEM = re.compile(r"^(?:[-+*]|\d{1,9}[.)])(?:[ \t]|$)")
+_NUMBERED_ITEM = re.compile(r"^\d{1,9}[.)](?:[ \t]|$)")
 _BULLET = re.compile(r"^[-+*](?:[ \t]|$)")
 
 
@@ -478,7 +478,7 @@ class BrokenHeading(Rule):
                     continue  # a paragraph's continuation line, not code
                 previous = next((lines[n - 1] for n in range(number - 1, 0, -1) if not is_blank(lines[n - 1])), "")
                 bullet = _BULLET.match(previous) is not None
-                if previous[:1] in (" ", "\t") or (_LIST_ITEM.match(previous) and not bullet):
+                if previous[:1] in (" ", "\t") or _NUMBERED_ITEM.match(previous):
                     continue  # in a numbered item (a field's body): the item's own heading
                 markers, words = match.group(2), match.group(3).strip()
                 span = Span(number, 1, number, len(match.group(1)) + 1)
