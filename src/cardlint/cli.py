@@ -343,35 +343,17 @@ def run(
     if not paths:
         raise UsageError("no file given (usage: cardlint [OPTIONS] PATH...)")
     configs: dict[str, Settings] = {}
-    sources: dict[str, Source] = {}
-    reports: list[Diagnostic] = []
-    fixed_total: Counter[str] = Counter()
-    changed_any = refused = False
-    checkers: dict[int, OnlineCheck] = {}
-    # Every file is read first: one that cannot be is reported, the others are still checked, and
-    # with --fix none is written (a run that failed on some input changes nothing).
-    unread = 0
-    from_stdin: str | None = None  # the name standard input goes by, when it is read
 
     def settings_for(path: str) -> Settings:
         return _settings(path, config_path, rules, select, ignore, extend_select, configs)
 
-    untemplated: list[str] = []  # the files that declare no template
     paths = _expand_folders(paths, settings_for)
-    for given in paths:
-        path = (stdin_filename or "-") if given == "-" else given
-        config = settings_for(path)[0]
-        try:
-            if given == "-":
-                if from_stdin is not None:
-                    raise UsageError("standard input is named twice (-)")
-                sources[path] = Source.from_bytes(_read_stdin(config.max_file_size), path)
-                from_stdin = path
-            else:
-                sources[path] = Source.read(path, config.max_file_size)
-        except UsageError as exc:
-            _error(str(exc))
-            unread += 1
+    sources, unread, from_stdin = _read_sources(paths, stdin_filename, settings_for)
+    reports: list[Diagnostic] = []
+    fixed_total: Counter[str] = Counter()
+    changed_any = refused = False
+    checkers: dict[int, OnlineCheck] = {}
+    untemplated: list[str] = []  # the files that declare no template
     links_on = check_links or any(config.check_links for config, _, _ in configs.values())
     _warn_about_options_without_effect(rules, links_on, remap, select, extend_select)
     if not sources:
@@ -446,32 +428,72 @@ def run(
         total = sum(fixed_total.values())
         # Machine-readable output stays parseable: the tally goes to stderr there.
         click.echo(f"Fixed {total} problem{'s' if total != 1 else ''} ({details}).", err=report_err or output_format != "text")
+    _print_report(reports, rules, sources, output_format, statistics, unsafe_fixes, color, show_source, quiet, report_err)
+    if unread:
+        return EXIT_ERROR
+    failed = refused or any(d.severity is Severity.ERROR for d in reports)
+    return EXIT_FOUND if failed and not exit_zero else EXIT_OK
+
+
+def _read_sources(
+    paths: Sequence[str], stdin_filename: str | None, settings_for: Callable[[str], Settings]
+) -> tuple[dict[str, Source], int, str | None]:
+    """Every file read before any is checked: one that cannot be is reported (and counted), the
+    others are still checked, and with --fix none is written (a run that failed on some input
+    changes nothing). Returns the sources, how many could not be read, and the name standard
+    input goes by when it is read (``-``)."""
+    sources: dict[str, Source] = {}
+    unread = 0
+    from_stdin: str | None = None
+    for given in paths:
+        path = (stdin_filename or "-") if given == "-" else given
+        config = settings_for(path)[0]
+        try:
+            if given == "-":
+                if from_stdin is not None:
+                    raise UsageError("standard input is named twice (-)")
+                sources[path] = Source.from_bytes(_read_stdin(config.max_file_size), path)
+                from_stdin = path
+            else:
+                sources[path] = Source.read(path, config.max_file_size)
+        except UsageError as exc:
+            _error(str(exc))
+            unread += 1
+    return sources, unread, from_stdin
+
+
+def _print_report(
+    reports: list[Diagnostic],
+    rules: Sequence[type[Rule]],
+    sources: dict[str, Source],
+    output_format: str,
+    statistics: bool,
+    unsafe_fixes: bool,
+    color: str,
+    show_source: bool | None,
+    quiet: bool,
+    err: bool,
+) -> None:
+    """The diagnostics in the chosen format, on stdout (stderr when ``err``: the fixed text of
+    standard input is the output)."""
     if statistics and output_format in ("text", "json", "github"):
-        click.echo(render_statistics(reports, unsafe_fixes, output_format), nl=False, err=report_err)
+        click.echo(render_statistics(reports, unsafe_fixes, output_format), nl=False, err=err)
     elif output_format == "json":
-        click.echo(render_json(reports), nl=False, err=report_err)
+        click.echo(render_json(reports), nl=False, err=err)
     elif output_format == "github":
-        click.echo(render_github(reports), nl=False, err=report_err)
+        click.echo(render_github(reports), nl=False, err=err)
         _write_job_summary(reports)
     elif output_format == "sarif":
         from cardlint.sarif import render_sarif
 
         # With --statistics, the counts ride along in the run's property bag.
-        text = render_sarif(reports, rules, sources, with_statistics=statistics)
-        click.echo(text, nl=False, err=report_err)
+        click.echo(render_sarif(reports, rules, sources, with_statistics=statistics), nl=False, err=err)
     else:
         styled = _colour(color)
         excerpts = sys.stdout.isatty() if show_source is None else show_source
         # After --fix the sources are the fixed texts: excerpts show them, as the positions do.
-        shown: dict[str, Sequence[str]] | None = None
-        if excerpts:
-            shown = {path: source.lines for path, source in sources.items()}
-        text = render_text(reports, unsafe_fixes, shown, styled=styled, quiet=quiet)
-        click.echo(text, nl=False, color=styled, err=report_err)
-    if unread:
-        return EXIT_ERROR
-    failed = refused or any(d.severity is Severity.ERROR for d in reports)
-    return EXIT_FOUND if failed and not exit_zero else EXIT_OK
+        shown = {path: source.lines for path, source in sources.items()} if excerpts else None
+        click.echo(render_text(reports, unsafe_fixes, shown, styled=styled, quiet=quiet), nl=False, color=styled, err=err)
 
 
 def _expand_folders(paths: Sequence[str], settings_for: Callable[[str], Settings]) -> tuple[str, ...]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from cardlint.diagnostic import Diagnostic, FixSafety, Severity
 
@@ -85,7 +85,7 @@ def summary(diagnostics: Sequence[Diagnostic], unsafe_fixes: bool = False) -> st
 def render_text(
     diagnostics: Sequence[Diagnostic],
     unsafe_fixes: bool = False,
-    sources: dict[str, Sequence[str]] | None = None,
+    sources: Mapping[str, Sequence[str]] | None = None,
     styled: bool = False,
     quiet: bool = False,
 ) -> str:
