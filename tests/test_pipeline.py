@@ -168,3 +168,27 @@ def test_a_lint_leaves_no_reference_cycles():
             gc.enable()
     assert len(texts) > 60
     assert left == {}
+
+
+def test_the_server_turns_the_collector_back_on_after_each_lint():
+    """The language server pauses the cyclic collector for a lint (the test above says it frees
+    nothing there) and runs it between lints, for what a plugin or a library leaves: a lint that
+    fails must not leave it off for the rest of the session."""
+    import gc
+
+    import pytest
+
+    from cardlint.server import collector_paused
+
+    assert gc.isenabled()
+    with pytest.raises(ValueError), collector_paused():
+        assert not gc.isenabled()
+        raise ValueError("a plugin rule failed")
+    assert gc.isenabled()
+    gc.disable()  # the console script's state: a pause inside it does not turn the collector on
+    try:
+        with collector_paused():
+            pass
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
