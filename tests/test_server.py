@@ -24,6 +24,23 @@ async def client(lsp_client: LanguageClient):
     await lsp_client.shutdown_session()
 
 
+# A client that keeps an action's data and asks for its edit once the action is chosen (as VS Code does).
+RESOLVING = types.ClientCapabilities(
+    text_document=types.TextDocumentClientCapabilities(
+        code_action=types.CodeActionClientCapabilities(
+            data_support=True, resolve_support=types.ClientCodeActionResolveOptions(properties=["edit"])
+        )
+    )
+)
+
+
+@pytest_lsp.fixture(config=ClientServerConfig(server_command=[sys.executable, "-m", "cardlint", "server"]))
+async def resolving(lsp_client: LanguageClient):
+    await lsp_client.initialize_session(types.InitializeParams(capabilities=RESOLVING))
+    yield
+    await lsp_client.shutdown_session()
+
+
 @pytest.fixture
 def example(tmp_path):
     shutil.copytree(SEED_DIR, tmp_path / "review")
@@ -175,6 +192,73 @@ async def test_a_file_without_template_gets_nothing_and_a_broken_config_is_one_m
     client.text_document_did_save(types.DidSaveTextDocumentParams(types.TextDocumentIdentifier(uri)))
     await client.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)  # the server is still up
     assert list(client.diagnostics[uri]) == []
+
+
+async def test_a_client_that_resolves_edits_gets_each_when_it_chooses_the_action(resolving: LanguageClient, tmp_path, cli):
+    """Actions are listed without their edits (an editor asks at each move of the cursor, and a fix
+    lints the whole file more than once); the one chosen gets the edit --fix would make."""
+    shutil.copytree(SEED_DIR.parent.parent / "tests" / "data" / "seed-clean", tmp_path / "clean")
+    path = tmp_path / "clean" / "README.md"
+    text = path.read_text(encoding="utf-8")
+    row = next(line for line in text.split("\n") if line.startswith("|Github|"))
+    broken = text.replace(row, row.rstrip("|"), 1)
+    path.write_text(broken, encoding="utf-8")
+    uri = await open_document(resolving, path)
+    (pipe,) = [d for d in resolving.diagnostics[uri] if d.code == "CL208"]
+    context = types.CodeActionContext(diagnostics=[pipe])  # no `only`: what a lightbulb asks for
+    actions = await resolving.text_document_code_action_async(
+        types.CodeActionParams(types.TextDocumentIdentifier(uri), pipe.range, context)
+    )
+    assert actions is not None
+    listed = {a.title: a for a in actions if isinstance(a, types.CodeAction)}
+    assert sorted(listed) == ["CL208: Add a trailing pipe", "Fix all safe problems in this file"]
+    assert all(a.edit is None for a in listed.values())
+    quick = await resolving.code_action_resolve_async(listed["CL208: Add a trailing pipe"])
+    assert quick.edit is not None and quick.edit.changes is not None
+    (edit,) = quick.edit.changes[uri]
+    assert edit.new_text == "|" and apply(broken, edit) == text
+    every = await resolving.code_action_resolve_async(listed["Fix all safe problems in this file"])
+    assert every.edit is not None and every.edit.changes is not None
+    (edit,) = every.edit.changes[uri]
+    cli("--fix", path)
+    assert apply(broken, edit) == path.read_text(encoding="utf-8")
+    # An action listed for an older text gets no edit: the editor asks for the actions again.
+    resolving.text_document_did_change(
+        types.DidChangeTextDocumentParams(
+            types.VersionedTextDocumentIdentifier(uri=uri, version=2),
+            [types.TextDocumentContentChangeWholeDocument(text=broken + "\n")],
+        )
+    )
+    await resolving.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+    stale = await resolving.code_action_resolve_async(listed["CL208: Add a trailing pipe"])
+    assert stale.edit is None
+
+
+async def test_resolving_a_fix_that_fix_refuses_gives_no_edit_and_says_why(monkeypatch):
+    """Listed without its edit, a fix --fix would refuse is found out when it is chosen: the editor
+    gets no edit and a message with --fix's reason."""
+    from cardlint.linter import lint_source
+    from cardlint.rules import all_rules
+    from cardlint.server import CardlintServer, Linted, resolve_code_action
+    from cardlint.source import Source
+    from conftest import RULE_FIXTURES, builtin_config
+    from test_fix import DropsAWord
+
+    ls = CardlintServer()
+    for _ in ls.protocol.lsp_initialize(types.InitializeParams(capabilities=RESOLVING)):
+        pass  # the protocol's own handler of `initialize`: it sets up the workspace
+    shown: list[str] = []
+    monkeypatch.setattr(ls, "window_show_message", lambda params: shown.append(params.message))
+    source = Source.read(str(RULE_FIXTURES / "clean.md"))
+    rules = [*all_rules(), DropsAWord]
+    result = lint_source(source, builtin_config(), rules)
+    uri = "file:///clean.md"
+    ls.workspace.put_text_document(types.TextDocumentItem(uri, "markdown", 1, source.text))
+    ls.linted[uri] = Linted(1, source, builtin_config(), rules, result)
+    (drop,) = [d for d in result.diagnostics if d.code == "XD100"]
+    action = types.CodeAction("XD100: drop", data={"uri": uri, "version": 1, "at": [drop.code, drop.line, drop.column]})
+    assert resolve_code_action(ls, action).edit is None
+    assert shown == ["cardlint: no fix made: the fix 'drop' would lose the word 'Google'"]
 
 
 def _resident_mb(pid: int) -> float:
