@@ -5,6 +5,10 @@
 On the bundled example (target: at most 100 ms) and on a 1,000-card list (target: at most 1 s);
 each change removes or restores one trailing pipe, so every run lints a changed text. The time
 includes the server's debounce (cardlint.server.DEBOUNCE).
+
+Then the code actions an editor asks for when the cursor stands on a fixable problem (no `only`,
+as for a lightbulb), on the 1,000-card list: for a client that resolves their edits (listed
+without them) and for one that does not (each edit made before it is listed).
 """
 
 from __future__ import annotations
@@ -33,6 +37,49 @@ def big_list(cards: int) -> str:
         card.replace("## DreamFusion", f"## DreamFusion {i}").replace("FjNys5c7VyY", f"id{i:09d}") for i in range(cards)
     )
     return head + body + template
+
+
+# What VS Code's language client declares: it keeps an action's data and resolves its edit.
+RESOLVING = types.ClientCapabilities(
+    text_document=types.TextDocumentClientCapabilities(
+        code_action=types.CodeActionClientCapabilities(
+            data_support=True, resolve_support=types.ClientCodeActionResolveOptions(properties=["edit"])
+        )
+    )
+)
+
+
+async def measure_actions(path: Path, text: str, runs: int, capabilities: types.ClientCapabilities) -> list[float]:
+    """The time of a code action request at the first CL208 (a row without its trailing pipe)."""
+    client = LanguageClient("bench", "1")
+    published = asyncio.Event()
+    found: list[types.Diagnostic] = []
+
+    @client.feature(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+    def on_publish(params: types.PublishDiagnosticsParams) -> None:
+        found[:] = params.diagnostics
+        published.set()
+
+    await client.start_io(sys.executable, "-m", "cardlint", "server")
+    await client.initialize_async(types.InitializeParams(capabilities=capabilities))
+    client.initialized(types.InitializedParams())
+    uri = path.as_uri()
+    client.text_document_did_open(types.DidOpenTextDocumentParams(types.TextDocumentItem(uri, "markdown", 1, text)))
+    await published.wait()
+    target = next(d for d in found if d.code == "CL208")
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        await client.text_document_code_action_async(
+            types.CodeActionParams(
+                types.TextDocumentIdentifier(uri), target.range, types.CodeActionContext(diagnostics=[target])
+            )
+        )
+        times.append(time.perf_counter() - started)
+    await client.shutdown_async(None)
+    client.exit(None)
+    await client.stop()
+    return times
 
 
 async def measure(path: Path, text: str, runs: int) -> list[float]:
@@ -85,6 +132,11 @@ def main() -> int:
             median = statistics.median(times) * 1000
             verdict = "ok" if median <= target else "MISSED"
             print(f"{name:<28}{median:>12.0f}{max(times) * 1000:>10.0f}  <= {target} {verdict}")
+        big, text = path, documents[-1][1]  # the 1,000-card list, as written above
+        print(f"\n{'code actions, 1,000 cards':<28}{'median (ms)':>12}{'max (ms)':>10}")
+        for name, capabilities in (("resolving client", RESOLVING), ("client that does not", types.ClientCapabilities())):
+            times = asyncio.run(measure_actions(big, text, max(3, args.runs // 3), capabilities))
+            print(f"{name:<28}{statistics.median(times) * 1000:>12.0f}{max(times) * 1000:>10.0f}")
     return 0
 
 
