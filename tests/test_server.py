@@ -145,6 +145,26 @@ async def test_fix_all_equals_the_command_lines_fix(client: LanguageClient, exam
     assert apply(text, edit) == example.read_text(encoding="utf-8")
 
 
+async def test_a_code_action_right_after_a_change_is_made_for_the_changed_text(client: LanguageClient, tmp_path, cli):
+    """The editor asks for the fix-all as it saves, right after the last keystroke, before that
+    change's lint: the server lints it then. (Made from the lint before, its edit would be the old
+    text's, and applied to the new one.)"""
+    shutil.copytree(SEED_DIR.parent.parent / "tests" / "data" / "seed-clean", tmp_path / "clean")
+    path = tmp_path / "clean" / "README.md"
+    text = path.read_text(encoding="utf-8")
+    uri = await open_document(client, path)
+    row = next(line for line in text.split("\n") if line.startswith("|Github|"))
+    broken = text.replace(row, row.rstrip("|"), 1)
+    client.text_document_did_change(
+        types.DidChangeTextDocumentParams(
+            types.VersionedTextDocumentIdentifier(uri=uri, version=2),
+            [types.TextDocumentContentChangeWholeDocument(text=broken)],
+        )
+    )
+    edit = await fix_all_edit(client, uri)  # no wait for the change's diagnostics
+    assert apply(broken, edit) == text
+
+
 async def test_a_fix_across_mixed_line_breaks_and_astral_characters_applies_as_the_command_line(
     client: LanguageClient, tmp_path, cli
 ):

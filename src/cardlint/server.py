@@ -96,10 +96,15 @@ class CardlintServer(LanguageServer):
         self.publish(uri, [lsp_diagnostic(source, d) for d in result.diagnostics], document.version)
 
     def current(self, uri: str) -> Linted | None:
-        """The last lint of the document, if it is of the text the editor has now (no change since)."""
+        """The lint of the text the editor has now: made now when a change still waits for it (the
+        editor asks for code actions, and runs them on save, right after typing)."""
         linted = self.linted.get(uri)
         if linted is None or linted.version != self.workspace.get_text_document(uri).version:
-            return None
+            waiting = self.pending.pop(uri, None)
+            if waiting is not None:
+                waiting.cancel()
+            self.lint(uri)
+            linted = self.linted.get(uri)
         return linted
 
     def publish(self, uri: str, diagnostics: list[types.Diagnostic], version: int | None) -> None:
@@ -220,7 +225,7 @@ def code_action(ls: CardlintServer, params: types.CodeActionParams) -> list[type
     uri = params.text_document.uri
     linted = ls.current(uri)
     if linted is None:
-        return []  # changed since its last lint: the editor asks again once the new diagnostics come
+        return []
     source = linted.source
     wanted = params.context.only
     # Making a fix lints the whole file more than once, and an editor asks for the actions at the
