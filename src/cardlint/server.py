@@ -137,13 +137,6 @@ class CardlintServer(LanguageServer):
         outcome = fix_source(linted.source, linted.config, linted.rules, unsafe, only=only if chosen else None)
         return outcome.text if outcome.changed else None
 
-    def offered_fix(self, linted: Linted, chosen: Diagnostic | None) -> str | None:
-        """The fixed text for an action listed with its edit; None where there is no action to offer."""
-        try:
-            return self.fixed_text(linted, chosen)
-        except FixRefused:
-            return None  # --fix would refuse it (a word would be lost): not offered
-
 
 def lsp_position(source: Source, line: int, column: int) -> types.Position:
     """A 1-based line and code-point column as LSP's 0-based line and UTF-16 character."""
@@ -172,6 +165,11 @@ def lsp_diagnostic(source: Source, d: Diagnostic) -> types.Diagnostic:
 def _rule_page(code: str) -> types.CodeDescription | None:
     page = RULES_DIR / f"{code}.md"
     return types.CodeDescription(href=page.as_uri()) if page.is_file() else None
+
+
+def workspace_edit(uri: str, before: Source, after: str) -> types.WorkspaceEdit:
+    """The document's change from ``before`` to ``after``, as one edit."""
+    return types.WorkspaceEdit(changes={uri: [whole_text_edit(before, after)]})
 
 
 def whole_text_edit(before: Source, after: str) -> types.TextEdit:
@@ -233,6 +231,23 @@ def code_action(ls: CardlintServer, params: types.CodeActionParams) -> list[type
     # that resolves edits gets the actions without them, and the edit of the one chosen (below).
     lazy = resolves_edits(ls.client_capabilities)
     actions: list[types.CodeAction] = []
+
+    def offer(action: types.CodeAction, chosen: Diagnostic | None, made: Linted) -> None:
+        """List ``action`` with what resolves its edit, or with its edit: none where ``--fix``
+        would refuse it (a word would be lost) or change nothing."""
+        if lazy:
+            at = [chosen.code, chosen.line, chosen.column] if chosen is not None else None
+            action.data = {"uri": uri, "version": made.version, "at": at}
+        else:
+            try:
+                text = ls.fixed_text(made, chosen)
+            except FixRefused:
+                return
+            if text is None:
+                return
+            action.edit = workspace_edit(uri, made.source, text)
+        actions.append(action)
+
     if not wanted or types.CodeActionKind.QuickFix in wanted:
         for d in linted.result.diagnostics:
             if d.fix is None or not _overlaps(lsp_range(source, d), params.range):
@@ -244,25 +259,11 @@ def code_action(ls: CardlintServer, params: types.CodeActionParams) -> list[type
                 diagnostics=[lsp_diagnostic(source, d)],
                 is_preferred=safe,
             )
-            if lazy:
-                action.data = {"uri": uri, "version": linted.version, "at": [d.code, d.line, d.column]}
-            else:
-                text = ls.offered_fix(linted, d)
-                if text is None:
-                    continue
-                action.edit = types.WorkspaceEdit(changes={uri: [whole_text_edit(source, text)]})
-            actions.append(action)
-    if not wanted or FIX_ALL in wanted or types.CodeActionKind.Source in wanted:
-        action = types.CodeAction(title="Fix all safe problems in this file", kind=FIX_ALL)
-        if lazy:
-            if any(fixable_now(d, unsafe_fixes=False) for d in linted.result.diagnostics):
-                action.data = {"uri": uri, "version": linted.version, "at": None}
-                actions.append(action)
-        else:
-            text = ls.offered_fix(linted, None)
-            if text is not None:
-                action.edit = types.WorkspaceEdit(changes={uri: [whole_text_edit(source, text)]})
-                actions.append(action)
+            offer(action, d, linted)
+    # Listed unresolved, the fix-all stands where --fix has something to do (what `[*]` marks).
+    fixable = not lazy or any(fixable_now(d, unsafe_fixes=False) for d in linted.result.diagnostics)
+    if fixable and (not wanted or FIX_ALL in wanted or types.CodeActionKind.Source in wanted):
+        offer(types.CodeAction(title="Fix all safe problems in this file", kind=FIX_ALL), None, linted)
     return actions
 
 
@@ -289,7 +290,7 @@ def resolve_code_action(ls: CardlintServer, action: types.CodeAction) -> types.C
         return action
     if text is None:
         return action
-    action.edit = types.WorkspaceEdit(changes={uri: [whole_text_edit(linted.source, text)]})
+    action.edit = workspace_edit(uri, linted.source, text)
     return action
 
 
