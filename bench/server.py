@@ -19,6 +19,8 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 from lsprotocol import types
@@ -49,8 +51,12 @@ RESOLVING = types.ClientCapabilities(
 )
 
 
-async def measure_actions(path: Path, text: str, runs: int, capabilities: types.ClientCapabilities) -> list[float]:
-    """The time of a code action request at the first CL208 (a row without its trailing pipe)."""
+@asynccontextmanager
+async def session(
+    path: Path, text: str, capabilities: types.ClientCapabilities
+) -> AsyncIterator[tuple[LanguageClient, str, asyncio.Event, list[types.Diagnostic]]]:
+    """A server started and given the document, its first diagnostics in: the client, the document's
+    URI, the event each publishDiagnostics sets, and the diagnostics last published."""
     client = LanguageClient("bench", "1")
     published = asyncio.Event()
     found: list[types.Diagnostic] = []
@@ -66,53 +72,45 @@ async def measure_actions(path: Path, text: str, runs: int, capabilities: types.
     uri = path.as_uri()
     client.text_document_did_open(types.DidOpenTextDocumentParams(types.TextDocumentItem(uri, "markdown", 1, text)))
     await published.wait()
-    target = next(d for d in found if d.code == "CL208")
-    times = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        await client.text_document_code_action_async(
-            types.CodeActionParams(
-                types.TextDocumentIdentifier(uri), target.range, types.CodeActionContext(diagnostics=[target])
+    try:
+        yield client, uri, published, found
+    finally:
+        await client.shutdown_async(None)
+        client.exit(None)
+        await client.stop()
+
+
+async def measure_actions(path: Path, text: str, runs: int, capabilities: types.ClientCapabilities) -> list[float]:
+    """The time of a code action request at the first CL208 (a row without its trailing pipe)."""
+    async with session(path, text, capabilities) as (client, uri, _, found):
+        target = next(d for d in found if d.code == "CL208")
+        context = types.CodeActionContext(diagnostics=[target])
+        times = []
+        for _ in range(runs):
+            started = time.perf_counter()
+            await client.text_document_code_action_async(
+                types.CodeActionParams(types.TextDocumentIdentifier(uri), target.range, context)
             )
-        )
-        times.append(time.perf_counter() - started)
-    await client.shutdown_async(None)
-    client.exit(None)
-    await client.stop()
+            times.append(time.perf_counter() - started)
     return times
 
 
 async def measure(path: Path, text: str, runs: int) -> list[float]:
-    client = LanguageClient("bench", "1")
-    published = asyncio.Event()
-
-    @client.feature(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
-    def on_publish(params: types.PublishDiagnosticsParams) -> None:
-        published.set()
-
-    await client.start_io(sys.executable, "-m", "cardlint", "server")
-    await client.initialize_async(types.InitializeParams(capabilities=types.ClientCapabilities()))
-    client.initialized(types.InitializedParams())
-    uri = path.as_uri()
-    client.text_document_did_open(types.DidOpenTextDocumentParams(types.TextDocumentItem(uri, "markdown", 1, text)))
-    await published.wait()
-    row = "|Github|Not found official. Others: https://github.com/ashawkey/stable-dreamfusion"
-    times = []
-    for run in range(runs):
-        changed = text.replace(row + "\n", row + "|\n", 1) if run % 2 == 0 else text
-        published.clear()
-        started = time.perf_counter()
-        client.text_document_did_change(
-            types.DidChangeTextDocumentParams(
-                types.VersionedTextDocumentIdentifier(version=run + 2, uri=uri),
-                [types.TextDocumentContentChangeWholeDocument(changed)],
+    async with session(path, text, types.ClientCapabilities()) as (client, uri, published, _):
+        row = "|Github|Not found official. Others: https://github.com/ashawkey/stable-dreamfusion"
+        times = []
+        for run in range(runs):
+            changed = text.replace(row + "\n", row + "|\n", 1) if run % 2 == 0 else text
+            published.clear()
+            started = time.perf_counter()
+            client.text_document_did_change(
+                types.DidChangeTextDocumentParams(
+                    types.VersionedTextDocumentIdentifier(version=run + 2, uri=uri),
+                    [types.TextDocumentContentChangeWholeDocument(changed)],
+                )
             )
-        )
-        await published.wait()
-        times.append(time.perf_counter() - started)
-    await client.shutdown_async(None)
-    client.exit(None)
-    await client.stop()
+            await published.wait()
+            times.append(time.perf_counter() - started)
     return times
 
 
